@@ -1,0 +1,68 @@
+"""The sites registry: the county portals to crawl (``sites/*.csv``)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Site:
+    """A portal to crawl, and the region its reports belong to."""
+
+    id: str
+    name: str
+    start_url: str
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    level: str | None = None  # county / township / department / city
+    cms_style: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Row of the ``sites`` table."""
+        return asdict(self)
+
+
+def site_id_for(start_url: str) -> str:
+    """A stable id for a portal: its host (plus a short hash of the path when it has one)."""
+    parts = urlsplit(start_url)
+    host = parts.netloc.lower()
+    path = parts.path.strip("/")
+    if not path or path in {"index.html", "index.htm", "index.shtml"}:
+        return host
+    return f"{host}-{hashlib.sha1(path.encode()).hexdigest()[:8]}"
+
+
+def site_from_url(url: str, name: str | None = None) -> Site:
+    """A site known only by its start URL (``nianbao crawl URL``)."""
+    return Site(id=site_id_for(url), name=name or urlsplit(url).netloc, start_url=url)
+
+
+def load_sites(path: str | Path) -> list[Site]:
+    """Read a sites CSV (columns at least name, province, city, county, start_url)."""
+    sites: list[Site] = []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            start_url = (row.get("start_url") or row.get("url") or "").strip()
+            if not start_url:
+                continue
+            sites.append(
+                Site(
+                    id=(row.get("id") or "").strip() or site_id_for(start_url),
+                    name=(row.get("name") or "").strip() or urlsplit(start_url).netloc,
+                    start_url=start_url,
+                    province=(row.get("province") or "").strip() or None,
+                    city=(row.get("city") or "").strip() or None,
+                    county=(row.get("county") or "").strip() or None,
+                    level=(row.get("level") or "").strip() or None,
+                    cms_style=(row.get("cms_style") or "").strip() or None,
+                    note=(row.get("note") or "").strip() or None,
+                )
+            )
+    return sites
