@@ -1,0 +1,9 @@
+"""Annual reports (HTML pages in any encoding, plain text, PDF/Word files) to canonical data.
+
+``parse_report(data, url=…, content_type=…, filename=…)`` is the entry point; the canonical
+record is :class:`parsers.schema.Report`.
+"""
+
+from parsers.report import UnsupportedDocument, parse_report
+
+__all__ = ["UnsupportedDocument", "parse_report"]

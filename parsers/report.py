@@ -1,0 +1,150 @@
+"""One annual report, as bytes or text, to the canonical :class:`parsers.schema.Report`.
+
+Bytes are decoded (:mod:`parsers.encoding`); PDF and Word files go to
+:mod:`parsers.documents`; HTML is read as a portal page (:mod:`parsers.page`) and anything
+else as a plain-text report. The page's metadata, the tables read by :mod:`parsers.tables`,
+the arithmetic checks of :mod:`parsers.findings` and two findings of this module
+(``not_a_report``, ``template_year_mismatch``) make up the report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import re
+import zipfile
+
+from parsers import classify
+from parsers.encoding import to_text
+from parsers.page import Page, read_page, read_text_page
+from parsers.schema import TEMPLATES, Finding, Report, expected_template
+
+_HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|div|table|p|title)\b", re.I)
+_HTML_NAMES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps
+
+
+class UnsupportedDocument(ValueError):
+    """A PDF or Word file while :mod:`parsers.documents` is not available."""
+
+
+def parse_report(
+    data: bytes | str,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+    filename: str | None = None,
+) -> Report:
+    """Parse one report (an HTML page in any encoding, plain text, or a PDF/Word file)."""
+    if isinstance(data, bytes) and document_kind(data):
+        return _parse_document(data, url=url, filename=filename)
+    text = to_text(data, content_type)
+    if is_html(text, content_type=content_type, filename=filename):
+        page = read_page(text, url=url)
+    else:
+        page = read_text_page(text, url=url)
+    return assemble(page)
+
+
+def document_kind(data: bytes) -> str | None:
+    """``"pdf"``, ``"docx"`` or ``"doc"`` from the file's magic bytes, else None."""
+    if data[:5] == b"%PDF-" or data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    if data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "word/document.xml" in archive.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            return None
+    if data[:8] == _OLE:
+        return "doc"
+    return None
+
+
+def is_html(text: str, *, content_type: str | None = None, filename: str | None = None) -> bool:
+    """True when ``text`` is markup rather than a plain-text report."""
+    if content_type and "html" in content_type.lower():
+        return True
+    if filename and filename.lower().endswith(_HTML_NAMES):
+        return True
+    if content_type and content_type.lower().startswith("text/plain"):
+        return False
+    return bool(_HTML_START.search(text[:2048]))
+
+
+def _parse_document(data: bytes, *, url: str | None, filename: str | None) -> Report:
+    """Hand a PDF/Word file to :mod:`parsers.documents` (its HTML goes the page's way)."""
+    try:
+        documents = importlib.import_module("parsers.documents")
+        parse_document = documents.parse_document
+    except (ImportError, AttributeError) as exc:
+        kind = document_kind(data)
+        raise UnsupportedDocument(
+            f"{kind.upper() if kind else 'this'} files are not supported yet "
+            "(parsers.documents is not available)"
+        ) from exc
+    result = parse_document(data, filename=filename)
+    if isinstance(result, Report):
+        if url is not None:
+            result.url = url
+        return result
+    return assemble(read_page(result, url=url))
+
+
+def assemble(page: Page) -> Report:
+    """The report of ``page``: metadata, tables, arithmetic findings, this module's findings."""
+    report = Report(
+        title=page.title,
+        agency=page.agency,
+        year=page.year,
+        published=page.published,
+        url=page.url,
+        index_no=page.index_no,
+        publisher=page.publisher,
+        text=page.text,
+    )
+    verdict = judge(page)
+    if verdict is not None:
+        report.findings.append(Finding("not_a_report", "error", verdict))
+        return report
+    tables_module = importlib.import_module("parsers.tables")
+    findings_module = importlib.import_module("parsers.findings")
+    tables = tables_module.read_tables(page.body, page.text)
+    report.template = tables.template
+    report.active_disclosure = list(tables.active_disclosure)
+    report.applications = list(tables.applications)
+    report.review_litigation = list(tables.review_litigation)
+    report.findings.extend(tables.findings)
+    report.findings.extend(findings_module.validate(report))
+    mismatch = template_year_mismatch(report)
+    if mismatch is not None:
+        report.findings.append(mismatch)
+    return report
+
+
+def judge(page: Page) -> str | None:
+    """None for an annual report, else a message saying why the page is not one."""
+    if not page.text.strip():
+        return "页面没有正文：不是政府信息公开工作年度报告 (the page has no text)"
+    verdict = classify.classify_page(page.title, page.text)
+    if verdict == classify.REPORT:
+        return None
+    if not page.title and len(classify.body_markers(page.text)) >= 3:
+        return None  # a plain-text report without a title line: its sections say what it is
+    reason = verdict.partition(":")[2] or verdict
+    title = f"《{page.title}》" if page.title else "此页面"
+    return f"{title}不是政府信息公开工作年度报告（{reason}）"
+
+
+def template_year_mismatch(report: Report) -> Finding | None:
+    """A warning when the tables follow another format than the one of the report's year."""
+    expected = expected_template(report.year)
+    if expected is None or report.template == "none" or report.template == expected:
+        return None
+    return Finding(
+        "template_year_mismatch",
+        "warning",
+        f"{report.year}年度报告使用了{report.template}版表格（{TEMPLATES[report.template]}），"
+        f"按年份应为{expected}版（{TEMPLATES[expected]}）",
+    )
