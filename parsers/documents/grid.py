@@ -1,0 +1,213 @@
+"""A table as a grid of anchored cells with row/column spans, as documents deliver it.
+
+PDF and Word tables both become a :class:`Grid`: the cell at the top-left corner of each
+merged area carries the text and its ``rowspan``/``colspan``; positions it covers hold nothing.
+:func:`join_continued` glues the piece of a table that a page break cut off back onto the
+first piece, and :meth:`Grid.to_html` writes the ``<table>`` the HTML table reader consumes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+# A value cell: a number, perhaps signed, with separators, a unit or a placeholder for blank.
+_NUMBER = re.compile(
+    r"^\s*[-−+]?\s*[\d０-９][\d０-９,，\s]*(?:[.．][\d０-９]+)?\s*"
+    r"(?:万?元|件|个|项|条|次|人|家|%|％)?\s*$"
+)
+_PLACEHOLDER = re.compile(r"^\s*(?:[-—–/／]|无)?\s*$")
+# A label that opens a new row or group: 一、 （三） (3) 3. 3、 ...
+_ENUMERATED = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*、|\d+\s*[.．、])"
+)
+_SPACE = re.compile(r"\s+")
+
+
+def is_value(text: str | None) -> bool:
+    """True for a cell that reads as a number (``12``, ``4.5``, ``-3``, ``251000元``)."""
+    return bool(text) and bool(_NUMBER.match(text))
+
+
+def is_blank_value(text: str | None) -> bool:
+    """True for an empty cell or a placeholder printed for "not reported" (``-``, ``/``, ``无``)."""
+    return text is None or bool(_PLACEHOLDER.match(text))
+
+
+def squash(text: str) -> str:
+    """``text`` without any whitespace, for comparing labels."""
+    return _SPACE.sub("", text)
+
+
+@dataclass(slots=True)
+class GridCell:
+    """The anchor of one (possibly merged) cell: its text and the area it covers."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(slots=True)
+class Grid:
+    """A table: anchored cells on an ``n_rows`` × ``n_cols`` grid."""
+
+    cells: list[GridCell] = field(default_factory=list)
+    n_rows: int = 0
+    n_cols: int = 0
+    x_edges: tuple[float, ...] = ()  # column boundaries on the page (PDF), for joining pieces
+
+    def anchor_at(self, row: int, col: int) -> GridCell | None:
+        """The cell that covers position ``(row, col)``, if any."""
+        for cell in self.cells:
+            if (
+                cell.row <= row < cell.row + cell.rowspan
+                and cell.col <= col < cell.col + cell.colspan
+            ):
+                return cell
+        return None
+
+    def rows(self) -> list[list[str | None]]:
+        """The grid as rows of texts: a cell's text at its anchor, ``None`` where covered/empty."""
+        out: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row][cell.col] = cell.text
+        return out
+
+    def row_cells(self, row: int) -> list[GridCell]:
+        """The cells anchored on ``row``, left to right."""
+        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+
+    def value_columns(self) -> set[int]:
+        """Columns holding at least one number in a single-column cell."""
+        return {c.col for c in self.cells if c.colspan == 1 and is_value(c.text)}
+
+    def to_html(self) -> str:
+        """The grid as an HTML ``<table>`` with rowspan/colspan."""
+        parts = ["<table>"]
+        for row in range(self.n_rows):
+            parts.append("<tr>")
+            for cell in self.row_cells(row):
+                attrs = ""
+                if cell.rowspan > 1:
+                    attrs += f' rowspan="{cell.rowspan}"'
+                if cell.colspan > 1:
+                    attrs += f' colspan="{cell.colspan}"'
+                parts.append(f"<td{attrs}>{html.escape(cell.text)}</td>")
+            parts.append("</tr>")
+        parts.append("</table>")
+        return "".join(parts)
+
+    def to_text(self) -> str:
+        """One line per row, the anchored texts separated by tabs."""
+        return "\n".join(
+            "\t".join(squash_lines(c.text) for c in self.row_cells(r) if c.text)
+            for r in range(self.n_rows)
+        )
+
+
+def squash_lines(text: str) -> str:
+    """A cell's text on one line."""
+    return " ".join(text.split())
+
+
+def _header_rows(grid: Grid) -> int:
+    """How many rows precede the first row that holds a number."""
+    for row in range(grid.n_rows):
+        if any(is_value(c.text) for c in grid.row_cells(row)):
+            return row
+    return grid.n_rows
+
+
+def _drop_rows(grid: Grid, count: int) -> None:
+    """Remove the first ``count`` rows of ``grid`` (cells reaching below are cut, not lost)."""
+    kept: list[GridCell] = []
+    for cell in grid.cells:
+        end = cell.row + cell.rowspan
+        if end <= count:
+            continue
+        start = max(cell.row, count)
+        kept.append(
+            GridCell(
+                cell.text if cell.row >= count else "",
+                start - count,
+                cell.col,
+                end - start,
+                cell.colspan,
+            )
+        )
+    grid.cells = kept
+    grid.n_rows -= count
+
+
+def _repeats_header(first: Grid, nxt: Grid) -> int:
+    """How many leading rows of ``nxt`` repeat the header rows of ``first`` (0 if none)."""
+    count = _header_rows(first)
+    if count == 0 or nxt.n_rows <= count:
+        return 0
+    for row in range(count):
+        a = [squash(c.text) for c in first.row_cells(row)]
+        b = [squash(c.text) for c in nxt.row_cells(row)]
+        if a != b:
+            return 0
+    return count
+
+
+def join_continued(first: Grid, nxt: Grid) -> Grid:
+    """``first`` with ``nxt`` (the part of the same table on the next page) appended.
+
+    A repeated header is dropped. Label cells at the top of ``nxt`` that continue a merged
+    label of ``first`` (empty, or a fragment such as ``法提供`` of ``（四）无|法提供``) are
+    merged into it. A first row whose value cells are all empty and whose label does not
+    open a new item continues ``first``'s last row: its label text is appended there.
+    """
+    nxt = Grid(
+        [GridCell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in nxt.cells],
+        nxt.n_rows,
+        nxt.n_cols,
+    )
+    repeated = _repeats_header(first, nxt)
+    if repeated:
+        _drop_rows(nxt, repeated)
+    if first.n_rows == 0 or nxt.n_rows == 0:
+        return Grid(first.cells + nxt.cells, first.n_rows + nxt.n_rows, first.n_cols, first.x_edges)
+    values = first.value_columns() | nxt.value_columns()
+    last = first.n_rows - 1
+    top = nxt.row_cells(0)
+    labels = [c for c in top if c.col not in values and not is_value(c.text)]
+    continues_row = (
+        any(c.text.strip() for c in labels)
+        and all(is_blank_value(c.text) for c in top if c.col in values)
+        and not any(_ENUMERATED.match(c.text) for c in labels)
+    )
+    merged: set[int] = set()
+    for i, cell in enumerate(labels):
+        above = first.anchor_at(last, cell.col)
+        if above is None or above.col != cell.col or above.colspan != cell.colspan:
+            continue
+        own_label = i == len(labels) - 1
+        if not continues_row and cell.text.strip() and (own_label or _ENUMERATED.match(cell.text)):
+            continue  # a new row or group, not a fragment of the one above
+        above.text = _join_text(above.text, cell.text)
+        above.rowspan += cell.rowspan - (1 if continues_row else 0)
+        merged.add(id(cell))
+    offset = first.n_rows - 1 if continues_row else first.n_rows
+    cells = list(first.cells)
+    for cell in nxt.cells:
+        if id(cell) in merged:
+            continue
+        row, span = cell.row, cell.rowspan
+        if continues_row and row == 0:
+            if span == 1:
+                continue  # a blank value beside the continued label
+            row, span = 1, span - 1
+        cells.append(GridCell(cell.text, row + offset, cell.col, span, cell.colspan))
+    return Grid(cells, offset + nxt.n_rows, max(first.n_cols, nxt.n_cols), first.x_edges)
+
+
+def _join_text(head: str, tail: str) -> str:
+    """Two pieces of one label, split by a page break."""
+    return head + tail if head and tail else head or tail

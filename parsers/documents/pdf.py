@@ -1,0 +1,297 @@
+"""PDF bytes to a :class:`Document`: pdfplumber's ruled-table finding plus the text lines.
+
+Tables are found from the ruling lines only (stroked lines and hairline rectangles): word
+processors also paint a filled rectangle behind every line of text, which would otherwise
+turn each paragraph into a one-column "table". Page numbers (``- 4 -``, ``第4页``) and
+running headers/footers are dropped, wrapped paragraph lines are joined, and a table cut by
+a page break is joined back together (:func:`parsers.documents.grid.join_continued`).
+Pages without ruled tables are searched for borderless ones (:mod:`parsers.documents.borderless`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.page import Page
+from pdfplumber.utils import obj_to_edges
+
+from parsers.documents.borderless import find_borderless
+from parsers.documents.errors import DocumentError
+from parsers.documents.grid import Grid, GridCell, join_continued, squash
+from parsers.documents.model import Document, join_cell_lines, tidy
+
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "explicit",
+    "horizontal_strategy": "explicit",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+MARGIN = 0.1  # top/bottom share of the page where headers, footers and page numbers live
+PAGE_NUMBER = re.compile(
+    r"^[-—–－\s]*\d+[-—–－\s]*$"  # 4, - 4 -, —4—
+    r"|^第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?$"  # 第4页, 第4页 共6页
+    r"|^\d+\s*/\s*\d+$"  # 4/6
+)
+EDGE_TOLERANCE = 4.0  # points: column boundaries of two pieces of one table
+
+
+@dataclass(slots=True)
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class _Page:
+    """One page's blocks (lines and tables) sorted top to bottom."""
+
+    number: int
+    height: float
+    blocks: list[tuple[float, _Line | Grid]] = field(default_factory=list)
+
+
+def read_pdf(data: bytes) -> Document:
+    """The lines and tables of a PDF, in reading order; raises :class:`DocumentError`."""
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+        raise DocumentError(f"not a readable PDF: {exc}") from exc
+    with pdf:
+        try:
+            pages = [_read_page(page) for page in pdf.pages]
+            images = sum(len(page.images) for page in pdf.pages)
+        except Exception as exc:  # pdfminer raises many kinds on damaged files
+            raise DocumentError(f"damaged PDF: {type(exc).__name__}: {exc}") from exc
+    _drop_furniture(pages)
+    doc = Document("pdf", pages=len(pages), images=images)
+    doc.blocks = _flow(pages)
+    return doc
+
+
+def ruling_edges(page: Page) -> list[dict[str, Any]]:
+    """The edges of table rules: stroked lines and rectangles, hairline filled rectangles.
+
+    Filled rectangles behind text are left out. Where vertical rules stop without a
+    horizontal rule (a table cut by the page break), a closing rule is added.
+    """
+    objects: list[dict[str, Any]] = list(page.lines)
+    for rect in page.rects:
+        thin = min(rect["width"], rect["height"]) <= 2
+        if rect.get("stroke") or (thin and rect.get("fill")):
+            objects.append(rect)
+    edges = [e for obj in objects for e in obj_to_edges(obj)]
+    return edges + _closing_edges(edges)
+
+
+def _closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal edges across the open ends of vertical rules."""
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+    out: list[dict[str, Any]] = []
+    for end in ("top", "bottom"):
+        open_ends = [
+            v
+            for v in verticals
+            if not any(
+                abs(h["top"] - v[end]) <= 3 and h["x0"] - 3 <= v["x0"] <= h["x1"] + 3
+                for h in horizontals
+            )
+        ]
+        for y in _cluster([v[end] for v in open_ends], 3.0):
+            near = [v for v in verticals if abs(v[end] - y) <= 3]
+            x0, x1 = min(v["x0"] for v in near), max(v["x1"] for v in near)
+            if x1 - x0 > 3:
+                out.append(
+                    {
+                        "object_type": "closing_edge",
+                        "orientation": "h",
+                        "x0": x0,
+                        "x1": x1,
+                        "top": y,
+                        "bottom": y,
+                        "width": x1 - x0,
+                        "height": 0.0,
+                    }
+                )
+    return out
+
+
+def _read_page(page: Page) -> _Page:
+    rulings = ruling_edges(page)
+    grids: list[tuple[tuple[float, float, float, float], Grid]] = []
+    if len(rulings) >= 4:
+        settings = dict(
+            TABLE_SETTINGS, explicit_vertical_lines=rulings, explicit_horizontal_lines=rulings
+        )
+        for table in page.find_tables(settings):
+            grid = _grid_of(table)
+            if grid is not None:
+                grids.append((table.bbox, grid))
+    lines = [
+        _Line(tidy(t["text"]), t["x0"], t["x1"], t["top"], t["bottom"])
+        for t in page.extract_text_lines(return_chars=False)
+        if t["text"].strip()
+    ]
+    if not grids:
+        grids = find_borderless(page)
+    out = _Page(page.page_number, float(page.height))
+    for bbox, grid in grids:
+        out.blocks.append((bbox[1], grid))
+    for line in lines:
+        middle = (line.top + line.bottom) / 2
+        if any(b[1] <= middle <= b[3] and b[0] - 2 <= line.x0 <= b[2] for b, _ in grids):
+            continue
+        out.blocks.append((line.top, line))
+    out.blocks.sort(key=lambda b: b[0])
+    return out
+
+
+def _cluster(values: list[float], tolerance: float = 2.0) -> list[float]:
+    """Sorted distinct positions, those closer than ``tolerance`` taken as one."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+
+
+def _grid_of(table: Any) -> Grid | None:
+    """A pdfplumber table as a :class:`Grid` (spans from the cell boxes); None if not a table."""
+    texts = table.extract()
+    boxes = [
+        (box, text)
+        for row, row_texts in zip(table.rows, texts, strict=False)
+        for box, text in zip(row.cells, row_texts, strict=False)
+        if box is not None
+    ]
+    if not boxes:
+        return None
+    xs = _cluster([b[0] for b, _ in boxes] + [b[2] for b, _ in boxes])
+    ys = _cluster([b[1] for b, _ in boxes] + [b[3] for b, _ in boxes])
+    grid = Grid(n_rows=len(ys) - 1, n_cols=len(xs) - 1, x_edges=tuple(xs))
+    for box, text in boxes:
+        col, row = _index(xs, box[0]), _index(ys, box[1])
+        grid.cells.append(
+            GridCell(
+                join_cell_lines(text or ""),
+                row,
+                col,
+                max(1, _index(ys, box[3]) - row),
+                max(1, _index(xs, box[2]) - col),
+            )
+        )
+    _drop_empty_rows(grid)
+    if grid.n_cols < 2 or grid.n_rows < 1:
+        return None
+    return grid
+
+
+def _drop_empty_rows(grid: Grid) -> None:
+    """Remove rows where no cell is anchored with text and no merged cell reaches in."""
+    keep = []
+    for row in range(grid.n_rows):
+        anchored = grid.row_cells(row)
+        spanning = any(c.row < row < c.row + c.rowspan for c in grid.cells)
+        keep.append(spanning or any(c.text for c in anchored))
+    if all(keep):
+        return
+    new_index = {}
+    n = 0
+    for row, kept in enumerate(keep):
+        new_index[row] = n
+        n += kept
+    cells = []
+    for c in grid.cells:
+        if not keep[c.row] and not c.text:
+            continue
+        end = new_index.get(c.row + c.rowspan, n) if c.row + c.rowspan < grid.n_rows else n
+        start = new_index[c.row]
+        cells.append(GridCell(c.text, start, c.col, max(1, end - start), c.colspan))
+    grid.cells, grid.n_rows = cells, n
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Remove page numbers and running headers/footers (lines in the margins seen on many pages)."""
+    seen: Counter[str] = Counter()
+    for page in pages:
+        keys = {_furniture_key(b) for _, b in page.blocks if _in_margin(b, page)}
+        seen.update(k for k in keys if k)
+    repeated = {k for k, n in seen.items() if len(pages) > 1 and n >= max(2, len(pages) // 2)}
+    for page in pages:
+        page.blocks = [
+            (top, b)
+            for top, b in page.blocks
+            if not (
+                _in_margin(b, page)
+                and (PAGE_NUMBER.match(b.text.strip()) or _furniture_key(b) in repeated)
+            )
+        ]
+
+
+def _in_margin(block: _Line | Grid, page: _Page) -> bool:
+    if not isinstance(block, _Line):
+        return False
+    return block.bottom <= page.height * MARGIN or block.top >= page.height * (1 - MARGIN)
+
+
+def _furniture_key(block: _Line | Grid) -> str:
+    """A margin line with its numbers blanked out, so ``第3页`` and ``第4页`` compare equal."""
+    return re.sub(r"\d+", "#", squash(block.text)) if isinstance(block, _Line) else ""
+
+
+def _flow(pages: list[_Page]) -> list[str | Grid]:
+    """All pages' blocks as one sequence: paragraphs joined, split tables joined."""
+    out: list[str | Grid] = []
+    previous: _Line | None = None
+    for page in pages:
+        new_page = True
+        body = [b for _, b in page.blocks if isinstance(b, _Line)]
+        left = min((b.x0 for b in body), default=0.0)
+        right = max((b.x1 for b in body), default=0.0)
+        for index, (_, block) in enumerate(page.blocks):
+            if isinstance(block, Grid):
+                last = out[-1] if out else None
+                if index == 0 and isinstance(last, Grid) and _same_columns(last, block):
+                    out[-1] = join_continued(last, block)
+                else:
+                    out.append(block)
+                previous = None
+                new_page = False
+                continue
+            size = block.bottom - block.top
+            if (
+                previous is not None
+                and isinstance(out[-1], str)
+                and previous.x1 >= right - 1.5 * size
+                and block.x0 <= left + 0.5 * size
+                and (new_page or block.top - previous.bottom < size)
+            ):
+                out[-1] = out[-1] + block.text
+            else:
+                out.append(block.text)
+            previous = block
+            new_page = False
+    return out
+
+
+def _same_columns(first: Grid, second: Grid) -> bool:
+    """True when two tables share their column boundaries (two pieces of one table)."""
+    if first.n_cols != second.n_cols or not first.x_edges or not second.x_edges:
+        return False
+    return all(
+        abs(a - b) <= EDGE_TOLERANCE for a, b in zip(first.x_edges, second.x_edges, strict=True)
+    )
