@@ -1,0 +1,61 @@
+"""``nianbao nightly``: the unattended crawl, published atomically (see ``nianbao.nightly``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from nianbao.nightly import NightlyOptions, run_nightly
+from nianbao.nightlysummary import EXIT_MEANINGS
+
+HELP = "crawl every site into a working copy and publish it atomically (for cron/systemd)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sites", required=True, type=Path, help="sites CSV (the registry)")
+    parser.add_argument("--db", required=True, type=Path, help="the published database")
+    parser.add_argument(
+        "--workdir", type=Path, help="HTTP cache, logs, run in progress (default: DB_DIR/nightly)"
+    )
+    parser.add_argument(
+        "--max-failed-nights", type=int, default=3, metavar="N",
+        help="exit 3 when a site failed N runs in a row (default 3)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-parse-failure-rate", type=float, default=0.2, metavar="X",
+        help="exit 4 when more than this share of reports failed to parse (default 0.2)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--keep", type=int, default=3, metavar="N",
+        help="dated previous versions kept beside the database (default 3; DB.previous always)",
+    )  # fmt: skip
+    parser.add_argument("--settings", help="Scrapy settings module (default: production)")
+    parser.add_argument(
+        "--wait-lock", type=float, default=60.0, metavar="SECONDS",
+        help="wait this long for a previous run still holding the workdir (default 60)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--after-publish", metavar="COMMAND",
+        help="shell command run after a successful swap (e.g. restart Datasette)",
+    )  # fmt: skip
+    parser.epilog = "exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_MEANINGS.items())
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.max_failed_nights < 1 or not 0 <= args.max_parse_failure_rate <= 1 or args.keep < 0:
+        print(
+            "nianbao nightly: --max-failed-nights ≥ 1, 0 ≤ --max-parse-failure-rate ≤ 1, --keep ≥ 0"
+        )
+        return 2
+    options = NightlyOptions(
+        sites=args.sites,
+        db=args.db,
+        workdir=args.workdir,
+        max_failed_nights=args.max_failed_nights,
+        max_parse_failure_rate=args.max_parse_failure_rate,
+        keep=args.keep,
+        settings=args.settings,
+        wait_lock=args.wait_lock,
+        after_publish=args.after_publish,
+    )
+    return run_nightly(options)

@@ -1,0 +1,426 @@
+"""The unattended nightly crawl: crawl into a working copy, check it, publish it atomically.
+
+Layout of the work directory (``--workdir``, default ``<db dir>/nightly``)::
+
+    nightly.lock          flock held by the run (and its crawl process) for its whole life
+    httpcache/            Scrapy's HTTP cache, kept between runs: crawls are incremental
+    logs/<run>.log        one log per run: this module's lines, Scrapy's LOG_FILE, the summary
+    run/state.json        the run in progress: id, start, attempts
+    run/working.db        the working copy of the published database the crawl writes into
+    run/job/              Scrapy's JOBDIR: a run stopped early is resumed by the next invocation
+    run/parts/NNN.json    per-site outcomes and stats of each crawl process of the run
+
+A run that finishes publishes ``working.db`` over ``--db`` (see :mod:`nianbao.publishing`) and
+removes ``run/``; a run that stops early (killed, shut down, crashed) leaves ``run/`` behind and
+the next invocation resumes it: same run id, same working copy, same JOBDIR. Scrapy saves its
+request queue only when it shuts down cleanly (SIGTERM/SIGINT, which this module forwards, and
+which the crawl process also receives when this process dies); after an unclean kill the queue
+is lost, so the JOBDIR is cleared and the crawl starts over into the same working copy, cheap
+because the HTTP cache holds every page already fetched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import sqlite_utils
+
+from crawler.sites import load_sites
+from nianbao import publishing
+from nianbao.nightlycrawl import CLOSED_MARKER
+from nianbao.nightlysummary import (
+    EXIT_BAD_INPUT,
+    EXIT_BUSY,
+    EXIT_CRAWL_FAILED,
+    EXIT_OK,
+    EXIT_PARSE_FAILURES,
+    EXIT_SITES_FAILING,
+    RunSummary,
+    failing_streaks,
+    finding_counts,
+    merge_parts,
+    read_parts,
+    report_counts,
+    store_run,
+)
+
+DEFAULT_SETTINGS = ("crawler.settings.production", "crawler.settings")
+
+
+@dataclass
+class NightlyOptions:
+    """What ``nianbao nightly`` was asked to do."""
+
+    sites: Path
+    db: Path
+    workdir: Path | None = None
+    max_failed_nights: int = 3  # alert when a site failed this many runs in a row
+    max_parse_failure_rate: float = 0.2  # alert above this share of reports failing to parse
+    keep: int = 3  # dated previous versions kept beside the published database
+    settings: str | None = None  # SCRAPY_SETTINGS_MODULE (default: production, else base)
+    wait_lock: float = 60.0  # seconds to wait for a previous run to release the workdir
+    max_attempts: int = 3  # a run that stopped early this often is abandoned and restarted
+    after_publish: str | None = None  # shell command run after a successful swap
+
+    @property
+    def work(self) -> Path:
+        return self.workdir or self.db.resolve().parent / "nightly"
+
+
+@dataclass
+class RunPaths:
+    """Where one run keeps its files."""
+
+    work: Path
+
+    @property
+    def lock(self) -> Path:
+        return self.work / "nightly.lock"
+
+    @property
+    def httpcache(self) -> Path:
+        return self.work / "httpcache"
+
+    @property
+    def logs(self) -> Path:
+        return self.work / "logs"
+
+    @property
+    def run(self) -> Path:
+        return self.work / "run"
+
+    @property
+    def state(self) -> Path:
+        return self.run / "state.json"
+
+    @property
+    def working(self) -> Path:
+        return self.run / "working.db"
+
+    @property
+    def jobdir(self) -> Path:
+        return self.run / "job"
+
+    @property
+    def parts(self) -> Path:
+        return self.run / "parts"
+
+    def log(self, run_id: str) -> Path:
+        return self.logs / f"{run_id}.log"
+
+
+CrawlCommand = Callable[[NightlyOptions, RunPaths, Path, Path], list[str]]
+
+
+def crawl_command(options: NightlyOptions, paths: RunPaths, log: Path, outcomes: Path) -> list[str]:
+    """The crawl process: ``python -m nianbao.nightlycrawl`` with the run's paths."""
+    return [
+        sys.executable,
+        "-m",
+        "nianbao.nightlycrawl",
+        "--sites", str(options.sites.resolve()),
+        "--db", str(paths.working),
+        "--jobdir", str(paths.jobdir),
+        "--httpcache-dir", str(paths.httpcache),
+        "--log-file", str(log),
+        "--outcomes", str(outcomes),
+    ]  # fmt: skip
+
+
+class RunLog:
+    """This module's lines: timestamped into the run's log file, and echoed to ``out``."""
+
+    def __init__(self, path: Path, out: IO[str] | None) -> None:
+        self.path = path
+        self.out = out
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, message: str, *, echo: bool = True) -> None:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        with self.path.open("a", encoding="utf-8") as fh:
+            for line in message.splitlines() or [""]:
+                fh.write(f"{stamp} [nianbao.nightly] {line}\n")
+        if echo and self.out is not None:
+            print(message, file=self.out, flush=True)
+
+
+def run_nightly(
+    options: NightlyOptions,
+    *,
+    out: IO[str] | None = sys.stdout,
+    command: CrawlCommand = crawl_command,
+) -> int:
+    """One nightly run (or the resumption of an interrupted one); returns the exit status."""
+    try:
+        sites = load_sites(options.sites)
+    except (OSError, ValueError, KeyError) as exc:
+        _say(out, f"nianbao nightly: cannot read sites file {options.sites}: {exc}")
+        return EXIT_BAD_INPUT
+    if not sites:
+        _say(out, f"nianbao nightly: no sites (no start_url column values) in {options.sites}")
+        return EXIT_BAD_INPUT
+    paths = RunPaths(options.work.resolve())
+    paths.work.mkdir(parents=True, exist_ok=True)
+    with hold_lock(paths.lock, options.wait_lock) as lock_fd:
+        if lock_fd is None:
+            _say(out, f"nianbao nightly: another run holds {paths.lock}; not starting")
+            return EXIT_BUSY
+        state = prepare_run(options, paths, out)
+        log = RunLog(paths.log(state["run_id"]), out)
+        for line in state.pop("notes"):
+            log(line)
+        _save_state(paths, state)
+        summary = RunSummary(
+            run_id=state["run_id"], started=state["started"], attempts=state["attempts"]
+        )
+        finished = _closed_reason(paths) == "finished" and any(paths.parts.glob("*.json"))
+        if finished:
+            log("the crawl of this run had finished; publishing it")
+        else:
+            returncode = crawl(options, paths, command, lock_fd, log)
+            finished = returncode == 0 and _closed_reason(paths) == "finished"
+        parts = read_parts(paths.parts.glob("*.json"))
+        outcomes, stats = merge_parts(parts, sites)
+        summary.sites, summary.stats = outcomes, stats
+        summary.reports, summary.findings = report_counts(stats), finding_counts(stats)
+        if not finished:
+            summary.alerts.append(
+                "the crawl stopped before the end; nothing published; the next run resumes it"
+            )
+            return _finish(summary, EXIT_CRAWL_FAILED, log)
+        return publish_run(options, paths, summary, log)
+
+
+def prepare_run(options: NightlyOptions, paths: RunPaths, out: IO[str] | None) -> dict[str, Any]:
+    """Resume the run in ``run/`` if there is one (and it is usable), else start a new one."""
+    notes: list[str] = []
+    state = _load_state(paths)
+    if state is not None:
+        state["attempts"] = int(state.get("attempts", 1)) + 1
+        fresh = not paths.working.exists() and not options.db.exists()  # first run ever
+        problems = [] if fresh else publishing.integrity_problems(paths.working)
+        if state["attempts"] > options.max_attempts:
+            notes.append(
+                f"run {state['run_id']} stopped early {options.max_attempts} times; "
+                "abandoning it and starting a new run"
+            )
+            state = None
+        elif problems:
+            notes.append(
+                f"working copy of run {state['run_id']} unusable ({problems[0]}); "
+                "starting a new run"
+            )
+            state = None
+        else:
+            notes.append(
+                f"resuming run {state['run_id']} (attempt {state['attempts']}) with "
+                f"its working copy and JOBDIR {paths.jobdir}"
+            )
+            if paths.jobdir.exists() and _closed_reason(paths) is None:
+                notes.append(
+                    "its crawl was killed without saving Scrapy's request queue; "
+                    "crawling again into the same working copy (HTTP cache kept)"
+                )
+                shutil.rmtree(paths.jobdir)
+    if state is None:
+        shutil.rmtree(paths.run, ignore_errors=True)
+        paths.run.mkdir(parents=True)
+        now = datetime.now(UTC)
+        run_id = now.strftime("%Y%m%dT%H%M%SZ")
+        for n in range(2, 1000):  # unique even for runs started within the same second
+            if not paths.log(run_id).exists():
+                break
+            run_id = f"{now:%Y%m%dT%H%M%SZ}-{n}"
+        state = {"run_id": run_id, "started": now.isoformat(timespec="seconds"), "attempts": 1}
+        if options.db.exists():
+            publishing.copy_database(options.db, paths.working)
+            notes.append(f"new run {state['run_id']}: working copy of {options.db}")
+        else:
+            notes.append(f"new run {state['run_id']}: {options.db} does not exist yet")
+    paths.parts.mkdir(parents=True, exist_ok=True)
+    paths.jobdir.mkdir(parents=True, exist_ok=True)
+    state["notes"] = notes
+    return state
+
+
+def crawl(
+    options: NightlyOptions, paths: RunPaths, command: CrawlCommand, lock_fd: int, log: RunLog
+) -> int:
+    """Run one crawl process to its end; SIGTERM/SIGINT here are passed on to it (once)."""
+    part = paths.parts / f"{len(list(paths.parts.glob('*.json'))) + 1:03d}.json"
+    log_file = log.path
+    argv = command(options, paths, log_file, part)
+    env = dict(os.environ)
+    env["SCRAPY_SETTINGS_MODULE"] = (
+        options.settings or env.get("SCRAPY_SETTINGS_MODULE") or _default_settings()
+    )
+    log(
+        f"crawling {options.sites} (settings {env['SCRAPY_SETTINGS_MODULE']}); "
+        f"Scrapy's log: {log_file}"
+    )
+    with log_file.open("a", encoding="utf-8") as stream:
+        proc = subprocess.Popen(
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=stream, stderr=stream,
+            pass_fds=(lock_fd,), start_new_session=True, preexec_fn=_die_with_parent(),
+        )  # fmt: skip
+        with _forward_signals(proc):
+            returncode = proc.wait()
+    log(f"crawl process exited with status {returncode}", echo=returncode != 0)
+    return returncode
+
+
+def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, log: RunLog) -> int:
+    """Record the run in the working copy, judge it, and swap it in as the published database."""
+    summary.finished = datetime.now(UTC).isoformat(timespec="seconds")
+    db = _open_working(paths.working)
+    try:
+        summary.published = True
+        store_run(db, summary)  # site history first: the streaks count this run
+        streaks = failing_streaks(db, summary.sites, max(options.max_failed_nights, 1))
+        code = EXIT_OK
+        if summary.parse_failure_rate > options.max_parse_failure_rate:
+            summary.alerts.append(
+                f"{summary.parse_failure_rate:.0%} of reports failed to parse "
+                f"(threshold {options.max_parse_failure_rate:.0%})"
+            )
+            code = EXIT_PARSE_FAILURES
+        for site_id, nights in streaks.items():
+            summary.alerts.append(f"site {site_id} failed {nights} night(s) in a row")
+            code = max(code, EXIT_SITES_FAILING)  # parse failures (4) take precedence
+        summary.exit_code = code
+        store_run(db, summary)
+    finally:
+        db.close()
+    try:
+        publishing.publish(paths.working, options.db, keep=options.keep)
+    except (publishing.PublishError, OSError, ValueError) as exc:
+        summary.published = False
+        summary.alerts.append(f"not published: {exc}")
+        shutil.rmtree(paths.run, ignore_errors=True)  # the next run starts from the published db
+        return _finish(summary, EXIT_CRAWL_FAILED, log)
+    log(f"published {options.db} (previous kept as {options.db.name}.previous)")
+    shutil.rmtree(paths.run, ignore_errors=True)
+    if options.after_publish:
+        done = subprocess.run(options.after_publish, shell=True, check=False)
+        log(f"after-publish command exited with status {done.returncode}")
+    return _finish(summary, summary.exit_code, log)
+
+
+def _finish(summary: RunSummary, code: int, log: RunLog) -> int:
+    summary.exit_code = code
+    log(summary.text())
+    return code
+
+
+def _open_working(path: Path) -> sqlite_utils.Database:
+    """The working copy, with the project's schema when ``storage`` provides it."""
+    try:
+        from storage import open_db  # the schema of the published database
+    except ImportError:
+        return sqlite_utils.Database(path)
+    return open_db(path)
+
+
+@contextlib.contextmanager
+def hold_lock(path: Path, wait: float) -> Iterator[int | None]:
+    """An exclusive ``flock`` on ``path`` (waiting up to ``wait`` seconds); None if not had."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield None
+                    return
+                time.sleep(0.2)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _forward_signals(proc: subprocess.Popen[bytes]) -> Iterator[None]:
+    """Pass SIGTERM/SIGINT on to the crawl once: Scrapy then stops cleanly, saving its queue."""
+    forwarded = False
+
+    def forward(signum: int, frame: Any) -> None:
+        nonlocal forwarded
+        if not forwarded and proc.poll() is None:
+            forwarded = True
+            proc.send_signal(signal.SIGTERM)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """On Linux: the crawl gets SIGTERM (a clean Scrapy shutdown) if this process dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+    parent = os.getpid()
+
+    def set_parent_death_signal() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return set_parent_death_signal
+
+
+def _default_settings() -> str:
+    from importlib.util import find_spec
+
+    for name in DEFAULT_SETTINGS:
+        with contextlib.suppress(ImportError):
+            if find_spec(name) is not None:
+                return name
+    return DEFAULT_SETTINGS[-1]
+
+
+def _closed_reason(paths: RunPaths) -> str | None:
+    """How the last crawl process of the run closed (None: killed, or never started)."""
+    marker = paths.jobdir / CLOSED_MARKER
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")).get("reason")
+    except (OSError, ValueError):
+        return None
+
+
+def _load_state(paths: RunPaths) -> dict[str, Any] | None:
+    try:
+        return json.loads(paths.state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _save_state(paths: RunPaths, state: dict[str, Any]) -> None:
+    tmp = paths.state.with_name("state.json.tmp")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(tmp, paths.state)
+
+
+def _say(out: IO[str] | None, message: str) -> None:
+    if out is not None:
+        print(message, file=out, flush=True)

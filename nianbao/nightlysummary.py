@@ -1,0 +1,215 @@
+"""What a nightly run found: per-site status, the run summary, its history tables, its exit status.
+
+Input: the outcome files the crawl process writes (one per crawl part: a run resumed after an
+interruption has several), see :mod:`nianbao.nightlycrawl`. Output: a :class:`RunSummary` (the
+text printed and logged), rows of the tables ``nightly_runs`` and ``site_runs`` in the database,
+and the exit status of ``nianbao nightly``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from crawler.sites import Site
+
+# Exit statuses of `nianbao nightly` (documented in deploy/README.md).
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2  # bad arguments or an unreadable sites file (also argparse's status)
+EXIT_SITES_FAILING = 3  # published; some site failed N nights in a row
+EXIT_PARSE_FAILURES = 4  # published; the share of reports that failed to parse is too high
+EXIT_CRAWL_FAILED = 5  # nothing published: the crawl stopped early or the database failed checks
+EXIT_BUSY = 6  # another nightly run holds the lock of this workdir
+EXIT_MEANINGS = {
+    EXIT_OK: "published, nothing needs a person",
+    EXIT_BAD_INPUT: "bad arguments or sites file",
+    EXIT_SITES_FAILING: "published, but a site failed N nights in a row",
+    EXIT_PARSE_FAILURES: "published, but too many reports failed to parse",
+    EXIT_CRAWL_FAILED: "not published: the crawl stopped early or failed its checks",
+    EXIT_BUSY: "another nightly run is in progress",
+}
+
+REPORT_COUNTS = ("new", "changed", "unchanged", "failed")
+
+
+@dataclass
+class SiteOutcome:
+    """One site in one run: what the network answered and what the spider found."""
+
+    site_id: str
+    name: str
+    requests: int = 0  # requests sent to the site (retries included)
+    fetched: int = 0  # answers from the network (2xx, 3xx, 304)
+    http_errors: int = 0  # answers ≥ 400
+    pages: int = 0  # candidate pages yielded (from the network or the HTTP cache)
+    reports: int = 0  # pages classified as reports
+    status: str = "ok"  # ok | down | no_report
+    reason: str = ""
+
+    def judge(self) -> SiteOutcome:
+        """Set ``status``/``reason``: unreachable, or reachable but no report found, fails."""
+        unanswered = self.requests - self.fetched - self.http_errors
+        if self.requests and not self.fetched:
+            self.status = "down"
+            self.reason = (
+                f"no answer from the site: {unanswered} request(s) unanswered, "
+                f"{self.http_errors} HTTP error(s)"
+                + (" (reports served from the stale HTTP cache ignored)" if self.reports else "")
+            )
+        elif not self.reports:
+            self.status = "no_report"
+            self.reason = f"no report found ({self.pages} candidate page(s); layout changed?)"
+        else:
+            self.status, self.reason = "ok", ""
+        return self
+
+    @property
+    def failed(self) -> bool:
+        return self.status != "ok"
+
+
+@dataclass
+class RunSummary:
+    """The readable result of one nightly run."""
+
+    run_id: str
+    started: str
+    finished: str | None = None
+    attempts: int = 1
+    sites: list[SiteOutcome] = field(default_factory=list)
+    reports: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORT_COUNTS, 0))
+    findings: dict[str, int] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    alerts: list[str] = field(default_factory=list)
+    published: bool = False
+    exit_code: int = EXIT_OK
+
+    @property
+    def sites_failed(self) -> list[SiteOutcome]:
+        return [s for s in self.sites if s.failed]
+
+    @property
+    def parse_failure_rate(self) -> float:
+        total = sum(self.reports.values())
+        return self.reports["failed"] / total if total else 0.0
+
+    def text(self) -> str:
+        """The summary printed at the end of the run and appended to its log."""
+        r = self.reports
+        lines = [
+            f"nightly run {self.run_id} (started {self.started}, attempt {self.attempts})",
+            f"sites: {len(self.sites) - len(self.sites_failed)} ok, "
+            f"{len(self.sites_failed)} failed",
+        ]
+        lines += [
+            f"  FAILED {s.site_id} ({s.name}): {s.status}: {s.reason}" for s in self.sites_failed
+        ]
+        lines.append(
+            f"reports: {r['new']} new, {r['changed']} changed, {r['unchanged']} unchanged, "
+            f"{r['failed']} failed to parse ({self.parse_failure_rate:.0%})"
+        )
+        finding_total = sum(self.findings.values())
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(self.findings.items()))
+        lines.append(f"findings: {finding_total}" + (f" ({detail})" if detail else ""))
+        lines.append("published: " + ("yes" if self.published else "no"))
+        lines += [f"ALERT: {a}" for a in self.alerts]
+        lines.append(f"exit status {self.exit_code}: {EXIT_MEANINGS.get(self.exit_code, '?')}")
+        return "\n".join(lines)
+
+
+def read_parts(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """The outcome files of a run's crawl parts (unreadable ones skipped)."""
+    parts = []
+    for path in sorted(paths):
+        try:
+            parts.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return parts
+
+
+def merge_parts(
+    parts: list[dict[str, Any]], sites: list[Site]
+) -> tuple[list[SiteOutcome], dict[str, Any]]:
+    """Per-site outcomes and numeric stats summed over the crawl parts of a run."""
+    outcomes = {s.id: SiteOutcome(site_id=s.id, name=s.name) for s in sites}
+    stats: dict[str, Any] = {}
+    for part in parts:
+        for site_id, counts in (part.get("sites") or {}).items():
+            outcome = outcomes.get(site_id)
+            if outcome is None:
+                continue
+            for key in ("requests", "fetched", "http_errors", "pages", "reports"):
+                setattr(outcome, key, getattr(outcome, key) + int(counts.get(key) or 0))
+        for key, value in (part.get("stats") or {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                stats[key] = stats.get(key, 0) + value
+            else:
+                stats[key] = value
+    return [o.judge() for o in outcomes.values()], stats
+
+
+def report_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """new/changed/unchanged/failed reports from the pipelines' stats."""
+    return {k: int(stats.get(f"nianbao/reports/{k}", 0)) for k in REPORT_COUNTS}
+
+
+def finding_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """Findings per rule from the pipelines' stats (``nianbao/findings/<rule>``)."""
+    prefix = "nianbao/findings/"
+    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+
+
+def failing_streaks(
+    db: sqlite_utils.Database, sites: list[SiteOutcome], nights: int
+) -> dict[str, int]:
+    """Sites failed in each of their last ``nights`` runs (this one included, already stored)."""
+    if "site_runs" not in db.table_names():
+        return {}
+    streaks = {}
+    for site in sites:
+        if not site.failed:
+            continue
+        rows = db.execute(
+            "select status from site_runs where site_id = ?"
+            " order by started desc, run_id desc limit ?",
+            [site.site_id, nights],
+        ).fetchall()
+        if len(rows) >= nights and all(row[0] != "ok" for row in rows):
+            streaks[site.site_id] = len(rows)
+    return streaks
+
+
+def store_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
+    """Write the run into ``site_runs`` (one row per site and run) and ``nightly_runs``."""
+    db["site_runs"].upsert_all(
+        (
+            {"run_id": summary.run_id, "started": summary.started, **asdict(site)}
+            for site in summary.sites
+        ),
+        pk=("run_id", "site_id"),
+        column_order=("run_id", "site_id", "started", "status", "reason"),
+    )
+    db["site_runs"].create_index(["site_id", "started"], if_not_exists=True)
+    db["nightly_runs"].upsert(
+        {
+            "run_id": summary.run_id,
+            "started": summary.started,
+            "finished": summary.finished,
+            "attempts": summary.attempts,
+            "exit_code": summary.exit_code,
+            "sites_ok": len(summary.sites) - len(summary.sites_failed),
+            "sites_failed": len(summary.sites_failed),
+            **{f"reports_{k}": v for k, v in summary.reports.items()},
+            "parse_failure_rate": round(summary.parse_failure_rate, 4),
+            "findings": sum(summary.findings.values()),
+            "alerts": "\n".join(summary.alerts) or None,
+            "summary": summary.text(),
+        },
+        pk="run_id",
+    )
