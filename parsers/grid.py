@@ -1,0 +1,178 @@
+"""Tables as rows of cells, from HTML ``<table>``s (spans expanded) or from report text.
+
+A :class:`Cell` made by a rowspan/colspan copy has ``span=True``: spanned *labels* still help
+name a row (``(三)不予公开`` over its eight sub-rows), spanned *values* are never read twice.
+
+Text layouts understood by :func:`text_rows`:
+
+- tab-separated lines (empty cells kept);
+- markdown rows ``| a | b |`` (``|---|`` rules skipped);
+- one cell per line ending in `` |`` with ``|``-only lines closing a row;
+- other lines split at whitespace next to a number (``规章 0 0 0``); label words stay joined;
+- runs of single-cell lines (one cell per line) are regrouped: a row ends where a label
+  follows a number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+from parsers.values import is_value_like
+
+_WS = re.compile(r"[\s\u3000\xa0]+")
+_MD_RULE = re.compile(r"^:?-{2,}:?$")
+_MAX_SPAN = 60
+
+
+@dataclass(slots=True)
+class Cell:
+    """One cell: its text (whitespace collapsed), first grid column, and whether it is a copy."""
+
+    text: str
+    col: int = 0
+    span: bool = False
+
+
+@dataclass(slots=True)
+class Row:
+    """One table row; ``loose`` rows came from single-cell text lines and may be regrouped."""
+
+    cells: list[Cell] = field(default_factory=list)
+    loose: bool = False
+    table: int = -1  # index of the HTML table it came from (-1: text)
+
+
+def _cell_text(el: lxml_html.HtmlElement) -> str:
+    return _WS.sub(" ", el.text_content()).strip()
+
+
+def _span(el: lxml_html.HtmlElement, name: str) -> int:
+    try:
+        return max(1, min(int(el.get(name, "1").strip() or 1), _MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def leaf_tables(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """The ``<table>``s of ``body`` that hold no other table (layout tables are skipped)."""
+    tables = [body] if body.tag == "table" else []
+    tables += list(body.iter("table"))
+    return [t for t in tables if next(t.iterdescendants("table"), None) is None]
+
+
+def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
+    """Expand one table's rowspan/colspan into rows of cells (copies marked ``span``)."""
+    pending: dict[tuple[int, int], str] = {}  # (row, col) → text carried down by rowspan
+    rows: list[Row] = []
+    for r, tr in enumerate(table.iter("tr")):
+        row = Row(table=index)
+        col = 0
+        cells = [c for c in tr if c.tag in ("td", "th")]
+        for el in cells:
+            while (r, col) in pending:
+                row.cells.append(Cell(pending.pop((r, col)), col, span=True))
+                col += 1
+            text = _cell_text(el)
+            width, height = _span(el, "colspan"), _span(el, "rowspan")
+            for dc in range(width):
+                row.cells.append(Cell(text, col + dc, span=dc > 0))
+                for dr in range(1, height):
+                    pending[(r + dr, col + dc)] = text
+            col += width
+        for key in sorted(k for k in pending if k[0] == r):
+            row.cells.append(Cell(pending.pop(key), key[1], span=True))
+        row.cells.sort(key=lambda c: c.col)
+        if row.cells:
+            rows.append(row)
+    return rows
+
+
+def html_rows(body: lxml_html.HtmlElement) -> list[Row]:
+    """Rows of every leaf table of ``body``, in document order."""
+    out: list[Row] = []
+    for i, table in enumerate(leaf_tables(body)):
+        out.extend(table_rows(table, i))
+    return out
+
+
+def _split_words(line: str) -> list[str]:
+    """Split at whitespace next to a number; consecutive label words stay one cell."""
+    cells: list[str] = []
+    label = False
+    for word in line.split():
+        value = is_value_like(word)
+        if not value and label and cells:
+            cells[-1] += word
+        else:
+            cells.append(word)
+        label = not value
+    return cells
+
+
+def _line_cells(line: str) -> tuple[str, list[str]]:
+    """Classify a line: ("row"/"loose", cells), ("pipe", [cell]), ("end", []), ("skip", [])."""
+    stripped = line.strip()
+    if not stripped:
+        return "skip", []
+    if "\t" in line:
+        cells = [_WS.sub(" ", c).strip() for c in line.rstrip().split("\t")]
+        while cells and not cells[-1]:
+            cells.pop()
+        return "row", cells
+    if stripped.startswith("|") and stripped.count("|") >= 2 and stripped.strip("| "):
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+        if all(_MD_RULE.match(c.replace(" ", "")) for c in cells if c):
+            return "skip", []
+        return "row", cells
+    if not stripped.strip("| "):
+        return "end", []
+    if stripped.endswith("|"):
+        return "pipe", [stripped.rstrip("|").strip()]
+    cells = _split_words(stripped)
+    return ("loose" if len(cells) == 1 else "row"), cells
+
+
+def text_rows(text: str) -> list[Row]:
+    """Rows of a line-structured report text (see the module doc for the layouts)."""
+    rows: list[Row] = []
+    pipe: list[str] | None = None
+    for line in text.splitlines():
+        kind, cells = _line_cells(line)
+        if kind == "pipe":
+            pipe = (pipe or []) + cells
+            continue
+        if pipe is not None and kind != "skip":
+            rows.append(Row([Cell(t, i) for i, t in enumerate(pipe)]))
+            pipe = None
+        if kind in ("row", "loose") and cells:
+            rows.append(Row([Cell(t, i) for i, t in enumerate(cells)], loose=kind == "loose"))
+    if pipe:
+        rows.append(Row([Cell(t, i) for i, t in enumerate(pipe)]))
+    return list(regroup(rows))
+
+
+def regroup(rows: Iterable[Row]) -> Iterator[Row]:
+    """Join runs of single-cell rows into rows: a new row starts where a label follows a value."""
+    current: Row | None = None
+    last_value = False
+    for row in rows:
+        if not row.loose:
+            if current is not None:
+                yield current
+                current = None
+            yield row
+            continue
+        text = row.cells[0].text
+        value = is_value_like(text) and bool(text)
+        if current is None or (last_value and not value):
+            if current is not None:
+                yield current
+            current = Row([], loose=True)
+        current.cells.append(Cell(text, len(current.cells)))
+        last_value = value
+    if current is not None:
+        yield current

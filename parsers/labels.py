@@ -1,0 +1,178 @@
+"""Printed labels → canonical keys, by meaning (keywords), tolerant of the variants seen.
+
+Every matcher works on :func:`norm` text (no whitespace, ASCII brackets), so labels split over
+lines or into single characters (``结 果 / 维 持``) match like the official ones. Patterns are
+compiled once at import.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.schema import APPLICANT_PARTS
+
+_TRANSLATE = str.maketrans("（）【】［］．：，　\xa0", "()[][].:,  ")
+_NOISE = re.compile(r"[\s#*`>]+")
+
+
+def norm(text: str) -> str:
+    """Label text as matched: ASCII brackets, no whitespace or markdown marks."""
+    return _NOISE.sub("", text.translate(_TRANSLATE))
+
+
+# --- section of a row ------------------------------------------------------------------------
+
+SECTION_HEADINGS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"主动公开政府信息(的)?情况"), "active"),
+    (re.compile(r"收到(和|及)处理政府信息公开申请"), "applications"),
+    (re.compile(r"行政复议[、,和及]?行政诉讼"), "review"),
+    (re.compile(r"存在的主要问题|其他需要报告的事项|改进情况"), None),
+)
+# Strong cues inside a table that tell the section even without a heading.
+SECTION_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"第二十条|^信息内容"), "active"),
+    (re.compile(r"勾稽|申请人情况|本年新收|上年结转"), "applications"),
+    (re.compile(r"结果维持|未经复议|复议后起诉"), "review"),
+)
+
+# --- section 二 ------------------------------------------------------------------------------
+
+_ITEM = re.compile(
+    r"(?P<other_external_services>其他对外管理服务事项|对外管理服务)"
+    r"|(?P<normative_documents>规范性文件)"
+    r"|(?P<regulations>规章)"
+    r"|(?P<administrative_license>行政许可)"
+    r"|(?P<administrative_penalty>行政处罚)"
+    r"|(?P<administrative_coercion>行政强制)"
+    r"|(?P<administrative_fees>事业性收费)"
+    r"|(?P<government_procurement>集中采购)"
+)
+_METRIC = re.compile(
+    r"(?P<issued>制发)"
+    r"|(?P<abolished>废止)"
+    r"|(?P<in_force>现行有效)"
+    r"|(?P<fee_amount>收费金额)"
+    r"|(?P<decisions>处理决定)"
+    r"|(?P<new_made>新制作)"
+    r"|(?P<new_published>新公开)"
+    r"|(?P<total_published>公开总数|公开总量)"
+    r"|(?P<prior_year_count>上一?年项目|上一年)"
+    r"|(?P<change>增/?减|增减)"
+    r"|(?P<procurement_amount>采购总?金额|总金额)"
+    r"|(?P<procurement_count>采购项目数|项目数量)"
+    r"|(?P<new_ambiguous>本年新(?!收))"
+)
+_UNIT = re.compile(r"单位[:：]?(万元|元|千元|亿元)")
+
+
+def match_item(label: str) -> str | None:
+    """The section-二 item a row label names (``行政规范性文件`` → normative_documents)."""
+    m = _ITEM.search(label)
+    return m.lastgroup if m else None
+
+
+def metrics_in(label: str) -> list[str]:
+    """Section-二 metric keys named in a header cell, in order (``new_ambiguous`` for 本年新)."""
+    return [m.lastgroup for m in _METRIC.finditer(label) if m.lastgroup]
+
+
+def unit_in(label: str) -> str | None:
+    """The unit a header declares (``（单位：万元）`` → 万元)."""
+    m = _UNIT.search(label)
+    return m.group(1) if m else None
+
+
+# --- section 三 ------------------------------------------------------------------------------
+
+_APPLICANT_TOKEN = re.compile(
+    r"(?P<legal_person>法人或(者)?其他组织|法人)"
+    r"|(?P<natural_person>自然人)"
+    r"|(?P<commercial_enterprise>商业企业)"
+    r"|(?P<research_institution>科研机构)"
+    r"|(?P<social_welfare_org>社会公益(组织)?)"
+    r"|(?P<legal_service_org>法律服务(机构)?)"
+    r"|(?P<numbered>数据(?P<n>[1-6]))"
+    r"|(?P<total>总计|合计)"
+    r"|(?P<other_org>其他(组织)?)"
+    r"|(?P<sep>[(),.、:/|-]|申请人情况)"
+)
+
+
+def applicant_tokens(cell: str) -> list[str] | None:
+    """Applicant keys of a header cell made only of applicant labels, else None."""
+    pos, keys = 0, []
+    while pos < len(cell):
+        m = _APPLICANT_TOKEN.match(cell, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "numbered" or m.group("n"):
+            keys.append(APPLICANT_PARTS[int(m.group("n")) - 1])
+        elif kind in ("legal_person", "sep", None):
+            continue
+        else:
+            keys.append(kind)
+    return keys or None
+
+
+_ROW_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), key)
+    for p, key in (
+        (r"本年新收", "new_received"),
+        (r"上年结转", "carried_over"),
+        (r"结转下(一)?年", "carried_forward"),
+        (r"国家秘密", "withheld_state_secret"),
+        (r"禁止公开", "withheld_prohibited_by_law"),
+        (r"三安全|一稳定", "withheld_security_stability"),
+        (r"第三方", "withheld_third_party"),
+        (r"内部事务", "withheld_internal_affairs"),
+        (r"过程性", "withheld_process_info"),
+        (r"执法案卷", "withheld_enforcement_file"),
+        (r"行政查询|查询事项", "withheld_inquiry"),
+        (r"不掌握", "unavailable_not_held"),
+        (r"现成信息|另行制作", "unavailable_needs_creation"),
+        (r"仍不明确|补[正证]后", "unavailable_unclear"),
+        (r"信访|举报|投诉", "rejected_complaint"),
+        (r"重复申请", "rejected_duplicate"),
+        (r"出版物", "rejected_publication"),
+        (r"大量反复|反复申请", "rejected_excessive"),
+        (r"确认或重新|重新出具", "rejected_confirmation"),
+        (r"逾期不补|不补[正证]", "other_overdue_correction"),
+        (r"收费通知|缴纳费用|逾期未按", "other_overdue_fee"),
+        (r"部分公开", "partially_granted"),
+        (r"不予公开|不予处理|无法提供", "_group"),
+        (r"予以公开", "granted"),
+        (r"总计|合计", "total_processed"),
+        (r"(?:^|[(\d.、])其他(?:情形)?$|^\d\.?其他", "other_other"),
+        (r"其他处理|^其他$", "other_processing"),
+    )
+)
+
+
+def match_row(label: str) -> str | None:
+    """The section-三 row a (normalised, joined) row label names; ``_group`` for bare groups."""
+    for pattern, key in _ROW_RULES:
+        if pattern.search(label):
+            return key
+    return None
+
+
+# --- section 四 ------------------------------------------------------------------------------
+
+_REVIEW_TOKEN = re.compile(
+    r"(?P<litigation_direct>未经复议直接起诉|直接起诉)"
+    r"|(?P<litigation_after_review>复议后起诉|经复议后)"
+    r"|(?P<review>行政复议)"
+    r"|(?P<upheld>维持)"
+    r"|(?P<corrected>纠正)"
+    r"|(?P<other>其他)"
+    r"|(?P<pending>未审结|未结)"
+    r"|(?P<total>总计|合计)"
+)
+PROCEEDING_KEYS = frozenset({"review", "litigation_direct", "litigation_after_review"})
+
+
+def review_tokens(cell: str) -> list[str]:
+    """Proceeding and outcome keys named in a section-四 header cell, in order."""
+    return [m.lastgroup for m in _REVIEW_TOKEN.finditer(cell) if m.lastgroup]

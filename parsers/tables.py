@@ -1,0 +1,419 @@
+"""The three statistical tables of a report (sections 二, 三, 四) → canonical cells.
+
+``read_tables(body, text)`` reads the HTML tables of ``body`` when it has any, and the report
+text for every section the tables did not yield. Rows are given to a section by headings
+(``二、主动公开政府信息情况`` …) and by cues inside the tables (``第二十条``, ``勾稽``,
+``结果维持`` …), so a table split into several ``<table>``s, or navigation tables around the
+report, do not matter. Labels are matched by meaning (:mod:`parsers.labels`); values go to
+columns by the header the table prints (section 四 by its structure 行政复议 / 未经复议直接起诉 /
+复议后起诉), with position only where a header is cut short (``本年新`` / ``本年新``).
+
+The template is judged from the tables: 2021 metrics (本年制发件数 …) or the split (六) rows
+say ``2021``; 2019 metrics (本年新制作数量, 上一年项目数量, 政府集中采购 …) say ``2019``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+from parsers import labels as L
+from parsers.grid import Cell, Row, html_rows, text_rows
+from parsers.schema import (
+    ACTIVE_LAYOUT,
+    APPLICANTS,
+    APPLICATION_ROWS,
+    APPLICATION_ROWS_BY_TEMPLATE,
+    OTHER_SPLIT_ROWS,
+    OUTCOMES,
+    PROCEEDINGS,
+    ActiveCell,
+    ApplicationCell,
+    Finding,
+    ReviewCell,
+    Template,
+)
+from parsers.values import is_value_like, looks_numeric, parse_value
+
+SECTIONS = ("active", "applications", "review")
+_2021_METRICS = frozenset({"issued", "abolished", "in_force", "fee_amount"})
+_2019_METRICS = frozenset(
+    {"new_made", "new_published", "total_published", "prior_year_count", "change"}
+    | {"procurement_count", "procurement_amount"}
+)
+_2019_ITEMS = frozenset({"other_external_services", "government_procurement"})
+_MAX_ITEM_LABEL = 14
+_MAX_ROW_LABEL = 80
+
+
+@dataclass(slots=True)
+class Tables:
+    """What :func:`read_tables` found: template, cells of the three sections, findings."""
+
+    template: Template = "none"
+    active_disclosure: list[ActiveCell] = field(default_factory=list)
+    applications: list[ApplicationCell] = field(default_factory=list)
+    review_litigation: list[ReviewCell] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+# --- rows → sections -------------------------------------------------------------------------
+
+
+def _row_text(row: Row) -> str:
+    return L.norm("".join(c.text for c in row.cells if not c.span))
+
+
+def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
+    """Give each row to section ``active`` / ``applications`` / ``review`` (or to none)."""
+    out: dict[str, list[Row]] = {s: [] for s in SECTIONS}
+    current: str | None = None
+    for row in rows:
+        text = _row_text(row)
+        if not text:
+            continue
+        switched = False
+        for pattern, section in L.SECTION_HEADINGS:
+            if pattern.search(text) and (section is None or len(text) < 60):
+                current, switched = section, True
+                break
+        if not switched:
+            for pattern, section in L.SECTION_CUES:
+                if pattern.search(text):
+                    current = section
+                    break
+        if current is not None and "。" not in text:
+            out[current].append(row)
+    return out
+
+
+def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
+    """A row's label cells (span copies included) and its value cells (real cells only).
+
+    The labels run up to the last non-numeric text before the first number; cells after it
+    are values, including text that is not a number (read later as unreadable).
+    """
+    cells = row.cells
+    first_number = next(
+        (i for i, c in enumerate(cells) if not c.span and looks_numeric(c.text)), len(cells)
+    )
+    last_label = -1
+    for i in range(first_number):
+        if cells[i].text and not is_value_like(cells[i].text):
+            last_label = i
+    label_cells = [c for c in cells[: last_label + 1] if c.text]
+    value_cells = [c for c in cells[last_label + 1 :] if not c.span]
+    return label_cells, value_cells
+
+
+def _joined(cells: list[Cell]) -> str:
+    parts: list[str] = []
+    for c in cells:
+        if not parts or parts[-1] != c.text:
+            parts.append(c.text)
+    return L.norm("".join(parts))
+
+
+def _fit(values: list[Cell], n: int) -> list[Cell | None]:
+    """``n`` value cells: extra blank cells dropped at the ends, missing ones padded."""
+    vals = list(values)
+    while len(vals) > n and not vals[-1].text.strip():
+        vals.pop()
+    while len(vals) > n and not vals[0].text.strip():
+        vals.pop(0)
+    if len(vals) > n:
+        numbers = [v for v in vals if v.text.strip()]
+        vals = numbers if len(numbers) == n else vals
+    out: list[Cell | None] = list(vals[:n])
+    out += [None] * (n - len(out))
+    return out
+
+
+class _Reader:
+    """Collects cells and unreadable-cell findings while the sections are read."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def value(self, cell: Cell | None, metric: str | None, key: str):
+        raw = "" if cell is None else cell.text
+        parsed = parse_value(raw, metric)
+        if not parsed.ok:
+            self.findings.append(
+                Finding("unreadable_cell", "warning", f"{key}: 无法读取的数值 {raw!r}", [key])
+            )
+        return parsed
+
+    # --- section 二 ------------------------------------------------------------------------
+
+    def active(self, rows: list[Row]) -> list[tuple[str, list[str] | None, list[Cell], dict]]:
+        """Data rows of section 二: (item, header metrics or None, value cells, header units)."""
+        header: list[str] | None = None
+        units: dict[str, str] = {}
+        found: list[tuple[str, list[str] | None, list[Cell], dict]] = []
+        seen: set[str] = set()
+        for row in rows:
+            label_cells, value_cells = split_row(row)
+            metrics: list[str] = []
+            row_units: dict[str, str] = {}
+            item = None
+            for cell in label_cells:
+                if cell.span:
+                    continue
+                text = L.norm(cell.text)
+                found_metrics = L.metrics_in(text)
+                if found_metrics:
+                    metrics += found_metrics
+                    unit = L.unit_in(text)
+                    if unit:
+                        row_units.update(dict.fromkeys(found_metrics, unit))
+                elif len(text) <= _MAX_ITEM_LABEL:
+                    item = L.match_item(text) or item
+            if metrics:
+                header, units = _resolve_new(metrics), row_units
+            if item and value_cells and item not in seen:
+                seen.add(item)
+                found.append((item, header, value_cells, units))
+        return found
+
+    def active_cells(self, found, template: Template) -> list[ActiveCell]:
+        """Map section 二 data rows to cells for ``template``."""
+        out: list[ActiveCell] = []
+        for item, header, value_cells, units in found:
+            metrics = _item_metrics(item, header, template)
+            if not metrics:
+                continue
+            for metric, cell in zip(metrics, _fit(value_cells, len(metrics)), strict=True):
+                parsed = self.value(cell, metric, f"active_disclosure.{item}.{metric}")
+                unit = parsed.unit or units.get(metric)
+                raw = parsed.raw
+                out.append(ActiveCell(item, metric, parsed.value, raw, unit))
+        return out
+
+    # --- section 三 ------------------------------------------------------------------------
+
+    def applications(self, rows: list[Row]) -> list[ApplicationCell]:
+        """Cells of section 三."""
+        applicants: list[str] = list(APPLICANTS)
+        header_acc: set[str] = set()
+        pending = ""
+        last_key: str | None = None
+        out: list[ApplicationCell] = []
+        seen: set[str] = set()
+        for row in rows:
+            label_cells, value_cells = split_row(row)
+            row_label: list[Cell] = []
+            for cell in label_cells:
+                tokens = None if cell.span else L.applicant_tokens(L.norm(cell.text))
+                if tokens is not None and (not value_cells or cell is not label_cells[-1]):
+                    header_acc.update(tokens)
+                else:
+                    row_label.append(cell)
+            if value_cells:
+                if len(header_acc) >= 2:
+                    applicants = [k for k in APPLICANTS if k in header_acc]
+                header_acc = set()
+            if not row_label:
+                continue
+            label = _joined(row_label)
+            if len(label) > _MAX_ROW_LABEL:
+                continue
+            key = L.match_row(label)
+            if not value_cells:
+                pending = label if key in (None, "_group") else ""
+                continue
+            if key in (None, "_group") and pending:
+                key = L.match_row(pending + label)
+            pending = ""
+            if key == "other_processing" and last_key in OTHER_SPLIT_ROWS[:2]:
+                key = "other_other"
+            if key in (None, "_group") or key in seen:
+                continue
+            seen.add(key)
+            last_key = key
+            for applicant, cell in zip(applicants, _fit(value_cells, len(applicants)), strict=True):
+                parsed = self.value(cell, None, f"applications.{key}.{applicant}")
+                raw = parsed.raw
+                out.append(ApplicationCell(key, applicant, parsed.value, raw))
+        return out
+
+    # --- section 四 ------------------------------------------------------------------------
+
+    def review(self, rows: list[Row]) -> list[ReviewCell]:
+        """Cells of section 四, columns named by the header's proceeding/outcome structure."""
+        procs: list[str] = []
+        groups: list[list[str]] = []
+        values: list[Cell] = []
+        out: list[ReviewCell] = []
+        direct_rows: set[str] = set()
+        prev_proc = False
+        for row in rows:
+            label_cells, value_cells = split_row(row)
+            tokens = L.review_tokens(_joined([c for c in label_cells if not c.span]))
+            row_procs = [t for t in tokens if t in L.PROCEEDING_KEYS]
+            if value_cells and row_procs and groups and len(tokens) == 1:
+                proc = row_procs[0]  # a transposed table: one proceeding per row
+                if proc not in direct_rows:
+                    direct_rows.add(proc)
+                    out += self._review_cells([proc], [groups[-1]], value_cells)
+                continue
+            for token in tokens:
+                if token in L.PROCEEDING_KEYS:
+                    if token not in procs:
+                        procs.append(token)
+                    prev_proc = True
+                    continue
+                if not groups or prev_proc or token in groups[-1]:
+                    groups.append([])
+                groups[-1].append(token)
+                prev_proc = False
+            if value_cells and not label_cells:
+                values += value_cells
+        if direct_rows:
+            return out
+        if not values:
+            return out
+        if not groups:
+            groups = [list(OUTCOMES)] * 3
+        rest = [p for p in PROCEEDINGS if p not in procs]
+        order = (procs + rest)[: len(groups)]
+        return out + self._review_cells(order, groups, values)
+
+    def _review_cells(self, procs, groups, values: list[Cell]) -> list[ReviewCell]:
+        keys = [(p, o) for p, g in zip(procs, groups, strict=False) for o in g]
+        out: list[ReviewCell] = []
+        seen: set[tuple[str, str]] = set()
+        for (proc, outcome), cell in zip(keys, _fit(values, len(keys)), strict=True):
+            if (proc, outcome) in seen:
+                continue
+            seen.add((proc, outcome))
+            parsed = self.value(cell, None, f"review_litigation.{proc}.{outcome}")
+            raw = parsed.raw
+            out.append(ReviewCell(proc, outcome, parsed.value, raw))
+        return out
+
+
+def _resolve_new(metrics: list[str]) -> list[str]:
+    """Cut-short 2019 headers (本年新 / 本年新): the first is new_made, the second new_published."""
+    out: list[str] = []
+    for m in metrics:
+        if m == "new_ambiguous":
+            m = "new_made" if "new_made" not in out else "new_published"
+        out.append(m)
+    return out
+
+
+def _item_metrics(item: str, header: list[str] | None, template: Template) -> tuple[str, ...]:
+    """The metrics of ``item``'s columns: the header's when they fit the item, else the format's."""
+    if header:
+        for layout in ACTIVE_LAYOUT.values():
+            if item in layout and set(header) <= set(layout[item]):
+                return tuple(header)
+    layout = ACTIVE_LAYOUT.get(template) or ACTIVE_LAYOUT["2021"]
+    if item in layout:
+        return layout[item]
+    return ACTIVE_LAYOUT["2019"].get(item, ())
+
+
+def detect_template(found_active, applications: list[ApplicationCell], any_cells: bool) -> Template:
+    """``2021`` / ``2019`` from the metrics and rows printed; ``none`` without tables."""
+    score_2021 = score_2019 = 0
+    for item, header, _values, _units in found_active:
+        metrics = set(header or ())
+        score_2021 += len(metrics & _2021_METRICS)
+        score_2019 += len(metrics & _2019_METRICS) + (item in _2019_ITEMS)
+    rows = {c.row for c in applications}
+    if rows & set(OTHER_SPLIT_ROWS):
+        score_2021 += 2
+    if score_2021 or score_2019:
+        return "2021" if score_2021 >= score_2019 else "2019"
+    if "other_processing" in rows:
+        return "2019"
+    return "2021" if any_cells or found_active else "none"
+
+
+def _missing(tables: Tables) -> list[Finding]:
+    """missing_table / missing_row findings for the detected template."""
+    t = tables.template
+    if t == "none":
+        return []
+    out: list[Finding] = []
+    sections = (
+        ("active_disclosure", "二、主动公开政府信息情况", tables.active_disclosure),
+        ("applications", "三、收到和处理政府信息公开申请情况", tables.applications),
+        ("review_litigation", "四、行政复议、行政诉讼情况", tables.review_litigation),
+    )
+    for name, title, cells in sections:
+        if not cells:
+            out.append(Finding("missing_table", "warning", f"缺少表格：{title}", [name]))
+    if tables.active_disclosure:
+        items = {c.item for c in tables.active_disclosure}
+        for item in ACTIVE_LAYOUT[t]:
+            if item not in items:
+                out.append(
+                    Finding(
+                        "missing_row",
+                        "warning",
+                        f"二: 缺少行 {item}",
+                        [f"active_disclosure.{item}"],
+                    )
+                )
+    if tables.applications:
+        rows = {c.row for c in tables.applications}
+        expected = list(APPLICATION_ROWS_BY_TEMPLATE[t])
+        if rows & set(OTHER_SPLIT_ROWS) and "other_processing" in expected:
+            expected = [r for r in APPLICATION_ROWS if r != "other_processing"]
+        elif "other_processing" in rows:
+            expected = [r for r in APPLICATION_ROWS if r not in OTHER_SPLIT_ROWS]
+        for row in expected:
+            if row not in rows:
+                label = APPLICATION_ROWS[row]
+                out.append(
+                    Finding(
+                        "missing_row", "warning", f"三: 缺少行 {label}", [f"applications.{row}"]
+                    )
+                )
+    if tables.review_litigation:
+        procs = {c.proceeding for c in tables.review_litigation}
+        for proc, label in PROCEEDINGS.items():
+            if proc not in procs:
+                out.append(
+                    Finding(
+                        "missing_row", "warning", f"四: 缺少 {label}", [f"review_litigation.{proc}"]
+                    )
+                )
+    return out
+
+
+def read_tables(body: lxml_html.HtmlElement | None, text: str) -> Tables:
+    """Read sections 二, 三, 四 from ``body``'s tables, and from ``text`` where they lack one."""
+    reader = _Reader()
+    html_sections = split_sections(html_rows(body)) if body is not None else {}
+    text_sections: dict[str, list[Row]] | None = None
+
+    def rows_for(section: str, use_text: bool) -> list[Row]:
+        nonlocal text_sections
+        if not use_text:
+            return html_sections.get(section, [])
+        if text_sections is None:
+            text_sections = split_sections(text_rows(text or ""))
+        return text_sections[section]
+
+    found_active = reader.active(rows_for("active", False))
+    if not found_active:
+        found_active = reader.active(rows_for("active", True))
+    applications = reader.applications(rows_for("applications", False))
+    if not applications:
+        applications = reader.applications(rows_for("applications", True))
+    review = reader.review(rows_for("review", False))
+    if not review:
+        review = reader.review(rows_for("review", True))
+
+    tables = Tables()
+    tables.template = detect_template(found_active, applications, bool(applications or review))
+    tables.active_disclosure = reader.active_cells(found_active, tables.template)
+    tables.applications = applications
+    tables.review_litigation = review
+    tables.findings = reader.findings + _missing(tables)
+    return tables
