@@ -25,6 +25,7 @@ from parsers.schema import (
     APPLICANTS,
     APPLICATION_ROWS,
     APPLICATION_ROWS_BY_TEMPLATE,
+    ITEMS,
     OTHER_SPLIT_ROWS,
     OUTCOMES,
     PROCEEDINGS,
@@ -333,6 +334,10 @@ def detect_template(found_active, applications: list[ApplicationCell], any_cells
     return "2021" if any_cells or found_active else "none"
 
 
+def _missing_row(message: str, key: str) -> Finding:
+    return Finding("missing_row", "warning", message, [key])
+
+
 def _missing(tables: Tables) -> list[Finding]:
     """missing_table / missing_row findings for the detected template."""
     t = tables.template
@@ -351,14 +356,7 @@ def _missing(tables: Tables) -> list[Finding]:
         items = {c.item for c in tables.active_disclosure}
         for item in ACTIVE_LAYOUT[t]:
             if item not in items:
-                out.append(
-                    Finding(
-                        "missing_row",
-                        "warning",
-                        f"二: 缺少行 {item}",
-                        [f"active_disclosure.{item}"],
-                    )
-                )
+                out.append(_missing_row(f"二: 缺少行 {ITEMS[item]}", f"active_disclosure.{item}"))
     if tables.applications:
         rows = {c.row for c in tables.applications}
         expected = list(APPLICATION_ROWS_BY_TEMPLATE[t])
@@ -369,20 +367,12 @@ def _missing(tables: Tables) -> list[Finding]:
         for row in expected:
             if row not in rows:
                 label = APPLICATION_ROWS[row]
-                out.append(
-                    Finding(
-                        "missing_row", "warning", f"三: 缺少行 {label}", [f"applications.{row}"]
-                    )
-                )
+                out.append(_missing_row(f"三: 缺少行 {label}", f"applications.{row}"))
     if tables.review_litigation:
         procs = {c.proceeding for c in tables.review_litigation}
         for proc, label in PROCEEDINGS.items():
             if proc not in procs:
-                out.append(
-                    Finding(
-                        "missing_row", "warning", f"四: 缺少 {label}", [f"review_litigation.{proc}"]
-                    )
-                )
+                out.append(_missing_row(f"四: 缺少 {label}", f"review_litigation.{proc}"))
     return out
 
 
