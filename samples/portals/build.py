@@ -1,0 +1,1097 @@
+"""Write the mock county portals under ``samples/portals/<site>/`` (run once; output committed).
+
+Five portals, one per CMS family: ``trs`` (GBK pages, createPageHTML pagination, year
+sub-columns, department columns), ``pagelist`` (``?page=N`` lists, Jiangsu content/<uuid>.html,
+an attachment-only report), ``townships`` (static per-year/per-township folders, township
+sub-sites, Anhui 集约化 report URLs), ``gkmlpt`` (Guangdong JSON-fed lists) and ``hanweb``
+(``/module/jpage/dataproxy.jsp`` XML). Each has chrome, robots.txt, look-alikes, a 404 link, a
+redirect, a page that fails once, a deep generated news column and attachments. Report pages
+are real 2021-format reports (text from ``/work/shared/samples``) with known table values,
+listed in ``expected.json``.
+
+    python samples/portals/build.py
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+INTRO = {
+    2020: (
+        "年，在区委、区政府的坚强领导下，区政务公开领导小组的具体指导下，我单位始终坚持以人民为"
+        "中心的发展理念，践行全心全意为人民服务的根本宗旨，以转变职能、优化服务、方便群众、提高"
+        "办事效率为目标，不断拓展政务服务的功能，提高政务服务效率，规范政务服务行为。"
+    ),
+    2021: (
+        "年，我单位政务公开工作在县委、县政府的正确领导和县政务公开领导小组办公室的具体指导下，"
+        "认真贯彻落实《中共中央办公厅、国务院办公厅关于进一步推行政务公开的意见》及上级有关会议"
+        "精神，精心组织，狠抓落实，通过不断创新公开的形式，促进了政务公开的有效开展。"
+    ),
+    2022: (
+        "年，在区委、区政府的正确领导下，我单位的政务公开工作，坚持以习近平新时代中国特色社会主义"
+        "思想为指导，围绕政务公开要求，增强工作的透明度，加强民主监督，推行依法行政、优质行政、"
+        "廉洁行政，进一步巩固政务公开成果，规范政务公开内容，创新政务公开形式。"
+    ),
+}
+
+APPLICANT_KEYS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+)
+# Section 三 of the 2021 format: (canonical row, label cells as printed).
+ROWS_2021 = (
+    ("new_received", ("一、本年新收政府信息公开申请数量",)),
+    ("carried_over", ("二、上年结转政府信息公开申请数量",)),
+    ("granted", ("三、本年度办理结果", "（一）予以公开")),
+    ("partially_granted", ("", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")),
+    ("withheld_state_secret", ("", "（三）不予公开", "1.属于国家秘密")),
+    ("withheld_prohibited_by_law", ("", "", "2.其他法律行政法规禁止公开")),
+    ("withheld_security_stability", ("", "", "3.危及“三安全一稳定”")),
+    ("withheld_third_party", ("", "", "4.保护第三方合法权益")),
+    ("withheld_internal_affairs", ("", "", "5.属于三类内部事务信息")),
+    ("withheld_process_info", ("", "", "6.属于四类过程性信息")),
+    ("withheld_enforcement_file", ("", "", "7.属于行政执法案卷")),
+    ("withheld_inquiry", ("", "", "8.属于行政查询事项")),
+    ("unavailable_not_held", ("", "（四）无法提供", "1.本机关不掌握相关政府信息")),
+    ("unavailable_needs_creation", ("", "", "2.没有现成信息需要另行制作")),
+    ("unavailable_unclear", ("", "", "3.补正后申请内容仍不明确")),
+    ("rejected_complaint", ("", "（五）不予处理", "1.信访举报投诉类申请")),
+    ("rejected_duplicate", ("", "", "2.重复申请")),
+    ("rejected_publication", ("", "", "3.要求提供公开出版物")),
+    ("rejected_excessive", ("", "", "4.无正当理由大量反复申请")),
+    ("rejected_confirmation", ("", "", "5.要求行政机关确认或重新出具已获取信息")),
+    (
+        "other_overdue_correction",
+        (
+            "",
+            "（六）其他处理",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ),
+    ),
+    (
+        "other_overdue_fee",
+        ("", "", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ),
+    ("other_other", ("", "", "3.其他")),
+    ("total_processed", ("", "（七）总计")),
+    ("carried_forward", ("四、结转下年度继续办理",)),
+)
+
+
+@dataclass
+class Report:
+    """A mock report page and the values its tables carry."""
+
+    path: str
+    agency: str
+    year: int
+    seed: int
+    level: str = "county"
+    index_no: str = ""
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+
+    @property
+    def title(self) -> str:
+        return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    def values(self) -> dict[str, float | int]:
+        """Known cells: a = natural persons, b = enterprises; arithmetic consistent."""
+        a, b = 3 + self.seed % 7, self.seed % 3
+        return {
+            "active_disclosure.normative_documents.issued": self.seed % 5 + 1,
+            "active_disclosure.normative_documents.abolished": 0,
+            "active_disclosure.normative_documents.in_force": self.seed % 5 + 6,
+            "active_disclosure.administrative_license.decisions": 100 + self.seed * 7,
+            "active_disclosure.administrative_penalty.decisions": 10 + self.seed,
+            "active_disclosure.administrative_coercion.decisions": 0,
+            "active_disclosure.administrative_fees.fee_amount": round(1.25 + self.seed / 100, 4),
+            "applications.new_received.natural_person": a,
+            "applications.new_received.commercial_enterprise": b,
+            "applications.new_received.total": a + b,
+            "applications.granted.natural_person": a - 1,
+            "applications.granted.commercial_enterprise": b,
+            "applications.granted.total": a + b - 1,
+            "applications.unavailable_not_held.natural_person": 1,
+            "applications.unavailable_not_held.total": 1,
+            "applications.total_processed.natural_person": a,
+            "applications.total_processed.commercial_enterprise": b,
+            "applications.total_processed.total": a + b,
+            "review_litigation.review.upheld": self.seed % 2,
+            "review_litigation.review.total": self.seed % 2,
+        }
+
+    def manifest(self) -> dict[str, object]:
+        cells = self.values()
+        return {
+            "url": self.path,
+            "title": self.title,
+            "agency": self.agency,
+            "year": self.year,
+            "level": self.level,
+            "index_no": self.index_no,
+            "template": "2021" if self.year >= 2021 else "2019",
+            "attachments": [href for href, _ in self.attachments],
+            "cells": {k: cells[k] for k in KNOWN_CELLS},
+        }
+
+
+KNOWN_CELLS = (
+    "active_disclosure.normative_documents.issued",
+    "active_disclosure.administrative_license.decisions",
+    "active_disclosure.administrative_fees.fee_amount",
+    "applications.new_received.total",
+    "applications.granted.natural_person",
+    "applications.total_processed.total",
+    "review_litigation.review.total",
+)
+
+
+def _cell(values: dict[str, float | int], key: str) -> str:
+    return str(values.get(key, 0))
+
+
+def tables_html(report: Report) -> str:
+    """The three statistical tables of the 2021 format, filled with the report's values."""
+    v = report.values()
+    active = [
+        '<table class="MsoTableGrid" border="1" cellspacing="0">',
+        '<tr><td colspan="4">第二十条第（一）项</td></tr>',
+        "<tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>",
+        "<tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr>",
+        "<tr><td>行政规范性文件</td>"
+        + "".join(
+            f"<td>{_cell(v, f'active_disclosure.normative_documents.{m}')}</td>"
+            for m in ("issued", "abolished", "in_force")
+        )
+        + "</tr>",
+        '<tr><td colspan="4">第二十条第（五）项</td></tr>',
+        '<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>',
+        "<tr><td>行政许可</td>"
+        f'<td colspan="3">{_cell(v, "active_disclosure.administrative_license.decisions")}</td>'
+        "</tr>",
+        '<tr><td colspan="4">第二十条第（六）项</td></tr>',
+        '<tr><td>信息内容</td><td colspan="3">本年处理决定数量</td></tr>',
+        "<tr><td>行政处罚</td>"
+        f'<td colspan="3">{_cell(v, "active_disclosure.administrative_penalty.decisions")}</td>'
+        "</tr>",
+        '<tr><td>行政强制</td><td colspan="3">0</td></tr>',
+        '<tr><td colspan="4">第二十条第（八）项</td></tr>',
+        '<tr><td>信息内容</td><td colspan="3">本年收费金额（单位：万元）</td></tr>',
+        "<tr><td>行政事业性收费</td>"
+        f'<td colspan="3">{_cell(v, "active_disclosure.administrative_fees.fee_amount")}</td>'
+        "</tr>",
+        "</table>",
+    ]
+    apps = [
+        '<table class="MsoTableGrid" border="1" cellspacing="0">',
+        '<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，'
+        "等于第三项加第四项之和）</td>"
+        '<td colspan="7">申请人情况</td></tr>',
+        '<tr><td rowspan="2">自然人</td><td colspan="5">法人或其他组织</td>'
+        '<td rowspan="2">总计</td></tr>',
+        "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td>"
+        "<td>其他</td></tr>",
+    ]
+    for key, labels in ROWS_2021:
+        cells = [lab for lab in labels]
+        first = ""
+        if len(labels) == 1:
+            first = f'<td colspan="3">{labels[0]}</td>'
+        elif len(labels) == 2:
+            first = (f"<td>{labels[0]}</td>" if labels[0] else "<td></td>") + (
+                f'<td colspan="2">{labels[1]}</td>'
+            )
+        else:
+            first = "".join(f"<td>{lab}</td>" for lab in cells)
+        nums = "".join(f"<td>{_cell(v, f'applications.{key}.{ap}')}</td>" for ap in APPLICANT_KEYS)
+        apps.append(f"<tr>{first}{nums}</tr>")
+    apps.append("</table>")
+    outcomes = ("upheld", "corrected", "other", "pending", "total")
+    review = [
+        '<table class="MsoTableGrid" border="1" cellspacing="0">',
+        '<tr><td colspan="5" rowspan="2">行政复议</td><td colspan="10">行政诉讼</td></tr>',
+        '<tr><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>',
+        "<tr>" + "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>" * 3,
+        "</tr><tr>"
+        + "".join(
+            f"<td>{_cell(v, f'review_litigation.{p}.{o}')}</td>"
+            for p in ("review", "litigation_direct", "litigation_after_review")
+            for o in outcomes
+        )
+        + "</tr>",
+        "</table>",
+    ]
+    return "\n".join(
+        [
+            "<p>二、主动公开政府信息情况</p>",
+            *active,
+            "<p>三、收到和处理政府信息公开申请情况</p>",
+            *apps,
+            "<p>四、政府信息公开行政复议、行政诉讼情况</p>",
+            *review,
+        ]
+    )
+
+
+@dataclass
+class Portal:
+    """A mock portal: its name, encoding and chrome."""
+
+    key: str
+    name: str  # e.g. 青山县人民政府
+    county: str
+    province: str
+    city: str
+    cms_style: str
+    charset: str = "utf-8"
+    nav: list[tuple[str, str]] = field(default_factory=list)
+    files: dict[str, str | bytes] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)
+    distractors: list[str] = field(default_factory=list)
+    config: dict[str, object] = field(default_factory=dict)
+
+    def page(self, title: str, body: str, crumbs: str = "", head: str = "") -> str:
+        nav = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in self.nav)
+        return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset={self.charset}">
+<title>{title}-{self.name}</title>
+{head}</head>
+<body>
+<div class="top"><span>{self.name}</span> <a href="/">网站首页</a> | <a href="/wza/">无障碍</a>
+ | <a href="/search/search.html">站内搜索</a></div>
+<div class="nav"><ul>{nav}</ul></div>
+<div class="crumbs">当前位置：<a href="/">首页</a> &gt; {crumbs}</div>
+<div class="main">
+{body}
+</div>
+<div class="footer">
+<p><a href="/wzdt/">网站地图</a> | <a href="/lxwm/">联系我们</a> | <a href="/ldzc/">领导之窗</a></p>
+<p>主办：{self.name}办公室 承办：{self.county}大数据中心 地址：{self.county}人民路1号</p>
+<p>网站标识码：{abs(hash(self.key)) % 10**10:010d} ICP备案号：示ICP备05000001号</p>
+</div>
+</body>
+</html>
+"""
+
+    def add(self, path: str, content: str | bytes) -> None:
+        self.files[path] = content
+
+    def report_page(self, report: Report, published: str, extra: str = "") -> str:
+        intro = INTRO.get(report.year, INTRO[2022])
+        attach = "".join(
+            f'<p>附件：<a href="{href}">{text}</a></p>' for href, text in report.attachments
+        )
+        body = f"""<div class="xxgk-info"><table class="xxgk-table">
+<tr><td>索引号：</td><td>{report.index_no}</td><td>主题分类：</td><td>政务公开</td></tr>
+<tr><td>发布机构：</td><td>{report.agency}</td><td>发文日期：</td><td>{published}</td></tr>
+<tr><td>名称：</td><td colspan="3">{report.title}</td></tr>
+</table></div>
+<div class="article">
+<h1 class="article-title">{report.title}</h1>
+<div class="info">发布时间：{published} 来源：{report.agency} 浏览次数：<span id="hits">128</span></div>
+<div class="TRS_Editor" id="zoom">
+<p>本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>
+<p>一、总体情况</p>
+<p>{report.year}{intro}</p>
+{tables_html(report)}
+<p>五、存在的主要问题及改进情况</p>
+<p>一是公开内容不够全面；二是公开形式较为单一。下一步将加强培训，规范公开流程。</p>
+<p>六、其他需要报告的事项</p>
+<p>本年度未收取信息处理费。{extra}</p>
+{attach}
+</div></div>"""
+        head = (
+            f'<meta name="ArticleTitle" content="{report.title}">\n'
+            f'<meta name="PubDate" content="{published}">\n'
+            f'<meta name="ContentSource" content="{report.agency}">\n'
+        )
+        return self.page(report.title, body, "政务公开 &gt; 政府信息公开年报", head)
+
+    def article(self, title: str, text: str, crumbs: str = "新闻中心") -> str:
+        head = f'<meta name="ArticleTitle" content="{title}">\n'
+        body = f'<div class="article"><h1>{title}</h1><div id="zoom"><p>{text}</p></div></div>'
+        return self.page(title, body, crumbs, head)
+
+    def link_list(self, links: list[tuple[str, str, str]], extra: str = "") -> str:
+        items = "".join(
+            f'<li><a href="{href}" title="{text}" target="_blank">{text}</a><span>{date}</span></li>'
+            for href, text, date in links
+        )
+        return f'<ul class="list">{items}</ul>{extra}'
+
+    def write(self) -> None:
+        base = ROOT / self.key
+        if base.exists():
+            shutil.rmtree(base)
+        www = base / "www"
+        for path, content in sorted(self.files.items()):
+            target = www / path.lstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str):
+                data = content.encode(
+                    "gbk" if self.charset.lower() in ("gb2312", "gbk") else "utf-8"
+                )
+            else:
+                data = content
+            target.write_bytes(data)
+        config = {"name": self.name, "charset": self.charset, **self.config}
+        (base / "site.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n")
+        manifest = {
+            "site": self.key,
+            "name": self.name,
+            "province": self.province,
+            "city": self.city,
+            "county": self.county,
+            "cms_style": self.cms_style,
+            "start_path": "/index.html",
+            "note": "mock portal served by nianbao.sampleportals; paths are relative to it",
+            "reports": [r.manifest() for r in self.reports],
+            "distractors": sorted(self.distractors),
+            "never_fetched": self.config.get("never_fetched", []),
+            "max_requests": self.config.get("max_requests"),
+        }
+        (base / "expected.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        )
+
+
+def home(portal: Portal, columns: str) -> str:
+    """A portal home page: news, 领导之窗, 政务公开 shortcuts."""
+    leaders = "".join(
+        f'<li><a href="/ldzc/{i}.html">{n}</a></li>'
+        for i, n in enumerate(("县委书记", "县长", "副县长", "副县长"), 1)
+    )
+    news = "".join(
+        f'<li><a href="/xwzx/art_{i}.html">{t}</a></li>'
+        for i, t in enumerate(
+            (
+                "全县经济运行情况分析会召开",
+                "我县开展秋季森林防火专项检查",
+                "县政务公开办组织开展业务培训",
+                "2023年政府工作报告",
+                "关于2022年县级决算的公开说明",
+            ),
+            1,
+        )
+    )
+    body = f"""<div class="banner"><img src="/images/banner.jpg" alt="{portal.name}"></div>
+<div class="news"><h2><a href="/xwzx/index.html">新闻中心</a></h2><ul>{news}</ul>
+<a class="more" href="/xwzx/index.html">更多&gt;&gt;</a></div>
+<div class="ldzc"><h2>领导之窗</h2><ul>{leaders}</ul></div>
+<div class="zwgk-shortcuts"><h2>政务公开</h2>{columns}</div>
+<div class="links"><a href="http://www.gov.cn/" target="_blank">中国政府网</a></div>"""
+    return portal.page("首页", body, "")
+
+
+def minimal_pdf(text: str) -> bytes:
+    """A small valid one-page PDF whose text layer says ``text`` (ASCII only)."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+    ]
+    stream = f"BT /F1 14 Tf 72 770 Td ({text}) Tj ET".encode()
+    objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    return out.getvalue()
+
+
+def report_docx(report: Report) -> bytes:
+    """The report as a Word file: title, sections and the section 三 table."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(report.title, level=1)
+    document.add_paragraph("一、总体情况")
+    document.add_paragraph(f"{report.year}{INTRO.get(report.year, INTRO[2022])}")
+    document.add_paragraph("三、收到和处理政府信息公开申请情况")
+    v = report.values()
+    table = document.add_table(rows=1, cols=8)
+    header = ("", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+    for key, labels in ROWS_2021:
+        row = table.add_row().cells
+        row[0].text = " ".join(lab for lab in labels if lab)
+        for cell, ap in zip(row[1:], APPLICANT_KEYS, strict=True):
+            cell.text = _cell(v, f"applications.{key}.{ap}")
+    document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    document.add_paragraph(f"行政复议总计：{_cell(v, 'review_litigation.review.total')}")
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def robots(extra: str = "") -> str:
+    return f"User-agent: *\nDisallow: /search/\nDisallow: /private/\n{extra}"
+
+
+def private_trap(portal: Portal, prefix: str) -> str:
+    """A report-looking link under /private/ (robots.txt forbids it)."""
+    path = "/private/2022nb-draft.html"
+    portal.add(path, portal.article("内部：2022年政府信息公开工作年度报告（草稿）", "草稿"))
+    portal.config.setdefault("never_fetched", []).append(path)
+    return f'<li><a href="{path}">{prefix}2022年政府信息公开工作年度报告（送审稿）</a></li>'
+
+
+def distractor_pages(portal: Portal, base: str, agency: str) -> list[tuple[str, str, str]]:
+    """Look-alikes behind links ambiguous enough to be fetched, and links named as such."""
+    fetched = [
+        (
+            f"{base}fzzf2022.html",
+            "2022年度报告",
+            f"{agency}2022年法治政府建设年度报告",
+            "2022年，我县深入推进法治政府建设，总体情况良好。",
+        ),
+        (
+            f"{base}jd2022.html",
+            f"{agency}2022年政府信息公开工作年度报告",
+            f"《{agency}2022年政府信息公开工作年度报告》解读",
+            "一、总体情况 解读：报告全面反映了主动公开政府信息情况。",
+        ),
+        (
+            f"{base}gs2021.html",
+            "政府信息公开工作年度报告（新版）",
+            "国务院办公厅政府信息与政务公开办公室关于印发《中华人民共和国政府信息公开工作"
+            "年度报告格式》的通知",
+            "国办公开办函〔2021〕30号 各省、自治区、直辖市人民政府办公厅：现将年度报告格式印发给你们。"
+            "一、总体情况 二、主动公开政府信息情况",
+        ),
+        (
+            f"{base}xw2022.html",
+            f"我县按时公开2022年政府信息公开工作年度报告",
+            f"{agency}按时公开2022年政府信息公开工作年度报告",
+            "近日，我县在门户网站按时公开了2022年度报告，接受社会监督。",
+        ),
+    ]
+    links = []
+    for path, link_text, title, text in fetched:
+        portal.add(path, portal.article(title, text, "政务公开"))
+        portal.distractors.append(path)
+        links.append((path, link_text, "2023-02-01"))
+    named = [
+        (f"{base}zfgzbg2023.html", "2023年政府工作报告"),
+        (f"{base}gkyd2023.html", "关于印发《2023年政务公开工作要点》的通知"),
+        (f"{base}gkzn.html", "政府信息公开指南"),
+        (f"{base}js2022.html", "2022年部门决算公开"),
+    ]
+    for path, text in named:
+        portal.add(path, portal.article(text, "略。", "政务公开"))
+        portal.config.setdefault("never_fetched", []).append(path)
+        links.append((path, text, "2023-01-20"))
+    return links
+
+
+# --- 1. TRS, GBK ---------------------------------------------------------------------------
+
+
+def build_trs() -> Portal:
+    p = Portal(
+        "trs",
+        "青山县人民政府",
+        "青山县",
+        "贵州省",
+        "毕节市",
+        "TRS",
+        charset="gb2312",
+        nav=[
+            ("/index.html", "首页"),
+            ("/zjqs/index.html", "走进青山"),
+            ("/xwzx/index.html", "新闻中心"),
+            ("/zwgk/index.html", "政务公开"),
+            ("/zwfw/index.html", "政务服务"),
+            ("/hdjl/index.html", "互动交流"),
+        ],
+    )
+    nb = "/zwgk/zfxxgk/zfxxgknb/"
+    county = "青山县人民政府"
+    r2023 = Report(
+        f"{nb}2023n/202401/t20240115_3001.html",
+        county,
+        2023,
+        11,
+        index_no="11520527MB1234567A/2024-00015",
+        attachments=[("/attach/qs2023nb.pdf", "青山县2023年政府信息公开工作年度报告.pdf")],
+    )
+    r2022 = Report(f"{nb}2022n/202301/t20230118_2001.html", county, 2022, 7, index_no="QS-2023-0007")
+    r2021 = Report(f"{nb}2021n/202201/t20220120_1001.html", county, 2021, 4, index_no="QS-2022-0004")
+    # 堃 is in GBK but not GB2312: the page says gb2312; decoding must use GB18030.
+    town = Report(
+        f"{nb}2022n/202301/t20230120_2002.html", "金堃镇人民政府", 2022, 5, "township", "QS-2023-0012"
+    )
+    edu = Report(
+        "/zwgk/bmxxgk/jyj/zfxxgknb/202301/t20230110_501.html",
+        "青山县教育局",
+        2022,
+        8,
+        "department",
+        "QS-JY-2023-01",
+    )
+    fin = Report(
+        "/zwgk/bmxxgk/czj/zfxxgknb/202201/t20220112_401.html",
+        "青山县财政局",
+        2021,
+        9,
+        "department",
+        "QS-CZ-2022-01",
+    )
+    p.reports = [r2023, r2022, r2021, town, edu, fin]
+    for r, date in (
+        (r2023, "2024-01-15"),
+        (r2022, "2023-01-18"),
+        (r2021, "2022-01-20"),
+        (town, "2023-01-20"),
+        (edu, "2023-01-10"),
+        (fin, "2022-01-12"),
+    ):
+        p.add(r.path, p.report_page(r, date))
+    p.add("/files/2024/qs2023nb.pdf", minimal_pdf("Qingshan County 2023 annual report"))
+    p.config["redirects"] = {
+        "/attach/qs2023nb.pdf": ["/files/2024/qs2023nb.pdf", 302],
+        f"{nb}2023n/latest.html": [r2023.path, 301],
+    }
+    p.config["fail_once"] = [r2022.path]
+    p.config["news"] = {"prefix": "/zwgk/gkdt/", "pages": 300, "style": "trs", "title": "政务公开动态"}
+    p.config["news2"] = {"prefix": "/xwzx/", "pages": 200, "style": "trs", "title": "新闻中心"}
+    p.add("/robots.txt", robots())
+    p.add(
+        "/index.html",
+        home(
+            p,
+            '<ul><li><a href="/zwgk/zfxxgk/index.html">政府信息公开</a></li>'
+            '<li><a href="/zwgk/zfxxgk/zfxxgkzn/index.html">政府信息公开指南</a></li></ul>',
+        ),
+    )
+    p.add(
+        "/zwgk/index.html",
+        p.page(
+            "政务公开",
+            '<ul class="sub"><li><a href="/zwgk/zfxxgk/index.html">政府信息公开</a></li>'
+            '<li><a href="/zwgk/gkdt/index.html">政务公开动态</a></li>'
+            '<li><a href="/zwgk/zcjd/index.html">政策解读</a></li></ul>',
+            "政务公开",
+        ),
+    )
+    p.add(
+        "/zwgk/zfxxgk/index.html",
+        p.page(
+            "政府信息公开",
+            '<div class="left"><ul>'
+            '<li><a href="/zwgk/zfxxgk/zfxxgkzn/index.html">政府信息公开指南</a></li>'
+            '<li><a href="/zwgk/zfxxgk/zfxxgkzd/index.html">政府信息公开制度</a></li>'
+            '<li><a href="/zwgk/zfxxgk/fdzdgknr/index.html">法定主动公开内容</a></li>'
+            f'<li><a href="{nb}index.html">政府信息公开年报</a></li>'
+            '<li><a href="/zwgk/bmxxgk/index.html">部门信息公开</a></li>'
+            '<li><a href="/zwgk/gkdt/index.html">政务公开动态</a></li>'
+            "</ul></div>",
+            "政务公开 &gt; 政府信息公开",
+        ),
+    )
+    years = (
+        f'<div class="years"><a href="{nb}2023n/index.html">2023年</a> '
+        f'<a href="{nb}2022n/index.html">2022年</a> <a href="{nb}2021n/index.html">2021年</a></div>'
+    )
+    script = '<script type="text/javascript">createPageHTML({n}, {i}, "index", "html");</script>'
+    distractors = distractor_pages(p, f"{nb}qt/", "青山县")
+    page0 = [
+        (f"{nb}2023n/latest.html", r2023.title, "2024-01-15"),
+        (r2022.path, r2022.title, "2023-01-18"),
+        *distractors[:4],
+    ]
+    page1 = [
+        (r2021.path, r2021.title, "2022-01-20"),
+        (f"{nb}201901/t20190110_404.html", "青山县2018年政府信息公开工作年度报告", "2019-01-10"),
+        *distractors[4:],
+    ]
+    p.add(f"{nb}index.html", p.page("政府信息公开年报", years + p.link_list(page0, script.format(n=2, i=0)), "政府信息公开年报"))
+    p.add(f"{nb}index_1.html", p.page("政府信息公开年报", years + p.link_list(page1, script.format(n=2, i=1)), "政府信息公开年报"))
+    p.add(f"{nb}2023n/index.html", p.page("2023年", p.link_list([(r2023.path, r2023.title, "2024-01-15")]), "年报 &gt; 2023年"))
+    p.add(
+        f"{nb}2022n/index.html",
+        p.page(
+            "2022年",
+            p.link_list([(r2022.path, r2022.title, "2023-01-18"), (town.path, town.title, "2023-01-20")]),
+            "年报 &gt; 2022年",
+        ),
+    )
+    p.add(f"{nb}2021n/index.html", p.page("2021年", p.link_list([(r2021.path, r2021.title, "2022-01-20")]), "年报 &gt; 2021年"))
+    depts = (("jyj", "县教育局", edu), ("czj", "县财政局", fin), ("gaj", "县公安局", None))
+    p.add(
+        "/zwgk/bmxxgk/index.html",
+        p.page(
+            "部门信息公开",
+            "<ul>" + "".join(f'<li><a href="/zwgk/bmxxgk/{k}/index.html">{n}</a></li>' for k, n, _ in depts) + "</ul>",
+            "部门信息公开",
+        ),
+    )
+    for key, name, rep in depts:
+        base = f"/zwgk/bmxxgk/{key}/"
+        p.add(
+            f"{base}index.html",
+            p.page(
+                name,
+                f'<ul><li><a href="{base}jgzn/index.html">机构职能</a></li>'
+                f'<li><a href="{base}zfxxgknb/index.html">政府信息公开年报</a></li>'
+                f'<li><a href="{base}tzgg/index.html">通知公告</a></li></ul>',
+                f"部门信息公开 &gt; {name}",
+            ),
+        )
+        links = [(rep.path, rep.title, "2023-01-10")] if rep else []
+        p.add(f"{base}zfxxgknb/index.html", p.page("政府信息公开年报", p.link_list(links), name))
+    p.add("/zwgk/zfxxgk/zfxxgkzn/index.html", p.article("政府信息公开指南", "略。", "政府信息公开"))
+    p.add("/ldzc/1.html", p.article("县委书记", "简历略。", "领导之窗"))
+    p.config["max_requests"] = 30
+    return p
+
+
+# --- 2. ?page=N lists (Jiangsu-style content/<uuid>.html) --------------------------------------
+
+
+def build_pagelist() -> Portal:
+    p = Portal(
+        "pagelist",
+        "白水县人民政府",
+        "白水县",
+        "江苏省",
+        "南通市",
+        "Jiangsu",
+        nav=[
+            ("/index.html", "首页"),
+            ("/xwzx/list.html", "新闻中心"),
+            ("/xxgk/index.html", "信息公开"),
+            ("/zmhd/index.html", "政民互动"),
+        ],
+    )
+    base = "/xxgk/xxgknb/"
+    names = [
+        ("白水县人民政府", 2023, "county"),
+        ("白水县人民政府", 2022, "county"),
+        ("白水县人民政府", 2021, "county"),
+        ("白水县发展和改革委员会", 2022, "department"),
+        ("白水县卫生健康委员会", 2022, "department"),
+        ("白水县城北街道办事处", 2022, "township"),
+        ("白水县民政局", 2021, "department"),
+    ]
+    uuids = [
+        "3f7514f9-1885-4e24-a677-304703aa7d1e",
+        "0b1c6a52-77e0-4d0e-9d1a-6b7f3c2e8a11",
+        "9a2e1d4b-5c6f-4a3b-8e7d-1f2c3b4a5d6e",
+        "c4d5e6f7-0a1b-4c2d-9e3f-5a6b7c8d9e0f",
+        "1e2d3c4b-5a69-4788-a9b0-c1d2e3f4a5b6",
+        "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2910",
+        "2a3b4c5d-6e7f-4081-92a3-b4c5d6e7f809",
+    ]
+    reports = [
+        Report(f"{base}content/{u}.html", a, y, 20 + i, lvl, f"BS-{y}-{i:03d}")
+        for i, ((a, y, lvl), u) in enumerate(zip(names, uuids, strict=True))
+    ]
+    reports[0].attachments = [("/uploadfiles/202401/bs2023nb.docx", "白水县2023年政府信息公开工作年度报告.docx")]
+    for r in reports:
+        p.add(r.path, p.report_page(r, f"{r.year + 1}-01-2{r.seed % 9}"))
+    p.add("/files/202401/bs2023nb.docx", report_docx(reports[0]))
+    # A report published only as a file, linked straight from the list.
+    only = Report("/uploadfiles/202301/jtj2022.docx", "白水县交通运输局", 2022, 31, "department", "")
+    p.add("/files/202301/jtj2022.docx", report_docx(only))
+    p.reports = [*reports, only]
+    p.config["redirects"] = {
+        "/uploadfiles/202401/bs2023nb.docx": ["/files/202401/bs2023nb.docx", 302],
+        "/uploadfiles/202301/jtj2022.docx": ["/files/202301/jtj2022.docx", 302],
+        f"{base}content/old-2021.html": [reports[2].path, 301],
+    }
+    p.config["fail_once"] = [reports[1].path]
+    p.config["news"] = {"prefix": "/xwzx/", "pages": 250, "style": "query", "title": "新闻中心"}
+    p.add("/robots.txt", robots())
+    p.add("/index.html", home(p, '<ul><li><a href="/xxgk/index.html">政府信息公开</a></li></ul>'))
+    p.add(
+        "/xxgk/index.html",
+        p.page(
+            "信息公开",
+            '<ul><li><a href="/xxgk/zn/index.html">政府信息公开指南</a></li>'
+            f'<li><a href="{base}list.html">政府信息公开年度报告</a></li>'
+            '<li><a href="/xxgk/tzgg/list.html">通知公告</a></li>'
+            f"{private_trap(p, '白水县')}</ul>",
+            "信息公开",
+        ),
+    )
+    distractors = distractor_pages(p, f"{base}qt/", "白水县")
+    links = [
+        (reports[0].path, reports[0].title, "2024-01-20"),
+        (reports[1].path, reports[1].title, "2023-01-21"),
+        (f"{base}content/old-2021.html", reports[2].title, "2022-01-22"),
+        (reports[3].path, reports[3].title, "2023-01-23"),
+        (only.path, only.title + ".docx", "2023-01-24"),
+        *distractors[:3],
+        (reports[4].path, reports[4].title, "2023-01-24"),
+        (reports[5].path, reports[5].title, "2023-01-25"),
+        (f"{base}content/00000000-dead-4bad-8bad-000000000404.html", "白水县2019年政府信息公开工作年度报告", "2020-01-20"),
+        *distractors[3:],
+        (reports[6].path, reports[6].title, "2022-01-26"),
+    ]
+    per = 6
+    pages = [links[i : i + per] for i in range(0, len(links), per)]
+    for n, chunk in enumerate(pages, 1):
+        nxt = f'<a href="{base}list.html?page={n + 1}">下一页</a>' if n < len(pages) else ""
+        prev = f'<a href="{base}list.html?page={n - 1}">上一页</a> ' if n > 1 else ""
+        pager = f'<div class="pager">{prev}<span>第{n}页/共{len(pages)}页</span> {nxt}</div>'
+        html = p.page("政府信息公开年度报告", p.link_list(chunk, pager), "信息公开 &gt; 年度报告")
+        p.add(f"{base}list.html" if n == 1 else f"{base}list.html@page={n}", html)
+    p.config["max_requests"] = 35
+    return p
+
+
+# --- 3. townships: static per-year / per-township folders, township sub-sites, Anhui URLs -----
+
+
+def build_townships() -> Portal:
+    p = Portal(
+        "townships",
+        "石门县人民政府",
+        "石门县",
+        "四川省",
+        "眉山市",
+        "static",
+        nav=[
+            ("/index.html", "首页"),
+            ("/xwzx/index.html", "新闻动态"),
+            ("/zfxxgk/index.html", "政府信息公开"),
+            ("/bsfw/index.html", "办事服务"),
+        ],
+    )
+    nb = "/zfxxgk/zfxxgknb/"
+    county22 = Report(f"{nb}n2022n/xf.htm", "石门县人民政府", 2022, 40, index_no="SM-2023-001")
+    county21 = Report(f"{nb}n2021n/xf.htm", "石门县人民政府", 2021, 41, index_no="SM-2022-001")
+    zgz = Report(f"{nb}n2022n/xz/zgz.htm", "止戈镇人民政府", 2022, 42, "township", "SM-ZGZ-2023")
+    wwz = Report(f"{nb}n2021n/xz/wwz.htm", "瓦屋镇人民政府", 2021, 43, "township", "SM-WWZ-2022")
+    cgz = Report("/xz/cgz/zfxxgknb/2023/01/nb2022.html", "城关镇人民政府", 2022, 44, "township", "SM-CGZ-2023")
+    hyx = Report("/OpennessAnnualReport/year/show/341/2022.html", "花园乡人民政府", 2022, 45, "township", "SM-HYX-2023")
+    hyx20 = Report("/OpennessAnnualReport/year/show/341/2020.html", "花园乡人民政府", 2020, 46, "township", "SM-HYX-2021")
+    p.reports = [county22, county21, zgz, wwz, cgz, hyx, hyx20]
+    for r in p.reports:
+        p.add(r.path, p.report_page(r, f"{r.year + 1}-01-15"))
+    p.config["redirects"] = {f"{nb}n2022n/xz/zgz-old.htm": [zgz.path, 302]}
+    p.config["fail_once"] = [cgz.path]
+    p.config["news"] = {"prefix": "/xwzx/", "pages": 300, "style": "trs", "title": "新闻动态"}
+    p.add("/robots.txt", robots())
+    p.add("/index.html", home(p, '<ul><li><a href="/zfxxgk/index.html">政府信息公开</a></li></ul>'))
+    p.add(
+        "/zfxxgk/index.html",
+        p.page(
+            "政府信息公开",
+            '<ul><li><a href="/zfxxgk/zn.htm">政府信息公开指南</a></li>'
+            f'<li><a href="{nb}index.htm">政府信息公开年报</a></li>'
+            '<li><a href="/zfxxgk/xzxxgk/index.htm">乡镇信息公开</a></li>'
+            f"{private_trap(p, '石门县')}</ul>",
+            "政府信息公开",
+        ),
+    )
+    p.add("/zfxxgk/zn.htm", p.article("石门县人民政府政府信息公开指南", "略。"))
+    p.add(
+        f"{nb}index.htm",
+        p.page(
+            "政府信息公开年报",
+            f'<ul><li><a href="{nb}n2022n/index.htm">2022年度</a></li>'
+            f'<li><a href="{nb}n2021n/index.htm">2021年度</a></li></ul>',
+            "政府信息公开年报",
+        ),
+    )
+    distractors = distractor_pages(p, f"{nb}qt/", "石门县")
+    p.add(
+        f"{nb}n2022n/index.htm",
+        p.page(
+            "2022年度",
+            p.link_list([(county22.path, county22.title, "2023-01-15"), *distractors[:2]])
+            + f'<p><a href="{nb}n2022n/xz/index.htm">乡镇</a> <a href="{nb}n2022n/bm/index.htm">部门</a></p>',
+            "年报 &gt; 2022年度",
+        ),
+    )
+    p.add(
+        f"{nb}n2022n/xz/index.htm",
+        p.page(
+            "乡镇",
+            p.link_list(
+                [
+                    (f"{nb}n2022n/xz/zgz-old.htm", zgz.title, "2023-01-15"),
+                    (f"{nb}n2022n/xz/lfz.htm", "龙凤镇2022年政府信息公开工作年度报告", "2023-01-16"),
+                    *distractors[2:],
+                ]
+            ),
+            "年报 &gt; 2022年度 &gt; 乡镇",
+        ),
+    )
+    p.add(f"{nb}n2022n/bm/index.htm", p.page("部门", p.link_list([]), "年报 &gt; 2022年度 &gt; 部门"))
+    p.add(
+        f"{nb}n2021n/index.htm",
+        p.page(
+            "2021年度",
+            p.link_list([(county21.path, county21.title, "2022-01-15")])
+            + f'<p><a href="{nb}n2021n/xz/index.htm">乡镇</a></p>',
+            "年报 &gt; 2021年度",
+        ),
+    )
+    p.add(f"{nb}n2021n/xz/index.htm", p.page("乡镇", p.link_list([(wwz.path, wwz.title, "2022-01-15")]), "乡镇"))
+    towns = (("cgz", "城关镇"), ("hyx", "花园乡"))
+    p.add(
+        "/zfxxgk/xzxxgk/index.htm",
+        p.page(
+            "乡镇信息公开",
+            "<ul>" + "".join(f'<li><a href="/xz/{k}/index.html">{n}</a></li>' for k, n in towns) + "</ul>",
+            "乡镇信息公开",
+        ),
+    )
+    p.add(
+        "/xz/cgz/index.html",
+        p.page(
+            "城关镇",
+            '<ul><li><a href="/xz/cgz/zwdt/index.html">镇务动态</a></li>'
+            '<li><a href="/xz/cgz/zfxxgknb/index.html">政府信息公开年报</a></li></ul>',
+            "乡镇信息公开 &gt; 城关镇",
+        ),
+    )
+    p.add("/xz/cgz/zfxxgknb/index.html", p.page("年报", p.link_list([(cgz.path, cgz.title, "2023-01-15")]), "城关镇"))
+    p.add(
+        "/xz/hyx/index.html",
+        p.page(
+            "花园乡",
+            '<ul><li><a href="/OpennessAnnualReport/index/341.html">政府信息公开年报</a></li></ul>',
+            "乡镇信息公开 &gt; 花园乡",
+        ),
+    )
+    p.add(
+        "/OpennessAnnualReport/index/341.html",
+        p.page(
+            "花园乡政府信息公开年报",
+            p.link_list(
+                [(hyx.path, hyx.title, "2023-01-15"), (hyx20.path, hyx20.title, "2021-01-15")]
+            ),
+            "花园乡 &gt; 年报",
+        ),
+    )
+    p.config["max_requests"] = 35
+    return p
+
+
+# --- 4. Guangdong gkmlpt: lists from a JSON API -----------------------------------------------
+
+
+def build_gkmlpt() -> Portal:
+    p = Portal(
+        "gkmlpt",
+        "梅江区人民政府",
+        "梅江区",
+        "广东省",
+        "梅州市",
+        "Guangdong-gkmlpt",
+        nav=[
+            ("/index.html", "首页"),
+            ("/xwzx/index.html", "新闻中心"),
+            ("/gkmlpt/index", "政府信息公开"),
+            ("/hdjl/index.html", "互动交流"),
+        ],
+    )
+    sid = "755031"
+    reps = [
+        Report("/gkmlpt/content/2/2031/post_2031488.html", "梅江区人民政府", 2023, 50, index_no="11441402007185371T/2024-00021"),
+        Report("/gkmlpt/content/2/2031/post_1930112.html", "梅江区人民政府", 2022, 51, index_no="11441402007185371T/2023-00017"),
+        Report("/gkmlpt/content/2/2031/post_1830007.html", "梅江区人民政府", 2021, 52, index_no="11441402007185371T/2022-00011"),
+        Report("/gkmlpt/content/2/2032/post_1930200.html", "梅江区西阳镇人民政府", 2022, 53, "township", "MJ-XYZ-2023"),
+        Report("/gkmlpt/content/2/2032/post_1930201.html", "梅江区金山街道办事处", 2022, 54, "township", "MJ-JSJD-2023"),
+        Report("/gkmlpt/content/2/2033/post_1930300.html", "梅州市梅江区教育局", 2022, 55, "department", "MJ-JYJ-2023"),
+    ]
+    reps[0].attachments = [("/attach/mj2023.pdf", "梅江区2023年政府信息公开工作年度报告.pdf")]
+    p.reports = reps
+    for r in reps:
+        p.add(r.path, p.report_page(r, f"{r.year + 1}-01-1{r.seed % 9}"))
+    p.add("/files/mj2023.pdf", minimal_pdf("Meijiang District 2023 annual report"))
+    dpath = "/gkmlpt/content/2/2031/"
+    distractors = distractor_pages(p, dpath, "梅江区")
+    p.config["redirects"] = {
+        "/attach/mj2023.pdf": ["/files/mj2023.pdf", 302],
+        "/gkmlpt/content/2/2031/post_1830000.html": [reps[2].path, 301],
+    }
+    p.config["fail_once"] = [reps[3].path]
+    p.config["news"] = {"prefix": "/xwzx/", "pages": 200, "style": "query", "title": "新闻中心"}
+
+    def art(path: str, title: str, date: str) -> dict[str, object]:
+        pid = int(path.rsplit("_", 1)[-1].split(".")[0]) if "post_" in path else 0
+        return {"id": pid, "title": title, "url": path, "date": date, "publisher": "梅江区"}
+
+    columns = {
+        "2031": [
+            art(reps[0].path, reps[0].title, "2024-01-18"),
+            art(reps[1].path, reps[1].title, "2023-01-19"),
+            *[art(u, t, d) for u, t, d in distractors[:4]],
+            art("/gkmlpt/content/2/2031/post_1830000.html", reps[2].title, "2022-01-20"),
+            art("/gkmlpt/content/2/2031/post_404.html", "梅江区2019年政府信息公开工作年度报告", "2020-01-20"),
+            *[art(u, t, d) for u, t, d in distractors[4:]],
+        ],
+        "2032": [art(reps[3].path, reps[3].title, "2023-01-12"), art(reps[4].path, reps[4].title, "2023-01-13")],
+        "2033": [art(reps[5].path, reps[5].title, "2023-01-14")],
+    }
+    news_titles = ("区领导调研重点项目建设", "区政务公开工作推进会召开", "我区开展安全生产大检查")
+    columns["1001"] = [
+        art(f"/gkmlpt/content/1/1001/post_{9000 + i}.html", f"{news_titles[i % 3]}（{i}）", "2023-05-01")
+        for i in range(600)
+    ]
+    for key, records in columns.items():
+        p.add(f"/gkmlpt/api/all/{key}.json", json.dumps(records, ensure_ascii=False))
+    p.config["gkmlpt"] = {"sid": sid, "page_size": 5}
+    menus = [
+        {"id": 1001, "name": "工作动态"},
+        {"id": 1002, "name": "政策解读"},
+        {"id": 2031, "name": "政府信息公开年报"},
+        {"id": 2032, "name": "镇街信息公开年报"},
+        {"id": 2033, "name": "部门信息公开年报"},
+    ]
+    script = (
+        "<script>\nwindow._CONFIG = {SID: '" + sid + "', ROOT: '/gkmlpt', SITE_NAME: '梅江区'};\n"
+        "var CLASSIFY = " + json.dumps(menus, ensure_ascii=False) + ";\n</script>\n"
+        '<script src="/gkmlpt/static/js/app.js"></script>'
+    )
+    p.add("/robots.txt", robots("Disallow: /gkmlpt/search\n"))
+    p.add(
+        "/index.html",
+        home(p, '<ul><li><a href="/gkmlpt/index">政府信息公开</a></li><li><a href="/gkmlpt/guide">政府信息公开指南</a></li></ul>'),
+    )
+    p.add(
+        "/gkmlpt/index",
+        p.page(
+            "政府信息公开",
+            '<div id="app">正在加载…</div><noscript>请开启JavaScript</noscript>',
+            "政府信息公开",
+            head=script,
+        ),
+    )
+    p.add("/gkmlpt/static/js/app.js", "/* gkmlpt front-end: renders CLASSIFY and fetches /gkmlpt/api/all/<id> */\n")
+    p.config["max_requests"] = 30
+    return p
+
+
+# --- 5. Hanweb: columns fed by /module/jpage/dataproxy.jsp ---------------------------------------
+
+
+def build_hanweb() -> Portal:
+    p = Portal(
+        "hanweb",
+        "江北区人民政府",
+        "江北区",
+        "浙江省",
+        "宁波市",
+        "Hanweb",
+        nav=[
+            ("/index.html", "首页"),
+            ("/col/col1229100001/index.html", "新闻动态"),
+            ("/col/col1229214300/index.html", "政府信息公开"),
+            ("/col/col1229100003/index.html", "政务服务"),
+        ],
+    )
+    reps = [
+        Report("/art/2024/1/22/art_1229214366_58900001.html", "宁波市江北区人民政府", 2023, 60, index_no="002949574/2024-01234"),
+        Report("/art/2023/1/20/art_1229214366_58800002.html", "宁波市江北区人民政府", 2022, 61, index_no="002949574/2023-01111"),
+        Report("/art/2022/1/18/art_1229214366_58700003.html", "宁波市江北区人民政府", 2021, 62, index_no="002949574/2022-01000"),
+        Report("/art/2023/1/25/art_1229214367_58800010.html", "宁波市江北区庄桥街道办事处", 2022, 63, "township", "JB-ZQ-2023"),
+        Report("/art/2023/1/26/art_1229214367_58800011.html", "宁波市江北区慈城镇人民政府", 2022, 64, "township", "JB-CC-2023"),
+        Report("/art/2022/1/26/art_1229214367_58700012.html", "宁波市江北区慈城镇人民政府", 2021, 65, "township", "JB-CC-2022"),
+    ]
+    reps[1].attachments = [("/module/download/downfile.jsp?classid=0&filename=jb2022.docx", "江北区2022年政府信息公开工作年度报告.docx")]
+    p.reports = reps
+    for r in reps:
+        p.add(r.path, p.report_page(r, f"{r.year + 1}-01-2{r.seed % 9}"))
+    p.add("/files/jb2022.docx", report_docx(reps[1]))
+    distractors = distractor_pages(p, "/art/2023/2/1/", "江北区")
+    p.config["redirects"] = {
+        "/module/download/downfile.jsp?classid=0&filename=jb2022.docx": ["/files/jb2022.docx", 302],
+        "/art/2022/1/18/art_1229214366_old.html": [reps[2].path, 301],
+    }
+    p.config["fail_once"] = [reps[4].path]
+    p.config["news"] = {"prefix": "/col/col1229100001/", "pages": 200, "style": "query", "title": "新闻动态"}
+
+    def rec(path: str, title: str, date: str) -> str:
+        return (
+            f'<li><a href="{path}" title="{title}" target="_blank">{title}</a>'
+            f"<span>{date}</span></li>"
+        )
+
+    cols = {
+        "1229214366": [
+            rec(reps[0].path, reps[0].title, "2024-01-22"),
+            rec(reps[1].path, reps[1].title, "2023-01-20"),
+            *[rec(u, t, d) for u, t, d in distractors[:4]],
+            rec("/art/2022/1/18/art_1229214366_old.html", reps[2].title, "2022-01-18"),
+            rec("/art/2020/1/20/art_1229214366_404.html", "宁波市江北区2019年政府信息公开工作年度报告", "2020-01-20"),
+            *[rec(u, t, d) for u, t, d in distractors[4:]],
+        ],
+        "1229214367": [rec(r.path, r.title, "2023-01-25") for r in reps[3:]],
+    }
+    for col, records in cols.items():
+        p.add(f"/module/jpage/col{col}.json", json.dumps(records, ensure_ascii=False))
+
+    def column_page(col: str, unit: str, title: str, total: int) -> str:
+        first = "".join(f"<record><![CDATA[{r}]]></record>" for r in cols[col][:3])
+        script = f"""<div id="{unit}"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/jpage/dataproxy.jsp?page=1&webid=3&path=/&columnid={col}&unitid={unit}&webname=江北区&permissiontype=0"></a>]]></nextgroup>
+<recordset>{first}</recordset></datastore></script></div>
+<script language="javascript" src="/module/jslib/jquery/jpage/js/jquery.page.min.js"></script>
+<script>
+$(document).ready(function() {{
+  $('#{unit}').jpage({{ dataStore: dataStore, totalRecord: {total}, perPage: 15, groupSize: 3,
+    proxyUrl: '/module/jpage/dataproxy.jsp', ajaxParam: {{ col: 1, appid: 1, webid: 3,
+    path: '/', columnid: {col}, sourceContentType: 1, unitid: '{unit}', webname: '江北区',
+    permissiontype: 0 }} }});
+}});
+</script>"""
+        return p.page(title, script, f"政府信息公开 &gt; {title}")
+
+    p.add("/col/col1229214366/index.html", column_page("1229214366", "4451", "政府信息公开年报", len(cols["1229214366"])))
+    p.add("/col/col1229214367/index.html", column_page("1229214367", "4452", "镇（街道）年报", len(cols["1229214367"])))
+    p.config["hanweb"] = {"columns": list(cols)}
+    p.add("/robots.txt", robots("Disallow: /module/search/\n"))
+    p.add("/index.html", home(p, '<ul><li><a href="/col/col1229214300/index.html">政府信息公开</a></li></ul>'))
+    p.add(
+        "/col/col1229214300/index.html",
+        p.page(
+            "政府信息公开",
+            '<ul><li><a href="/col/col1229214301/index.html">政府信息公开指南</a></li>'
+            '<li><a href="/col/col1229214366/index.html">政府信息公开年报</a></li>'
+            '<li><a href="/col/col1229214367/index.html">镇（街道）政府信息公开年报</a></li>'
+            '<li><a href="/col/col1229100001/index.html">政务动态</a></li></ul>',
+            "政府信息公开",
+        ),
+    )
+    p.config["max_requests"] = 30
+    return p
+
+
+def main() -> None:
+    for build in (build_trs, build_pagelist, build_townships, build_gkmlpt, build_hanweb):
+        portal = build()
+        portal.write()
+        print(f"{portal.key}: {len(portal.files)} files, {len(portal.reports)} reports")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+/* gkmlpt front-end: renders CLASSIFY and fetches /gkmlpt/api/all/<id> */
