@@ -30,6 +30,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -366,6 +367,9 @@ def _forward_signals(proc: subprocess.Popen[bytes]) -> Iterator[None]:
             forwarded = True
             proc.send_signal(signal.SIGTERM)
 
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
     previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
