@@ -1,0 +1,153 @@
+"""The arithmetic checks of a report (the 勾稽关系 of the official formats).
+
+``validate(report)`` returns one ``error`` finding per failed check:
+
+- ``balance`` — each applicant column: 本年新收 + 上年结转 = (七)总计 + 结转下年度;
+- ``total_processed_sum`` — each applicant column: (七)总计 = the result rows (一)…(六);
+- ``applicant_total_sum`` — each row: 总计 = the six applicant columns;
+- ``review_total_sum`` — each proceeding: 总计 = 维持 + 纠正 + 其他 + 尚未审结.
+
+A check whose cells are not all reported (null or absent) is skipped, not failed. Findings
+name their cells in ``keys`` as ``section.key1.key2`` (``applications.new_received.total``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from parsers.schema import (
+    APPLICANT_PARTS,
+    APPLICANTS,
+    APPLICATION_ROWS,
+    OTHER_SPLIT_ROWS,
+    OUTCOMES,
+    PROCEEDINGS,
+    RESULT_ROWS,
+    Finding,
+    Report,
+    Value,
+)
+
+_SHORT_ROWS = {
+    "new_received": "新收",
+    "carried_over": "结转",
+    "total_processed": "总计",
+    "carried_forward": "结转下年",
+}
+_SHORT_OUTCOMES = {"upheld": "维持", "corrected": "纠正", "other": "其他", "pending": "尚未审结"}
+
+
+def _fmt(value: Value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-6
+
+
+def _row_label(row: str) -> str:
+    return APPLICATION_ROWS[row].split(" ")[-1]
+
+
+def _all(values: Iterable[Value]) -> bool:
+    return all(v is not None for v in values)
+
+
+def _result_rows(rows: set[str]) -> tuple[str, ...]:
+    """The result rows to add up: (六) as split rows when printed so, else as one row."""
+    if rows & set(OTHER_SPLIT_ROWS):
+        return tuple(r for r in RESULT_ROWS if r != "other_processing")
+    return tuple(r for r in RESULT_ROWS if r not in OTHER_SPLIT_ROWS)
+
+
+def _applications(report: Report) -> list[Finding]:
+    cells = {(c.row, c.applicant): c.value for c in report.applications}
+    if not cells:
+        return []
+    rows = {r for r, _ in cells}
+    applicants = [a for a in APPLICANTS if any((r, a) in cells for r in rows)]
+    out: list[Finding] = []
+    results = _result_rows(rows)
+    for a in applicants:
+        label = APPLICANTS[a]
+        keys = ("new_received", "carried_over", "total_processed", "carried_forward")
+        if all((r, a) in cells for r in keys):
+            new, carried, total, forward = (cells[(r, a)] for r in keys)
+            if _all((new, carried, total, forward)) and not _close(new + carried, total + forward):
+                out.append(
+                    Finding(
+                        "balance",
+                        "error",
+                        f"{label}: 新收 {_fmt(new)} + 结转 {_fmt(carried)} ≠ "
+                        f"总计 {_fmt(total)} + 结转下年 {_fmt(forward)}",
+                        [f"applications.{r}.{a}" for r in keys],
+                    )
+                )
+        parts = [(r, a) for r in results]
+        if ("total_processed", a) in cells and all(p in cells for p in parts):
+            total = cells[("total_processed", a)]
+            values = [cells[p] for p in parts]
+            if _all([total, *values]) and not _close(total, sum(values)):
+                out.append(
+                    Finding(
+                        "total_processed_sum",
+                        "error",
+                        f"{label}: (七)总计 {_fmt(total)} ≠ 办理结果 (一)…(六) 之和 "
+                        f"{_fmt(sum(values))}",
+                        [f"applications.total_processed.{a}"]
+                        + [f"applications.{r}.{a}" for r in results],
+                    )
+                )
+    for row in (r for r in APPLICATION_ROWS if r in rows):
+        keys = [(row, a) for a in (*APPLICANT_PARTS, "total")]
+        if not all(k in cells for k in keys):
+            continue
+        values = [cells[k] for k in keys]
+        if not _all(values):
+            continue
+        *parts, total = values
+        if not _close(total, sum(parts)):
+            shown = " + ".join(_fmt(v) for v in parts)
+            out.append(
+                Finding(
+                    "applicant_total_sum",
+                    "error",
+                    f"{_row_label(row)}: 总计 {_fmt(total)} ≠ {shown} = {_fmt(sum(parts))}",
+                    [f"applications.{row}.{a}" for _, a in keys],
+                )
+            )
+    return out
+
+
+def _review(report: Report) -> list[Finding]:
+    cells = {(c.proceeding, c.outcome): c.value for c in report.review_litigation}
+    out: list[Finding] = []
+    parts = [o for o in OUTCOMES if o != "total"]
+    for proc, label in PROCEEDINGS.items():
+        keys = [(proc, o) for o in (*parts, "total")]
+        if not all(k in cells for k in keys):
+            continue
+        values = [cells[k] for k in keys]
+        if not _all(values):
+            continue
+        *addends, total = values
+        if not _close(total, sum(addends)):
+            shown = " + ".join(
+                f"{_SHORT_OUTCOMES[o]} {_fmt(v)}" for o, v in zip(parts, addends, strict=True)
+            )
+            out.append(
+                Finding(
+                    "review_total_sum",
+                    "error",
+                    f"{label}: 总计 {_fmt(total)} ≠ {shown}",
+                    [f"review_litigation.{proc}.{o}" for _, o in keys],
+                )
+            )
+    return out
+
+
+def validate(report: Report) -> list[Finding]:
+    """The arithmetic findings of ``report`` (empty when every check holds or is skipped)."""
+    return _applications(report) + _review(report)
