@@ -265,8 +265,9 @@ def _flow(pages: list[_Page]) -> list[str | Grid]:
         for index, (_, block) in enumerate(page.blocks):
             if isinstance(block, Grid):
                 last = out[-1] if out else None
-                if index == 0 and isinstance(last, Grid) and _same_columns(last, block):
-                    out[-1] = join_continued(last, block)
+                edges = shared_edges(last, block) if isinstance(last, Grid) else None
+                if index == 0 and isinstance(last, Grid) and edges is not None:
+                    out[-1] = join_continued(on_edges(last, edges), on_edges(block, edges))
                 else:
                     out.append(block)
                 previous = None
@@ -288,10 +289,28 @@ def _flow(pages: list[_Page]) -> list[str | Grid]:
     return out
 
 
-def _same_columns(first: Grid, second: Grid) -> bool:
-    """True when two tables share their column boundaries (two pieces of one table)."""
-    if first.n_cols != second.n_cols or not first.x_edges or not second.x_edges:
-        return False
-    return all(
-        abs(a - b) <= EDGE_TOLERANCE for a, b in zip(first.x_edges, second.x_edges, strict=True)
-    )
+def shared_edges(first: Grid, second: Grid) -> tuple[float, ...] | None:
+    """The column boundaries of two pieces of one table, or None if they are not one table.
+
+    The pieces must have the same outer edges, and one piece's boundaries must all be
+    boundaries of the other (a piece whose rows merge some columns has fewer of them).
+    """
+    a, b = first.x_edges, second.x_edges
+    if len(a) < 3 or len(b) < 3:
+        return None
+    if abs(a[0] - b[0]) > EDGE_TOLERANCE or abs(a[-1] - b[-1]) > EDGE_TOLERANCE:
+        return None
+    union = _cluster([*a, *b], EDGE_TOLERANCE)
+    if len(union) != max(len(a), len(b)):
+        return None
+    return tuple(union)
+
+
+def on_edges(grid: Grid, edges: tuple[float, ...]) -> Grid:
+    """``grid`` with its columns renumbered onto the finer boundaries ``edges``."""
+    cells = []
+    for c in grid.cells:
+        start = _index(list(edges), grid.x_edges[c.col])
+        end = _index(list(edges), grid.x_edges[c.col + c.colspan])
+        cells.append(GridCell(c.text, c.row, start, c.rowspan, max(1, end - start)))
+    return Grid(cells, grid.n_rows, len(edges) - 1, edges)
