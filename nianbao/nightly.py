@@ -313,7 +313,8 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
         summary.alerts.append(f"not published: {exc}")
         shutil.rmtree(paths.run, ignore_errors=True)  # the next run starts from the published db
         return _finish(summary, EXIT_CRAWL_FAILED, log)
-    log(f"published {options.db} (previous kept as {options.db.name}.previous)")
+    kept = options.db.with_name(options.db.name + ".previous")
+    log(f"published {options.db}" + (f" (previous kept as {kept.name})" if kept.exists() else ""))
     shutil.rmtree(paths.run, ignore_errors=True)
     if options.after_publish:
         done = subprocess.run(options.after_publish, shell=True, check=False)

@@ -57,7 +57,7 @@ class SiteOutcome:
         if self.requests and not self.fetched:
             self.status = "down"
             self.reason = (
-                f"no answer from the site: {unanswered} request(s) unanswered, "
+                f"no good answer to {self.requests} request(s): {unanswered} unanswered, "
                 f"{self.http_errors} HTTP error(s)"
                 + (" (reports served from the stale HTTP cache ignored)" if self.reports else "")
             )
@@ -147,11 +147,16 @@ def merge_parts(
             for key in ("requests", "fetched", "http_errors", "pages", "reports"):
                 setattr(outcome, key, getattr(outcome, key) + int(counts.get(key) or 0))
         for key, value in (part.get("stats") or {}).items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                stats[key] = stats.get(key, 0) + value
+            before = stats.get(key, 0)
+            if _number(value) and _number(before):
+                stats[key] = before + value
             else:
                 stats[key] = value
     return [o.judge() for o in outcomes.values()], stats
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def report_counts(stats: dict[str, Any]) -> dict[str, int]:
