@@ -94,12 +94,12 @@ class SiteOutcomes:
         self.flush(force=True)
 
     def request_reached(self, request: Request, spider: Spider) -> None:
-        self._count(request.url, "requests")
+        self._count(request, "requests")
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         # Only answers from the network arrive here (not the HTTP cache's): 304 means "unchanged".
         ok = response.status < 400 or response.status == 304
-        self._count(request.url, "fetched" if ok else "http_errors")
+        self._count(request, "fetched" if ok else "http_errors")
 
     def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
         adapter = ItemAdapter(item)
@@ -117,8 +117,8 @@ class SiteOutcomes:
             self.marker.parent.mkdir(parents=True, exist_ok=True)
             self.marker.write_text(json.dumps({"reason": reason}), encoding="utf-8")
 
-    def _count(self, url: str, key: str) -> None:
-        site_id = site_of(url, self.prefixes)
+    def _count(self, request: Request, key: str) -> None:
+        site_id = request.meta.get("site_id") or site_of(request.url, self.prefixes)
         if site_id:
             self.sites[site_id][key] += 1
         self.flush()
