@@ -119,9 +119,7 @@ def _line_cells(line: str) -> tuple[str, list[str]]:
     if not stripped:
         return "skip", []
     if "\t" in line:
-        cells = [_WS.sub(" ", c).strip() for c in line.rstrip().split("\t")]
-        while cells and not cells[-1]:
-            cells.pop()
+        cells = [_WS.sub(" ", c).strip() for c in line.rstrip("\r\n").split("\t")]
         return "row", cells
     if stripped.startswith("|") and stripped.count("|") >= 2 and stripped.strip("| "):
         cells = [c.strip() for c in stripped.strip("|").split("|")]

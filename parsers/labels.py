@@ -99,7 +99,7 @@ _APPLICANT_TOKEN = re.compile(
 
 
 def applicant_tokens(cell: str) -> list[str] | None:
-    """Applicant keys of a header cell made only of applicant labels, else None."""
+    """Applicant keys of a header cell made only of applicant labels (or 申请人情况), else None."""
     pos, keys = 0, []
     while pos < len(cell):
         m = _APPLICANT_TOKEN.match(cell, pos)
@@ -113,7 +113,7 @@ def applicant_tokens(cell: str) -> list[str] | None:
             continue
         else:
             keys.append(kind)
-    return keys or None
+    return keys
 
 
 _ROW_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(

@@ -117,12 +117,16 @@ def _joined(cells: list[Cell]) -> str:
 
 
 def _fit(values: list[Cell], n: int) -> list[Cell | None]:
-    """``n`` value cells: extra blank cells dropped at the ends, missing ones padded."""
+    """``n`` value cells: extra blank cells dropped (leading ones first), missing ones padded.
+
+    Leading first: Word tables rendered to text put an empty cell between a row's label and
+    its numbers; a blank last column (总计 not filled in) stays in place.
+    """
     vals = list(values)
-    while len(vals) > n and not vals[-1].text.strip():
-        vals.pop()
     while len(vals) > n and not vals[0].text.strip():
         vals.pop(0)
+    while len(vals) > n and not vals[-1].text.strip():
+        vals.pop()
     if len(vals) > n:
         numbers = [v for v in vals if v.text.strip()]
         vals = numbers if len(numbers) == n else vals
@@ -198,35 +202,50 @@ class _Reader:
         """Cells of section 三."""
         applicants: list[str] = list(APPLICANTS)
         header_acc: set[str] = set()
-        pending = ""
+        pending, pending_values = "", []
+        waiting: str | None = None  # a row label whose numbers come on the next row
         last_key: str | None = None
         out: list[ApplicationCell] = []
         seen: set[str] = set()
         for row in rows:
             label_cells, value_cells = split_row(row)
+            numbers = any(looks_numeric(c.text) for c in value_cells)
             row_label: list[Cell] = []
             for cell in label_cells:
-                tokens = None if cell.span else L.applicant_tokens(L.norm(cell.text))
-                if tokens is not None and (not value_cells or cell is not label_cells[-1]):
+                text = L.norm(cell.text)
+                tokens = None if cell.span else L.applicant_tokens(text)
+                if tokens is not None and (not numbers or cell is not label_cells[-1]):
                     header_acc.update(tokens)
-                else:
+                elif "勾稽" not in text:
                     row_label.append(cell)
-            if value_cells:
+            if numbers or (value_cells and row_label):
                 if len(header_acc) >= 2:
                     applicants = [k for k in APPLICANTS if k in header_acc]
                 header_acc = set()
             if not row_label:
-                continue
-            label = _joined(row_label)
-            if len(label) > _MAX_ROW_LABEL:
-                continue
-            key = L.match_row(label)
-            if not value_cells:
-                pending = label if key in (None, "_group") else ""
-                continue
-            if key in (None, "_group") and pending:
-                key = L.match_row(pending + label)
-            pending = ""
+                if not (waiting and value_cells):
+                    continue
+                key, waiting = waiting, None
+            else:
+                label = _joined(row_label)
+                if len(label) > _MAX_ROW_LABEL:
+                    continue
+                key = L.match_row(label)
+                if pending:  # a label broken across rows (a page break): try it joined
+                    joined = L.match_row(pending + L.norm(row_label[-1].text))
+                    if joined not in (None, "_group") and key in (None, "_group", joined):
+                        key = joined
+                        if pending_values and not any(looks_numeric(c.text) for c in value_cells):
+                            value_cells = pending_values
+                if key in (None, "_group"):
+                    pending = (pending + label)[-_MAX_ROW_LABEL:] if key is None else label
+                    pending_values = value_cells
+                    continue
+                pending, pending_values = "", []
+                if not value_cells:
+                    waiting = key
+                    continue
+                waiting = None
             if key == "other_processing" and last_key in OTHER_SPLIT_ROWS[:2]:
                 key = "other_other"
             if key in (None, "_group") or key in seen:
@@ -269,7 +288,7 @@ class _Reader:
                     groups.append([])
                 groups[-1].append(token)
                 prev_proc = False
-            if value_cells and not label_cells:
+            if value_cells:
                 values += value_cells
         if direct_rows:
             return out
