@@ -167,7 +167,9 @@ class PortalServer:
 
     # -- routing --------------------------------------------------------------------------------
 
-    def respond(self, method: str, target: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def respond(
+        self, method: str, target: str, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one request (also records it)."""
         status, out_headers, body = self._route(target, headers)
         with self._lock:
@@ -192,7 +194,11 @@ class PortalServer:
         if page is None:
             page = self._file(target)
         if page is None:
-            return 404, {"Content-Type": "text/html"}, b"<html><body><h1>404 Not Found</h1></body></html>"
+            return (
+                404,
+                {"Content-Type": "text/html"},
+                b"<html><body><h1>404 Not Found</h1></body></html>",
+            )
         return self._conditional(page, headers)
 
     def _file(self, target: str) -> Page | None:
@@ -213,7 +219,9 @@ class PortalServer:
         ctype = _TYPES.get(suffix, "application/octet-stream")
         return Page(candidate.read_bytes(), ctype, candidate.stat().st_mtime)
 
-    def _conditional(self, page: Page, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def _conditional(
+        self, page: Page, headers: dict[str, str]
+    ) -> tuple[int, dict[str, str], bytes]:
         etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
         mtime = int(page.mtime)
         ctype = page.content_type
@@ -327,7 +335,9 @@ class PortalServer:
             )
         else:
             nxt = f"{news['prefix']}list.html?{urlencode({'page': index + 2})}"
-            pager = f'<div class="pager"><a href="{nxt}">下一页</a></div>' if index + 1 < pages else ""
+            pager = (
+                f'<div class="pager"><a href="{nxt}">下一页</a></div>' if index + 1 < pages else ""
+            )
         html = self._chrome(news["title"], f'<ul class="list">{items}</ul>{pager}')
         return Page(html, "text/html", self._mtime("."))
 

@@ -27,7 +27,10 @@ LOOKALIKES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("决算公开", re.compile(r"决算|预算")),
     ("政府工作报告", re.compile(r"政府工作报告")),
     ("格式通知", re.compile(r"公开办函|报告格式|关于.*(做好|报送|印发|编制).*的通知")),
-    ("新闻", re.compile(r"发布会|召开|会议|培训|推进会|督查|检查|考核|获评|通报|开展|出炉|晒出|发布$")),
+    (
+        "新闻",
+        re.compile(r"发布会|召开|会议|培训|推进会|督查|检查|考核|获评|通报|开展|出炉|晒出|发布$"),
+    ),
 )
 
 # Section headings of a report's body (2019/2021 formats and the older free-form reports).
@@ -46,21 +49,21 @@ BODY_MARKERS: tuple[str, ...] = (
 # Link scoring: what a column / report link says in its text or URL.
 _STRONG_TEXT = re.compile(r"信息公开(工作)?(年度)?(报告|年报)|公开年报|年度报告|gknb")
 _COLUMN_TEXT = re.compile(r"政府信息公开|信息公开|政务公开|^年报$|年报")
-_AREA_TEXT = re.compile(r"乡镇|镇街|街道|镇|乡|部门|单位|机构|县直|区直|市直|[0-9]{4}\s*年?$")
+_AREA_TEXT = re.compile(
+    r"乡镇|镇街|街道|镇$|乡$|部门|单位|县直|区直|市直|[局委办]$|^\d{4}\s*年度?$"
+)
 _STRONG_URL = re.compile(
     r"gknb|xxgknb|zfxxgknb|annualreport|xxgkannualreport|opennessannualreport|ndbg|"
     r"(^|/)nb[_/]|/nb\d|\d{4}n/|/n\d{4}n?/",
     re.IGNORECASE,
 )
 _COLUMN_URL = re.compile(r"zfxxgk|xxgk|zwgk|gkml|gkmlpt", re.IGNORECASE)
-_AREA_URL = re.compile(r"xzxxgk|bmxxgk|/xz/|/jz/|/zj/|/bm/|xzbm|jdxxgk", re.IGNORECASE)
 _NEXT_TEXT = re.compile(r"^\s*(下一页|下页|>>?|›|»)\s*$")
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps)(\?|$)", re.IGNORECASE)
 
 STRONG = 100  # looks like a report (fetch it as a candidate)
 COLUMN = 50  # an annual-report column (follow it first)
 AREA = 20  # 政府信息公开 / township / department area (follow it)
-WEAK = 5  # only the URL hints at 信息公开
 
 
 def report_year(*texts: str | None) -> int | None:
@@ -92,10 +95,15 @@ def classify_title(title: str | None) -> str | None:
     return None
 
 
-def link_score(text: str | None, url: str) -> int:
-    """How promising a link is: STRONG (a report), COLUMN, AREA, WEAK or 0 (do not follow)."""
+def link_score(text: str | None, url: str, *, in_area: bool = False) -> int:
+    """How promising a link is: STRONG (a report), COLUMN, AREA or 0 (do not follow).
+
+    ``in_area``: the link is on a 政府信息公开 page, where short names of townships,
+    departments and years (城关镇, 县教育局, 2022年) lead to their own report columns.
+    """
     text = re.sub(r"\s+", "", text or "")
-    path = unquote(urlsplit(url).path + "?" + urlsplit(url).query).lower()
+    parts = urlsplit(url)
+    path = unquote(parts.path + ("?" + parts.query if parts.query else "")).lower()
     verdict = classify_title(text)
     if verdict == REPORT and (report_year(text) or is_attachment_url(url)):
         return STRONG
@@ -103,12 +111,11 @@ def link_score(text: str | None, url: str) -> int:
         return 0  # a look-alike named as such in its link: not worth a request
     if verdict == REPORT or _STRONG_TEXT.search(text) or _STRONG_URL.search(path):
         return COLUMN
-    if len(text) <= 12 and _COLUMN_TEXT.search(text):
+    short = 0 < len(text) <= 12
+    if short and _COLUMN_TEXT.search(text):
         return AREA  # a menu entry such as 政府信息公开, not a news headline
-    if _COLUMN_URL.search(path) and (_AREA_TEXT.search(text) or _AREA_URL.search(path)):
+    if short and _AREA_TEXT.search(text) and (in_area or _COLUMN_URL.search(path)):
         return AREA
-    if _COLUMN_URL.search(path) or _AREA_URL.search(path):
-        return WEAK
     return 0
 
 
@@ -137,6 +144,6 @@ def classify_page(title: str | None, text: str, *, has_attachment: bool = False)
         return "rejected:格式通知"
     if report_year(title, text[:400]) is None:
         return "rejected:无年份"
-    if len(body_markers(text)) >= 2 or has_attachment:
+    if len(body_markers(text)) >= 2 or (has_attachment and report_year(title)):
         return REPORT
     return "rejected:仅提及年报"

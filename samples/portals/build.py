@@ -12,6 +12,8 @@ listed in ``expected.json``.
     python samples/portals/build.py
 """
 
+# ruff: noqa: E501  (HTML templates of the mock pages)
+
 from __future__ import annotations
 
 import io
@@ -222,7 +224,8 @@ def tables_html(report: Report) -> str:
         '<table class="MsoTableGrid" border="1" cellspacing="0">',
         '<tr><td colspan="5" rowspan="2">行政复议</td><td colspan="10">行政诉讼</td></tr>',
         '<tr><td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>',
-        "<tr>" + "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>" * 3,
+        "<tr>"
+        + "<td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>" * 3,
         "</tr><tr>"
         + "".join(
             f"<td>{_cell(v, f'review_litigation.{p}.{o}')}</td>"
@@ -417,7 +420,9 @@ def minimal_pdf(text: str) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
     for off in offsets:
         out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -484,7 +489,7 @@ def distractor_pages(portal: Portal, base: str, agency: str) -> list[tuple[str, 
         ),
         (
             f"{base}xw2022.html",
-            f"我县按时公开2022年政府信息公开工作年度报告",
+            "我县按时公开2022年政府信息公开工作年度报告",
             f"{agency}按时公开2022年政府信息公开工作年度报告",
             "近日，我县在门户网站按时公开了2022年度报告，接受社会监督。",
         ),
@@ -538,11 +543,20 @@ def build_trs() -> Portal:
         index_no="11520527MB1234567A/2024-00015",
         attachments=[("/attach/qs2023nb.pdf", "青山县2023年政府信息公开工作年度报告.pdf")],
     )
-    r2022 = Report(f"{nb}2022n/202301/t20230118_2001.html", county, 2022, 7, index_no="QS-2023-0007")
-    r2021 = Report(f"{nb}2021n/202201/t20220120_1001.html", county, 2021, 4, index_no="QS-2022-0004")
+    r2022 = Report(
+        f"{nb}2022n/202301/t20230118_2001.html", county, 2022, 7, index_no="QS-2023-0007"
+    )
+    r2021 = Report(
+        f"{nb}2021n/202201/t20220120_1001.html", county, 2021, 4, index_no="QS-2022-0004"
+    )
     # 堃 is in GBK but not GB2312: the page says gb2312; decoding must use GB18030.
     town = Report(
-        f"{nb}2022n/202301/t20230120_2002.html", "金堃镇人民政府", 2022, 5, "township", "QS-2023-0012"
+        f"{nb}2022n/202301/t20230120_2002.html",
+        "金堃镇人民政府",
+        2022,
+        5,
+        "township",
+        "QS-2023-0012",
     )
     edu = Report(
         "/zwgk/bmxxgk/jyj/zfxxgknb/202301/t20230110_501.html",
@@ -576,7 +590,12 @@ def build_trs() -> Portal:
         f"{nb}2023n/latest.html": [r2023.path, 301],
     }
     p.config["fail_once"] = [r2022.path]
-    p.config["news"] = {"prefix": "/zwgk/gkdt/", "pages": 300, "style": "trs", "title": "政务公开动态"}
+    p.config["news"] = {
+        "prefix": "/zwgk/gkdt/",
+        "pages": 300,
+        "style": "trs",
+        "title": "政务公开动态",
+    }
     p.config["news2"] = {"prefix": "/xwzx/", "pages": 200, "style": "trs", "title": "新闻中心"}
     p.add("/robots.txt", robots())
     p.add(
@@ -628,24 +647,54 @@ def build_trs() -> Portal:
         (f"{nb}201901/t20190110_404.html", "青山县2018年政府信息公开工作年度报告", "2019-01-10"),
         *distractors[4:],
     ]
-    p.add(f"{nb}index.html", p.page("政府信息公开年报", years + p.link_list(page0, script.format(n=2, i=0)), "政府信息公开年报"))
-    p.add(f"{nb}index_1.html", p.page("政府信息公开年报", years + p.link_list(page1, script.format(n=2, i=1)), "政府信息公开年报"))
-    p.add(f"{nb}2023n/index.html", p.page("2023年", p.link_list([(r2023.path, r2023.title, "2024-01-15")]), "年报 &gt; 2023年"))
+    p.add(
+        f"{nb}index.html",
+        p.page(
+            "政府信息公开年报",
+            years + p.link_list(page0, script.format(n=2, i=0)),
+            "政府信息公开年报",
+        ),
+    )
+    p.add(
+        f"{nb}index_1.html",
+        p.page(
+            "政府信息公开年报",
+            years + p.link_list(page1, script.format(n=2, i=1)),
+            "政府信息公开年报",
+        ),
+    )
+    p.add(
+        f"{nb}2023n/index.html",
+        p.page(
+            "2023年", p.link_list([(r2023.path, r2023.title, "2024-01-15")]), "年报 &gt; 2023年"
+        ),
+    )
     p.add(
         f"{nb}2022n/index.html",
         p.page(
             "2022年",
-            p.link_list([(r2022.path, r2022.title, "2023-01-18"), (town.path, town.title, "2023-01-20")]),
+            p.link_list(
+                [(r2022.path, r2022.title, "2023-01-18"), (town.path, town.title, "2023-01-20")]
+            ),
             "年报 &gt; 2022年",
         ),
     )
-    p.add(f"{nb}2021n/index.html", p.page("2021年", p.link_list([(r2021.path, r2021.title, "2022-01-20")]), "年报 &gt; 2021年"))
+    p.add(
+        f"{nb}2021n/index.html",
+        p.page(
+            "2021年", p.link_list([(r2021.path, r2021.title, "2022-01-20")]), "年报 &gt; 2021年"
+        ),
+    )
     depts = (("jyj", "县教育局", edu), ("czj", "县财政局", fin), ("gaj", "县公安局", None))
     p.add(
         "/zwgk/bmxxgk/index.html",
         p.page(
             "部门信息公开",
-            "<ul>" + "".join(f'<li><a href="/zwgk/bmxxgk/{k}/index.html">{n}</a></li>' for k, n, _ in depts) + "</ul>",
+            "<ul>"
+            + "".join(
+                f'<li><a href="/zwgk/bmxxgk/{k}/index.html">{n}</a></li>' for k, n, _ in depts
+            )
+            + "</ul>",
             "部门信息公开",
         ),
     )
@@ -710,12 +759,16 @@ def build_pagelist() -> Portal:
         Report(f"{base}content/{u}.html", a, y, 20 + i, lvl, f"BS-{y}-{i:03d}")
         for i, ((a, y, lvl), u) in enumerate(zip(names, uuids, strict=True))
     ]
-    reports[0].attachments = [("/uploadfiles/202401/bs2023nb.docx", "白水县2023年政府信息公开工作年度报告.docx")]
+    reports[0].attachments = [
+        ("/uploadfiles/202401/bs2023nb.docx", "白水县2023年政府信息公开工作年度报告.docx")
+    ]
     for r in reports:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-2{r.seed % 9}"))
     p.add("/files/202401/bs2023nb.docx", report_docx(reports[0]))
     # A report published only as a file, linked straight from the list.
-    only = Report("/uploadfiles/202301/jtj2022.docx", "白水县交通运输局", 2022, 31, "department", "")
+    only = Report(
+        "/uploadfiles/202301/jtj2022.docx", "白水县交通运输局", 2022, 31, "department", ""
+    )
     p.add("/files/202301/jtj2022.docx", report_docx(only))
     p.reports = [*reports, only]
     p.config["redirects"] = {
@@ -748,7 +801,11 @@ def build_pagelist() -> Portal:
         *distractors[:3],
         (reports[4].path, reports[4].title, "2023-01-24"),
         (reports[5].path, reports[5].title, "2023-01-25"),
-        (f"{base}content/00000000-dead-4bad-8bad-000000000404.html", "白水县2019年政府信息公开工作年度报告", "2020-01-20"),
+        (
+            f"{base}content/00000000-dead-4bad-8bad-000000000404.html",
+            "白水县2019年政府信息公开工作年度报告",
+            "2020-01-20",
+        ),
         *distractors[3:],
         (reports[6].path, reports[6].title, "2022-01-26"),
     ]
@@ -787,9 +844,30 @@ def build_townships() -> Portal:
     county21 = Report(f"{nb}n2021n/xf.htm", "石门县人民政府", 2021, 41, index_no="SM-2022-001")
     zgz = Report(f"{nb}n2022n/xz/zgz.htm", "止戈镇人民政府", 2022, 42, "township", "SM-ZGZ-2023")
     wwz = Report(f"{nb}n2021n/xz/wwz.htm", "瓦屋镇人民政府", 2021, 43, "township", "SM-WWZ-2022")
-    cgz = Report("/xz/cgz/zfxxgknb/2023/01/nb2022.html", "城关镇人民政府", 2022, 44, "township", "SM-CGZ-2023")
-    hyx = Report("/OpennessAnnualReport/year/show/341/2022.html", "花园乡人民政府", 2022, 45, "township", "SM-HYX-2023")
-    hyx20 = Report("/OpennessAnnualReport/year/show/341/2020.html", "花园乡人民政府", 2020, 46, "township", "SM-HYX-2021")
+    cgz = Report(
+        "/xz/cgz/zfxxgknb/2023/01/nb2022.html",
+        "城关镇人民政府",
+        2022,
+        44,
+        "township",
+        "SM-CGZ-2023",
+    )
+    hyx = Report(
+        "/OpennessAnnualReport/year/show/341/2022.html",
+        "花园乡人民政府",
+        2022,
+        45,
+        "township",
+        "SM-HYX-2023",
+    )
+    hyx20 = Report(
+        "/OpennessAnnualReport/year/show/341/2020.html",
+        "花园乡人民政府",
+        2020,
+        46,
+        "township",
+        "SM-HYX-2021",
+    )
     p.reports = [county22, county21, zgz, wwz, cgz, hyx, hyx20]
     for r in p.reports:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-15"))
@@ -836,14 +914,20 @@ def build_townships() -> Portal:
             p.link_list(
                 [
                     (f"{nb}n2022n/xz/zgz-old.htm", zgz.title, "2023-01-15"),
-                    (f"{nb}n2022n/xz/lfz.htm", "龙凤镇2022年政府信息公开工作年度报告", "2023-01-16"),
+                    (
+                        f"{nb}n2022n/xz/lfz.htm",
+                        "龙凤镇2022年政府信息公开工作年度报告",
+                        "2023-01-16",
+                    ),
                     *distractors[2:],
                 ]
             ),
             "年报 &gt; 2022年度 &gt; 乡镇",
         ),
     )
-    p.add(f"{nb}n2022n/bm/index.htm", p.page("部门", p.link_list([]), "年报 &gt; 2022年度 &gt; 部门"))
+    p.add(
+        f"{nb}n2022n/bm/index.htm", p.page("部门", p.link_list([]), "年报 &gt; 2022年度 &gt; 部门")
+    )
     p.add(
         f"{nb}n2021n/index.htm",
         p.page(
@@ -853,13 +937,18 @@ def build_townships() -> Portal:
             "年报 &gt; 2021年度",
         ),
     )
-    p.add(f"{nb}n2021n/xz/index.htm", p.page("乡镇", p.link_list([(wwz.path, wwz.title, "2022-01-15")]), "乡镇"))
+    p.add(
+        f"{nb}n2021n/xz/index.htm",
+        p.page("乡镇", p.link_list([(wwz.path, wwz.title, "2022-01-15")]), "乡镇"),
+    )
     towns = (("cgz", "城关镇"), ("hyx", "花园乡"))
     p.add(
         "/zfxxgk/xzxxgk/index.htm",
         p.page(
             "乡镇信息公开",
-            "<ul>" + "".join(f'<li><a href="/xz/{k}/index.html">{n}</a></li>' for k, n in towns) + "</ul>",
+            "<ul>"
+            + "".join(f'<li><a href="/xz/{k}/index.html">{n}</a></li>' for k, n in towns)
+            + "</ul>",
             "乡镇信息公开",
         ),
     )
@@ -872,7 +961,10 @@ def build_townships() -> Portal:
             "乡镇信息公开 &gt; 城关镇",
         ),
     )
-    p.add("/xz/cgz/zfxxgknb/index.html", p.page("年报", p.link_list([(cgz.path, cgz.title, "2023-01-15")]), "城关镇"))
+    p.add(
+        "/xz/cgz/zfxxgknb/index.html",
+        p.page("年报", p.link_list([(cgz.path, cgz.title, "2023-01-15")]), "城关镇"),
+    )
     p.add(
         "/xz/hyx/index.html",
         p.page(
@@ -915,12 +1007,51 @@ def build_gkmlpt() -> Portal:
     )
     sid = "755031"
     reps = [
-        Report("/gkmlpt/content/2/2031/post_2031488.html", "梅江区人民政府", 2023, 50, index_no="11441402007185371T/2024-00021"),
-        Report("/gkmlpt/content/2/2031/post_1930112.html", "梅江区人民政府", 2022, 51, index_no="11441402007185371T/2023-00017"),
-        Report("/gkmlpt/content/2/2031/post_1830007.html", "梅江区人民政府", 2021, 52, index_no="11441402007185371T/2022-00011"),
-        Report("/gkmlpt/content/2/2032/post_1930200.html", "梅江区西阳镇人民政府", 2022, 53, "township", "MJ-XYZ-2023"),
-        Report("/gkmlpt/content/2/2032/post_1930201.html", "梅江区金山街道办事处", 2022, 54, "township", "MJ-JSJD-2023"),
-        Report("/gkmlpt/content/2/2033/post_1930300.html", "梅州市梅江区教育局", 2022, 55, "department", "MJ-JYJ-2023"),
+        Report(
+            "/gkmlpt/content/2/2031/post_2031488.html",
+            "梅江区人民政府",
+            2023,
+            50,
+            index_no="11441402007185371T/2024-00021",
+        ),
+        Report(
+            "/gkmlpt/content/2/2031/post_1930112.html",
+            "梅江区人民政府",
+            2022,
+            51,
+            index_no="11441402007185371T/2023-00017",
+        ),
+        Report(
+            "/gkmlpt/content/2/2031/post_1830007.html",
+            "梅江区人民政府",
+            2021,
+            52,
+            index_no="11441402007185371T/2022-00011",
+        ),
+        Report(
+            "/gkmlpt/content/2/2032/post_1930200.html",
+            "梅江区西阳镇人民政府",
+            2022,
+            53,
+            "township",
+            "MJ-XYZ-2023",
+        ),
+        Report(
+            "/gkmlpt/content/2/2032/post_1930201.html",
+            "梅江区金山街道办事处",
+            2022,
+            54,
+            "township",
+            "MJ-JSJD-2023",
+        ),
+        Report(
+            "/gkmlpt/content/2/2033/post_1930300.html",
+            "梅州市梅江区教育局",
+            2022,
+            55,
+            "department",
+            "MJ-JYJ-2023",
+        ),
     ]
     reps[0].attachments = [("/attach/mj2023.pdf", "梅江区2023年政府信息公开工作年度报告.pdf")]
     p.reports = reps
@@ -946,15 +1077,26 @@ def build_gkmlpt() -> Portal:
             art(reps[1].path, reps[1].title, "2023-01-19"),
             *[art(u, t, d) for u, t, d in distractors[:4]],
             art("/gkmlpt/content/2/2031/post_1830000.html", reps[2].title, "2022-01-20"),
-            art("/gkmlpt/content/2/2031/post_404.html", "梅江区2019年政府信息公开工作年度报告", "2020-01-20"),
+            art(
+                "/gkmlpt/content/2/2031/post_404.html",
+                "梅江区2019年政府信息公开工作年度报告",
+                "2020-01-20",
+            ),
             *[art(u, t, d) for u, t, d in distractors[4:]],
         ],
-        "2032": [art(reps[3].path, reps[3].title, "2023-01-12"), art(reps[4].path, reps[4].title, "2023-01-13")],
+        "2032": [
+            art(reps[3].path, reps[3].title, "2023-01-12"),
+            art(reps[4].path, reps[4].title, "2023-01-13"),
+        ],
         "2033": [art(reps[5].path, reps[5].title, "2023-01-14")],
     }
     news_titles = ("区领导调研重点项目建设", "区政务公开工作推进会召开", "我区开展安全生产大检查")
     columns["1001"] = [
-        art(f"/gkmlpt/content/1/1001/post_{9000 + i}.html", f"{news_titles[i % 3]}（{i}）", "2023-05-01")
+        art(
+            f"/gkmlpt/content/1/1001/post_{9000 + i}.html",
+            f"{news_titles[i % 3]}（{i}）",
+            "2023-05-01",
+        )
         for i in range(600)
     ]
     for key, records in columns.items():
@@ -975,7 +1117,10 @@ def build_gkmlpt() -> Portal:
     p.add("/robots.txt", robots("Disallow: /gkmlpt/search\n"))
     p.add(
         "/index.html",
-        home(p, '<ul><li><a href="/gkmlpt/index">政府信息公开</a></li><li><a href="/gkmlpt/guide">政府信息公开指南</a></li></ul>'),
+        home(
+            p,
+            '<ul><li><a href="/gkmlpt/index">政府信息公开</a></li><li><a href="/gkmlpt/guide">政府信息公开指南</a></li></ul>',
+        ),
     )
     p.add(
         "/gkmlpt/index",
@@ -986,7 +1131,10 @@ def build_gkmlpt() -> Portal:
             head=script,
         ),
     )
-    p.add("/gkmlpt/static/js/app.js", "/* gkmlpt front-end: renders CLASSIFY and fetches /gkmlpt/api/all/<id> */\n")
+    p.add(
+        "/gkmlpt/static/js/app.js",
+        "/* gkmlpt front-end: renders CLASSIFY and fetches /gkmlpt/api/all/<id> */\n",
+    )
     p.config["max_requests"] = 30
     return p
 
@@ -1010,14 +1158,58 @@ def build_hanweb() -> Portal:
         ],
     )
     reps = [
-        Report("/art/2024/1/22/art_1229214366_58900001.html", "宁波市江北区人民政府", 2023, 60, index_no="002949574/2024-01234"),
-        Report("/art/2023/1/20/art_1229214366_58800002.html", "宁波市江北区人民政府", 2022, 61, index_no="002949574/2023-01111"),
-        Report("/art/2022/1/18/art_1229214366_58700003.html", "宁波市江北区人民政府", 2021, 62, index_no="002949574/2022-01000"),
-        Report("/art/2023/1/25/art_1229214367_58800010.html", "宁波市江北区庄桥街道办事处", 2022, 63, "township", "JB-ZQ-2023"),
-        Report("/art/2023/1/26/art_1229214367_58800011.html", "宁波市江北区慈城镇人民政府", 2022, 64, "township", "JB-CC-2023"),
-        Report("/art/2022/1/26/art_1229214367_58700012.html", "宁波市江北区慈城镇人民政府", 2021, 65, "township", "JB-CC-2022"),
+        Report(
+            "/art/2024/1/22/art_1229214366_58900001.html",
+            "宁波市江北区人民政府",
+            2023,
+            60,
+            index_no="002949574/2024-01234",
+        ),
+        Report(
+            "/art/2023/1/20/art_1229214366_58800002.html",
+            "宁波市江北区人民政府",
+            2022,
+            61,
+            index_no="002949574/2023-01111",
+        ),
+        Report(
+            "/art/2022/1/18/art_1229214366_58700003.html",
+            "宁波市江北区人民政府",
+            2021,
+            62,
+            index_no="002949574/2022-01000",
+        ),
+        Report(
+            "/art/2023/1/25/art_1229214367_58800010.html",
+            "宁波市江北区庄桥街道办事处",
+            2022,
+            63,
+            "township",
+            "JB-ZQ-2023",
+        ),
+        Report(
+            "/art/2023/1/26/art_1229214367_58800011.html",
+            "宁波市江北区慈城镇人民政府",
+            2022,
+            64,
+            "township",
+            "JB-CC-2023",
+        ),
+        Report(
+            "/art/2022/1/26/art_1229214367_58700012.html",
+            "宁波市江北区慈城镇人民政府",
+            2021,
+            65,
+            "township",
+            "JB-CC-2022",
+        ),
     ]
-    reps[1].attachments = [("/module/download/downfile.jsp?classid=0&filename=jb2022.docx", "江北区2022年政府信息公开工作年度报告.docx")]
+    reps[1].attachments = [
+        (
+            "/module/download/downfile.jsp?classid=0&filename=jb2022.docx",
+            "江北区2022年政府信息公开工作年度报告.docx",
+        )
+    ]
     p.reports = reps
     for r in reps:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-2{r.seed % 9}"))
@@ -1028,7 +1220,12 @@ def build_hanweb() -> Portal:
         "/art/2022/1/18/art_1229214366_old.html": [reps[2].path, 301],
     }
     p.config["fail_once"] = [reps[4].path]
-    p.config["news"] = {"prefix": "/col/col1229100001/", "pages": 200, "style": "query", "title": "新闻动态"}
+    p.config["news"] = {
+        "prefix": "/col/col1229100001/",
+        "pages": 200,
+        "style": "query",
+        "title": "新闻动态",
+    }
 
     def rec(path: str, title: str, date: str) -> str:
         return (
@@ -1042,7 +1239,11 @@ def build_hanweb() -> Portal:
             rec(reps[1].path, reps[1].title, "2023-01-20"),
             *[rec(u, t, d) for u, t, d in distractors[:4]],
             rec("/art/2022/1/18/art_1229214366_old.html", reps[2].title, "2022-01-18"),
-            rec("/art/2020/1/20/art_1229214366_404.html", "宁波市江北区2019年政府信息公开工作年度报告", "2020-01-20"),
+            rec(
+                "/art/2020/1/20/art_1229214366_404.html",
+                "宁波市江北区2019年政府信息公开工作年度报告",
+                "2020-01-20",
+            ),
             *[rec(u, t, d) for u, t, d in distractors[4:]],
         ],
         "1229214367": [rec(r.path, r.title, "2023-01-25") for r in reps[3:]],
@@ -1066,11 +1267,20 @@ $(document).ready(function() {{
 </script>"""
         return p.page(title, script, f"政府信息公开 &gt; {title}")
 
-    p.add("/col/col1229214366/index.html", column_page("1229214366", "4451", "政府信息公开年报", len(cols["1229214366"])))
-    p.add("/col/col1229214367/index.html", column_page("1229214367", "4452", "镇（街道）年报", len(cols["1229214367"])))
+    p.add(
+        "/col/col1229214366/index.html",
+        column_page("1229214366", "4451", "政府信息公开年报", len(cols["1229214366"])),
+    )
+    p.add(
+        "/col/col1229214367/index.html",
+        column_page("1229214367", "4452", "镇（街道）年报", len(cols["1229214367"])),
+    )
     p.config["hanweb"] = {"columns": list(cols)}
     p.add("/robots.txt", robots("Disallow: /module/search/\n"))
-    p.add("/index.html", home(p, '<ul><li><a href="/col/col1229214300/index.html">政府信息公开</a></li></ul>'))
+    p.add(
+        "/index.html",
+        home(p, '<ul><li><a href="/col/col1229214300/index.html">政府信息公开</a></li></ul>'),
+    )
     p.add(
         "/col/col1229214300/index.html",
         p.page(

@@ -1,0 +1,68 @@
+"""Discovery strategies: where a page's links, list pages and list feeds are, per CMS family.
+
+A strategy reads one response and returns :class:`Lead` objects; the spider scores them
+(``parsers.classify.link_score``) and decides what to fetch. ``generic`` runs on every page;
+the CMS strategies run where they recognise their markup:
+
+- ``trs``: TRS WCM pagination written by ``createPageHTML(total, current, "index", "html")``.
+- ``hanweb``: Hanweb columns fed by ``/module/jpage/dataproxy.jsp`` (XML, links in CDATA).
+- ``gkmlpt``: Guangdong 政府信息公开目录 lists from ``/gkmlpt/api/all/<column>?page=N&sid=``.
+- ``anhui``: Anhui 集约化 platforms, ``page_N.html`` lists and annual-report URL shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from scrapy.http import TextResponse
+
+LeadKind = Literal["link", "page", "feed"]
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A URL worth considering.
+
+    ``link``: an ordinary link (text = its anchor text). ``page``: another page of the same
+    list (followed only while the list yields reports). ``feed``: a list served as data
+    (XML / JSON), parsed by the strategy named in ``strategy``.
+    """
+
+    url: str
+    text: str = ""
+    kind: LeadKind = "link"
+    strategy: str | None = None
+
+
+class Strategy(Protocol):
+    """What every discovery strategy provides."""
+
+    name: str
+
+    def detect(self, response: TextResponse) -> bool:
+        """True when the page uses this CMS family's markup."""
+        ...
+
+    def leads(self, response: TextResponse) -> Iterable[Lead]:
+        """Leads found in an HTML page."""
+        ...
+
+    def feed_leads(self, response: TextResponse) -> Iterable[Lead]:
+        """Leads found in a feed response this strategy asked for."""
+        ...
+
+
+def strategies() -> dict[str, Strategy]:
+    """All strategies by name (generic first)."""
+    from crawler.discovery import anhui, generic, gkmlpt, hanweb, trs
+
+    found: list[Strategy] = [
+        generic.Generic(),
+        trs.Trs(),
+        hanweb.Hanweb(),
+        gkmlpt.Gkmlpt(),
+        anhui.Anhui(),
+    ]
+    return {s.name: s for s in found}

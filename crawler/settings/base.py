@@ -1,0 +1,66 @@
+"""Base settings of the nianbao crawler (spider ``annual_reports``): a good citizen by default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+DATA_DIR = Path(os.environ.get("NIANBAO_DATA", "data")).resolve()
+
+USER_AGENT = (
+    "nianbao/0.1 (+https://github.com/nianbao/nianbao; collects 政府信息公开工作年度报告 "
+    "for a public dataset)"
+)
+ROBOTSTXT_OBEY = True
+
+# Politeness: few requests per portal, adaptive delays.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 60
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Retries, with an exponential pause before each retry (crawler.middlewares.RetryBackoff).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+NIANBAO_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each time
+NIANBAO_RETRY_BACKOFF_MAX = 60.0
+
+# Focused discovery: depth from the home page and requests per portal.
+DEPTH_LIMIT = 10
+DEPTH_STATS_VERBOSE = True
+NIANBAO_SITE_BUDGET = 400  # requests per site (robots.txt and attachments not counted)
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SiteBudget": 120,  # after robots.txt (100)
+    "crawler.middlewares.RetryBackoff": 560,  # after RetryMiddleware (550)
+}
+
+# Incremental crawls: keep responses and revalidate them (ETag / Last-Modified → 304).
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = str(DATA_DIR / "httpcache")
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
+
+# Attachments (.pdf .doc .docx .wps) of report pages.
+FILES_STORE = str(DATA_DIR / "files")
+MEDIA_ALLOW_REDIRECTS = True
+
+NIANBAO_DB = str(DATA_DIR / "nianbao.db")
+ITEM_PIPELINES = {
+    "pipelines.attachments.AttachmentsPipeline": 100,
+    "pipelines.parse.ParsePipeline": 300,
+    "pipelines.validate.ValidatePipeline": 400,
+    "pipelines.store.StorePipeline": 800,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

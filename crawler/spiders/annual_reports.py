@@ -1,0 +1,249 @@
+"""Spider ``annual_reports``: from a portal's home page to every annual-report page on the site.
+
+    scrapy crawl annual_reports -a start_urls=URL,URL -a sites=sites/registry.csv
+
+Discovery is focused: links are scored by text and URL (``parsers.classify.link_score``) and
+fetched best first (request priority); list pagination is followed only while the list
+yields report links; ``DEPTH_LIMIT`` and the per-site budget (``NIANBAO_SITE_BUDGET``,
+``crawler.middlewares.SiteBudget``) stop anything else. Every fetched candidate becomes a
+:class:`~crawler.items.PageItem` classified ``report`` or ``rejected:<reason>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+
+from crawler.discovery import Lead, strategies
+from crawler.items import PageItem
+from crawler.pagemeta import attachment_links, index_number, page_text, page_title, publisher
+from crawler.sites import Site, load_sites, site_from_url
+from parsers.classify import (
+    AREA,
+    COLUMN,
+    REPORT,
+    STRONG,
+    classify_page,
+    classify_title,
+    is_attachment_url,
+    link_score,
+)
+
+CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _base_domain(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
+
+
+class AnnualReportsSpider(scrapy.Spider):
+    """Find 政府信息公开工作年度报告 pages of county portals (and their departments, townships)."""
+
+    name = "annual_reports"
+
+    def __init__(
+        self, start_urls: str | list[str] | None = None, sites: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sites: list[Site] = []
+        if sites:
+            self.sites.extend(load_sites(sites))
+        if isinstance(start_urls, str):
+            start_urls = [u.strip() for u in start_urls.split(",") if u.strip()]
+        known = {s.start_url for s in self.sites}
+        self.sites.extend(site_from_url(u) for u in start_urls or [] if u not in known)
+        if not self.sites:
+            raise ValueError("annual_reports needs start_urls=URL[,URL…] or sites=PATH.csv")
+        self.allowed_domains = sorted({_base_domain(s.start_url) for s in self.sites})
+        self.strategies = strategies()
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for site in self.sites:
+            self.crawler.stats.set_value(f"nianbao/reports/{site.id}", 0)
+            yield scrapy.Request(
+                site.start_url,
+                callback=self.parse,
+                errback=self.failed,
+                priority=COLUMN,
+                meta={"site_id": site.id, "score": 0, "area": False},
+            )
+
+    # -- responses ------------------------------------------------------------------------------
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        """An HTML page: a report, a rejected candidate, or a page to discover from."""
+        meta = response.meta
+        if meta.get("strategy"):
+            yield from self.parse_feed(response)
+            return
+        candidate = meta.get("score", 0) >= STRONG
+        if response.status >= 400:
+            yield self._item(response, f"rejected:http_{response.status}", None, None)
+            return
+        if not isinstance(response, TextResponse):
+            return  # a binary file behind a page link: attachments come via file_urls
+        title = page_title(response)
+        text = page_text(response)
+        files = [url for url, _ in attachment_links(response)]
+        verdict = classify_page(title, text, has_attachment=bool(files))
+        leads = self._leads(response)
+        strong = [lead for lead, score in leads if score >= STRONG]
+        if verdict == REPORT:
+            yield self._item(response, verdict, title, text, files)
+            return
+        is_list = bool(strong) or any(lead.kind == "feed" for lead, _ in leads)
+        named = classify_title(title) or ""
+        if not is_list and (candidate or named.startswith("rejected:")):
+            yield self._item(response, verdict, title, text)
+            return
+        yield from self._follow(response, leads, bool(strong))
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        """A list served as data (XML / JSON): its strategy reads the links."""
+        if not isinstance(response, TextResponse):
+            return
+        strategy = self.strategies[response.meta["strategy"]]
+        leads = [(lead, self._score(lead, response)) for lead in strategy.feed_leads(response)]
+        yield from self._follow(response, leads, any(s >= STRONG for _, s in leads))
+
+    def failed(self, failure: Any) -> Iterator[PageItem]:
+        """A request that failed for good (after retries): record candidates, count the rest."""
+        request = failure.request
+        site = request.meta.get("site_id", "?")
+        if failure.check(IgnoreRequest):  # robots.txt or the site budget said no
+            self.crawler.stats.inc_value(f"nianbao/ignored/{site}")
+            return
+        self.crawler.stats.inc_value(f"nianbao/failed/{site}")
+        response = getattr(failure.value, "response", None)
+        if request.meta.get("score", 0) >= STRONG:
+            yield PageItem(
+                url=request.url,
+                site_id=site,
+                status=response.status if response is not None else 0,
+                classification=f"rejected:fetch_failed:{failure.type.__name__}",
+                fetched_at=_now(),
+                link_text=request.meta.get("link_text"),
+                referer=request.meta.get("referer"),
+            )
+
+    # -- discovery ------------------------------------------------------------------------------
+
+    def _leads(self, response: TextResponse) -> list[tuple[Lead, int]]:
+        seen: set[tuple[str, str]] = set()
+        out: list[tuple[Lead, int]] = []
+        for strategy in self.strategies.values():
+            if not strategy.detect(response):
+                continue
+            for lead in strategy.leads(response):
+                if (lead.url, lead.kind) in seen:
+                    continue
+                seen.add((lead.url, lead.kind))
+                out.append((lead, self._score(lead, response)))
+        return out
+
+    def _score(self, lead: Lead, response: Response) -> int:
+        if lead.kind == "page":
+            return int(response.meta.get("score", 0))
+        if lead.kind == "feed" and not lead.text:  # a column's own feed (Hanweb)
+            return int(response.meta.get("score", 0))
+        return link_score(lead.text, lead.url, in_area=response.meta.get("score", 0) >= AREA)
+
+    def _follow(
+        self, response: Response, leads: list[tuple[Lead, int]], list_has_reports: bool
+    ) -> Iterator[Any]:
+        meta = response.meta
+        site = meta["site_id"]
+        for lead, score in leads:
+            if lead.kind == "page" and not list_has_reports:
+                self.crawler.stats.inc_value("nianbao/pagination_skipped")
+                continue
+            if score < AREA:
+                continue
+            if lead.kind == "link" and is_attachment_url(lead.url):
+                if score >= STRONG:  # a report published only as a file
+                    yield self._attachment_item(lead, response)
+                continue
+            strategy = lead.strategy if lead.kind != "link" else None
+            if lead.kind == "page" and strategy is None:
+                strategy = meta.get("strategy")
+            yield scrapy.Request(
+                lead.url,
+                callback=self.parse,
+                errback=self.failed,
+                priority=score,
+                meta={
+                    "site_id": site,
+                    "score": score,
+                    "link_text": lead.text,
+                    "referer": response.url,
+                    "strategy": strategy,
+                    "handle_httpstatus_list": CANDIDATE_STATUSES if score >= STRONG else [],
+                },
+            )
+
+    # -- items ----------------------------------------------------------------------------------
+
+    def _item(
+        self,
+        response: Response,
+        verdict: str,
+        title: str | None,
+        text: str | None,
+        files: Iterable[str] = (),
+    ) -> PageItem:
+        site = response.meta["site_id"]
+        stats = self.crawler.stats
+        if verdict == REPORT:
+            stats.inc_value(f"nianbao/reports/{site}")
+            stats.inc_value("nianbao/reports")
+        else:
+            stats.inc_value(f"nianbao/{verdict}")
+            stats.inc_value("nianbao/rejected")
+        is_report = verdict == REPORT
+        return PageItem(
+            url=response.url,
+            site_id=site,
+            status=response.status,
+            classification=verdict,
+            fetched_at=_now(),
+            title=title,
+            link_text=response.meta.get("link_text"),
+            referer=response.meta.get("referer"),
+            body=response.body if is_report else None,
+            encoding=getattr(response, "encoding", None) if is_report else None,
+            content_hash=hashlib.sha256(response.body).hexdigest(),
+            from_cache="cached" in response.flags,
+            index_no=index_number(text or "") if is_report else None,
+            publisher=publisher(text or "") if is_report else None,
+            file_urls=list(files),
+        )
+
+    def _attachment_item(self, lead: Lead, response: Response) -> PageItem:
+        """A report linked from a list as a file: FilesPipeline downloads it."""
+        site = response.meta["site_id"]
+        self.crawler.stats.inc_value(f"nianbao/reports/{site}")
+        self.crawler.stats.inc_value("nianbao/reports")
+        self.crawler.stats.inc_value("nianbao/attachment_only_reports")
+        return PageItem(
+            url=lead.url,
+            site_id=site,
+            status=0,  # set by AttachmentsPipeline once the file is downloaded
+            classification=REPORT,
+            fetched_at=_now(),
+            title=lead.text,
+            link_text=lead.text,
+            referer=response.url,
+            file_urls=[lead.url],
+        )

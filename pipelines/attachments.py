@@ -1,0 +1,59 @@
+"""Download the attachments of report pages (.pdf .doc .docx .wps) with Scrapy's FilesPipeline.
+
+Files go to ``FILES_STORE/<site_id>/<sha1 of URL>.<ext>`` (redirects followed:
+``MEDIA_ALLOW_REDIRECTS = True``); ``item.files`` lists ``{url, path, checksum, status}``.
+A report published only as a file (``status`` 0 from the spider) gets status 200 once its
+file is stored; failed downloads are counted in the stats ``nianbao/attachments_failed``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import Request
+from scrapy.http import Response
+from scrapy.pipelines.files import FileInfoOrError, FilesPipeline
+from scrapy.pipelines.media import MediaPipeline
+
+_EXT = re.compile(r"\.(pdf|docx|doc|wps)(?=$|[?&#])", re.IGNORECASE)
+
+
+def attachment_extension(url: str) -> str:
+    """``.pdf`` / ``.doc`` / ``.docx`` / ``.wps`` from the URL (query included), else ``""``."""
+    found = _EXT.findall(url)
+    return f".{found[-1].lower()}" if found else ""
+
+
+class AttachmentsPipeline(FilesPipeline):
+    """FilesPipeline storing each site's files under its own folder."""
+
+    def file_path(
+        self,
+        request: Request,
+        response: Response | None = None,
+        info: MediaPipeline.SpiderInfo | None = None,
+        *,
+        item: Any = None,
+    ) -> str:
+        site = (ItemAdapter(item).get("site_id") if item is not None else None) or "unknown"
+        digest = hashlib.sha1(request.url.encode()).hexdigest()
+        safe_site = re.sub(r"[^\w.-]", "_", site)
+        return f"{safe_site}/{digest}{attachment_extension(request.url)}"
+
+    def item_completed(
+        self, results: list[FileInfoOrError], item: Any, info: MediaPipeline.SpiderInfo
+    ) -> Any:
+        item = super().item_completed(results, item, info)
+        adapter = ItemAdapter(item)
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        failed = sum(1 for ok, _ in results if not ok)
+        if stats is not None:
+            stats.inc_value("nianbao/attachments_stored", len(results) - failed)
+            if failed:
+                stats.inc_value("nianbao/attachments_failed", failed)
+        if adapter.get("status") == 0 and results:
+            adapter["status"] = 200 if all(ok for ok, _ in results) else 0
+        return item
