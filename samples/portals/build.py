@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,7 +284,7 @@ class Portal:
 <div class="footer">
 <p><a href="/wzdt/">网站地图</a> | <a href="/lxwm/">联系我们</a> | <a href="/ldzc/">领导之窗</a></p>
 <p>主办：{self.name}办公室 承办：{self.county}大数据中心 地址：{self.county}人民路1号</p>
-<p>网站标识码：{abs(hash(self.key)) % 10**10:010d} ICP备案号：示ICP备05000001号</p>
+<p>网站标识码：{zlib.crc32(self.key.encode()):010d} ICP备案号：示ICP备05000001号</p>
 </div>
 </body>
 </html>
