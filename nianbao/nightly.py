@@ -203,6 +203,12 @@ def run_nightly(
                 "the crawl stopped before the end; nothing published; the next run resumes it"
             )
             return _finish(summary, EXIT_CRAWL_FAILED, log)
+        if len(summary.sites_failed) == len(summary.sites):
+            summary.alerts.append(
+                "every site failed (network down? crawler broken?); nothing published"
+            )
+            shutil.rmtree(paths.run, ignore_errors=True)
+            return _finish(summary, EXIT_CRAWL_FAILED, log)
         return publish_run(options, paths, summary, log)
 
 

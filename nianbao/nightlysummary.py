@@ -23,14 +23,14 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2  # bad arguments or an unreadable sites file (also argparse's status)
 EXIT_SITES_FAILING = 3  # published; some site failed N nights in a row
 EXIT_PARSE_FAILURES = 4  # published; the share of reports that failed to parse is too high
-EXIT_CRAWL_FAILED = 5  # nothing published: the crawl stopped early or the database failed checks
+EXIT_CRAWL_FAILED = 5  # nothing published: crawl stopped early, every site failed, bad database
 EXIT_BUSY = 6  # another nightly run holds the lock of this workdir
 EXIT_MEANINGS = {
     EXIT_OK: "published, nothing needs a person",
     EXIT_BAD_INPUT: "bad arguments or sites file",
     EXIT_SITES_FAILING: "published, but a site failed N nights in a row",
     EXIT_PARSE_FAILURES: "published, but too many reports failed to parse",
-    EXIT_CRAWL_FAILED: "not published: the crawl stopped early or failed its checks",
+    EXIT_CRAWL_FAILED: "not published: the crawl stopped early, every site failed, or bad db",
     EXIT_BUSY: "another nightly run is in progress",
 }
 
@@ -112,6 +112,14 @@ class RunSummary:
         lines.append(
             f"reports: {r['new']} new, {r['changed']} changed, {r['unchanged']} unchanged, "
             f"{r['failed']} failed to parse ({self.parse_failure_rate:.0%})"
+        )
+        st = self.stats
+        lines.append(
+            f"requests: {st.get('downloader/request_count', 0)} sent, "
+            f"{st.get('downloader/response_status_count/304', 0)} not modified (304), "
+            f"{st.get('httpcache/hit', 0)} answered by the HTTP cache; "
+            f"pages: {sum(s.pages for s in self.sites)}; "
+            f"errors logged: {st.get('log_count/ERROR', 0)}"
         )
         finding_total = sum(self.findings.values())
         detail = ", ".join(f"{k} {v}" for k, v in sorted(self.findings.items()))

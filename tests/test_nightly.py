@@ -266,3 +266,14 @@ def test_keep_prunes_dated_copies(tmp_path):
 )
 def test_site_status_rules(counts, status):
     assert SiteOutcome(site_id="s", name="S", **counts).judge().status == status
+
+
+def test_every_site_failing_publishes_nothing(setup):
+    options, write_plan, command = setup
+    write_plan()
+    assert run(options, command)[0] == EXIT_OK
+    write_plan(sites={"a": "down", "b": "no_report"}, values={"a": 99})
+    code, text = run(options, command)
+    assert code == EXIT_CRAWL_FAILED and "every site failed" in text
+    assert values(options.db) == {"a": 1, "b": 2}
+    assert not RunPaths(options.workdir).run.exists()  # finished: nothing to resume
