@@ -1,0 +1,103 @@
+"""Publishing the database with Datasette: the metadata, the settings, the server.
+
+``nianbao serve`` and ``nianbao.demo`` both go through :func:`make_datasette` and
+:func:`serve_database`; the tests build the same :class:`~datasette.app.Datasette` object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from datasette.app import Datasette
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA_PATH = ROOT / "datasette-metadata.json"
+# The database name the metadata is written for (the file stem of data/nianbao.db).
+METADATA_DATABASE = "nianbao"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+
+# Datasette settings (``--setting name value``) of the public instance.
+SETTINGS: dict[str, Any] = {
+    "sql_time_limit_ms": 3000,  # canned queries stay well below; ad-hoc SQL gets some room
+    "facet_time_limit_ms": 1000,
+    "max_csv_mb": 0,  # "download all rows" streams whole tables, however large
+    "truncate_cells_html": 300,  # report text is long: the full text is on the row page
+    "default_page_size": 50,
+}
+
+
+class ServeError(Exception):
+    """The database cannot be published (missing, not SQLite, …): a one-line reason."""
+
+
+def load_metadata(database: str = METADATA_DATABASE) -> dict[str, Any]:
+    """The metadata of ``datasette-metadata.json``, its database entry renamed to ``database``.
+
+    Datasette names a database after its file's stem; the metadata (tables, canned queries,
+    dashboards) is written for ``nianbao``, so a database served from another file name gets the
+    same descriptions.
+    """
+    metadata = json.loads(METADATA_PATH.read_text(encoding="utf-8"))
+    if database == METADATA_DATABASE:
+        return metadata
+    metadata = copy.deepcopy(metadata)
+    databases = metadata.get("databases", {})
+    if METADATA_DATABASE in databases:
+        databases[database] = databases.pop(METADATA_DATABASE)
+    dashboards = metadata.get("plugins", {}).get("datasette-dashboards", {})
+    for dashboard in dashboards.values():
+        for chart in dashboard.get("charts", {}).values():
+            if chart.get("db") == METADATA_DATABASE:
+                chart["db"] = database
+        for flt in dashboard.get("filters", {}).values():
+            if flt.get("db") == METADATA_DATABASE:
+                flt["db"] = database
+    return metadata
+
+
+def check_database(path: str | Path) -> Path:
+    """``path`` as a Path if it is a readable SQLite database with reports; else ServeError."""
+    path = Path(path)
+    if not path.is_file():
+        raise ServeError(f"database not found: {path} (build it with `nianbao crawl … --db`)")
+    try:
+        with sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True) as conn:
+            tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise ServeError(f"not a SQLite database: {path} ({exc})") from None
+    if "reports" not in tables:
+        raise ServeError(f"no reports table in {path}: not a nianbao database")
+    return path
+
+
+def make_datasette(path: str | Path, **overrides: Any) -> Datasette:
+    """A Datasette instance serving ``path`` immutable, with the project's metadata + settings."""
+    path = check_database(path)
+    settings = {**SETTINGS, **overrides.pop("settings", {})}
+    return Datasette(
+        immutables=[str(path)],
+        metadata=load_metadata(path.stem),
+        settings=settings,
+        **overrides,
+    )
+
+
+def serve_database(path: str | Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
+    """Serve ``path`` with Datasette until Ctrl-C; returns an exit status."""
+    import uvicorn
+
+    ds = make_datasette(path)
+    asyncio.run(ds.invoke_startup())
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"Serving {path} at http://{shown_host}:{port}/  (Ctrl-C to stop)", flush=True)
+    try:
+        uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+    except SystemExit as exc:  # uvicorn exits when it cannot bind the port
+        return int(exc.code or 1)
+    return 0
