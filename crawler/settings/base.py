@@ -11,9 +11,10 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 DATA_DIR = Path(os.environ.get("NIANBAO_DATA", "data")).resolve()
 
+# ASCII only (HTTP headers): who we are and where to read about the project.
 USER_AGENT = (
-    "nianbao/0.1 (+https://github.com/nianbao/nianbao; collects 政府信息公开工作年度报告 "
-    "for a public dataset)"
+    "nianbao/0.1 (+https://github.com/nianbao/nianbao; government information disclosure "
+    "annual reports for a public dataset)"
 )
 ROBOTSTXT_OBEY = True
 

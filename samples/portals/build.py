@@ -715,7 +715,7 @@ def build_trs() -> Portal:
         p.add(f"{base}zfxxgknb/index.html", p.page("政府信息公开年报", p.link_list(links), name))
     p.add("/zwgk/zfxxgk/zfxxgkzn/index.html", p.article("政府信息公开指南", "略。", "政府信息公开"))
     p.add("/ldzc/1.html", p.article("县委书记", "简历略。", "领导之窗"))
-    p.config["max_requests"] = 30
+    p.config["max_requests"] = 34
     return p
 
 
