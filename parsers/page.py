@@ -10,6 +10,7 @@ block, ``<title>`` and, last, the signature at the end of the report.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from dataclasses import dataclass
 
@@ -17,29 +18,26 @@ from lxml import etree, html
 
 from parsers import text as textmeta
 
-# Containers of the article body, most specific first (XPath 1.0).
-_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-BODY_CONTAINERS: tuple[str, ...] = tuple(
-    f"//*[{_CLASS.format(name)}]" if kind == "class" else f"//*[@id='{name}']"
-    for kind, name in (
-        ("class", "TRS_Editor"),
-        ("class", "TRS_UEDITOR"),
-        ("class", "j-fontContent"),
-        ("id", "J_content"),
-        ("id", "zoom"),
-        ("id", "Zoom"),
-        ("class", "bt_content"),
-        ("id", "UCAP-CONTENT"),
-        ("class", "article-content"),
-        ("id", "fontzoom"),
-        ("class", "pages_content"),
-        ("class", "news_content"),
-        ("class", "xxgk_content"),
-        ("class", "article_content"),
-        ("id", "content"),
-        ("class", "content"),
-    )
+# Containers of the article body, most specific first: ("class" | "id", name).
+BODY_CONTAINERS: tuple[tuple[str, str], ...] = (
+    ("class", "TRS_Editor"),
+    ("class", "TRS_UEDITOR"),
+    ("class", "j-fontContent"),
+    ("id", "J_content"),
+    ("id", "zoom"),
+    ("id", "Zoom"),
+    ("class", "bt_content"),
+    ("id", "UCAP-CONTENT"),
+    ("class", "article-content"),
+    ("id", "fontzoom"),
+    ("class", "pages_content"),
+    ("class", "news_content"),
+    ("class", "xxgk_content"),
+    ("class", "article_content"),
+    ("id", "content"),
+    ("class", "content"),
 )
+_CONTAINER_TAGS = ("div", "td", "article", "section")
 _BLOCK = frozenset(
     (
         *("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd"),
@@ -48,7 +46,33 @@ _BLOCK = frozenset(
         *("address", "hr", "figure", "figcaption", "caption"),
     )
 )
-_DROP = "//script|//style|//noscript|//iframe|//object|//embed|//link|//select|//button"
+_CELLS = frozenset(("td", "th"))
+_INLINE = frozenset(("a", "span", "font", "strong", "b", "em", "i", "u", "label"))
+_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True)
+_NOISE = ("script", "style", "noscript", "iframe", "object", "select", "button", "textarea")
+_TAG = re.compile(r"<[^>]*>")
+_CHROME_CANDIDATES = "|".join(
+    (
+        *(f".//{tag}[@class or @id]" for tag in ("div", "ul", "p", "span", "section", "a")),
+        ".//nav",
+        ".//header",
+        ".//footer",
+    )
+)
+# Lines of body text that betray chrome left inside a body container.
+_CHROME_LINE = re.compile(
+    r"^[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|【?打印|【?关闭|分享到|字号|扫一扫|浏览次数|"
+    r"阅读次数|访问次数|点击数|相关链接|相关文章|相关阅读|返回顶部|我要纠错|当前位置|您现在的位置|"
+    r"您的位置|主办单位|承办单位|版权所有|网站标识码|.{0,20}ICP备)",
+    re.M,
+)
+_CHROME_WORDS = (
+    "上一", "下一", "打印", "关闭", "分享", "字号", "字体", "扫一扫", "次数", "点击数", "相关",
+    "返回顶部", "纠错", "收藏", "位置", "大 中 小", "大中小",
+)  # fmt: skip
+_CHROME_TEXT_NODES = ".//text()[{}]".format(
+    " or ".join(f"contains(., '{w}')" for w in _CHROME_WORDS)
+)
 _CHROME_ATTR = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|header|footer|foot|bottom|breadcrumbs?|crumbs?|position|"
     r"location|dqwz|share|bdshare|fenxiang|print|close|prev|next|sxp|related|relevant|xgwz|"
@@ -62,34 +86,39 @@ _CHROME_TEXT = re.compile(
     r"返回顶部|我要纠错|收藏|当前位置|您现在的位置|您的位置|【?大\s*中\s*小】?)"
 )
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u200b\ufeff]+")
-_BLANK_LINES = re.compile(r"\n[ \t]*(?=\n)")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — | – |--|—|－)\s*")
 _INFO_LABELS = {
     "index_no": ("索引号",),
-    "publisher": ("发布机构", "发文机关", "发布单位", "信息来源"),
+    "publisher": ("发布机构", "发文机关", "发布单位", "信息来源", "来源"),
     "published": ("发布日期", "发布时间", "公开日期", "公开时间"),
     "written": ("成文日期", "发文日期", "生成日期"),
 }
 _DATE_VALUE = r"([0-9０-９]{4}\s*[-/.年]\s*[0-9０-９]{1,2}\s*[-/.月]\s*[0-9０-９]{1,2})"
-_VALUE = {
-    "index_no": r"([0-9A-Za-z][0-9A-Za-z\-/_.·]*[0-9A-Za-z])",
-    "publisher": r"([^\s\t:：|｜]{2,40})",
-    "published": _DATE_VALUE,
-    "written": _DATE_VALUE,
+_VALUES = {
+    "index_no": re.compile(r"[\s:：]*([0-9A-Za-z][0-9A-Za-z\-/_.·]*[0-9A-Za-z])"),
+    "publisher": re.compile(r"[\s:：]*([^\s:：|｜]{2,40})"),
+    "published": re.compile(rf"[\s:：]*{_DATE_VALUE}"),
+    "written": re.compile(rf"[\s:：]*{_DATE_VALUE}"),
 }
-_SEP = r"\s*[:：]?[ \t\u3000\xa0]*\n?[ \t\u3000\xa0]*"
-_INFO = {
-    key: [re.compile(rf"{re.escape(label)}{_SEP}{_VALUE[key]}") for label in labels]
-    for key, labels in _INFO_LABELS.items()
+
+
+def _spaced(label: str) -> str:
+    """A label as printed, maybe with spaces or &nbsp; between its characters (索 引 号)."""
+    return r"(?:[ \u3000\xa0]|&nbsp;|&#160;)*".join(re.escape(c) for c in label)
+
+
+# One pattern per label, each starting with a literal character (fast to scan for).
+_LABELS = {
+    key: [re.compile(_spaced(label)) for label in labels] for key, labels in _INFO_LABELS.items()
 }
 _LOOSE_DATE = re.compile(
-    r"(?:^|[\s\t])(?:日期|时间)\s*[:：]\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2})"
+    r"(?<![\u4e00-\u9fff])(?:日期|时间)\s*[:：]\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2})"
 )
-_META = "//meta[translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')='{}']"
-_HEADINGS = (
-    "//h1|//h2|//h3|//*[@class='title' or @id='title' or @class='article-title' "
-    "or @class='tit' or @class='bt' or @class='news_title' or @class='detail-title' "
-    "or @class='sp_title' or @id='ivs_title']"
+_HEADING_CLASSES = ("title", "article-title", "tit", "bt", "news_title", "detail-title", "sp_title")
+_HEADING_CLASS = re.compile(r"""class=["']?(?:{})["'\s>]""".format("|".join(_HEADING_CLASSES)))
+_HEADINGS = "|".join(
+    f"//{tag}[{' or '.join(f'@class={c!r}' for c in _HEADING_CLASSES)}]"
+    for tag in ("div", "td", "p", "span")
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
@@ -118,25 +147,20 @@ def text_of(element: etree._Element | None) -> str:
         return ""
     out: list[str] = []
     _render(element, out, with_tail=False)
-    joined = "".join(out)
-    lines = (ln.strip(" ") for ln in _BLANK_LINES.sub("", joined).split("\n"))
-    return "\n".join(ln for ln in lines if ln.strip())
+    lines = (ln.strip(" ") for ln in "".join(out).split("\n"))
+    return "\n".join(ln for ln in lines if ln and not ln.isspace())
 
 
 def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> None:
     tag = el.tag
-    if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
-        if with_tail and el.tail:
-            out.append(_WS.sub(" ", el.tail))
-        return
     if tag == "br":
         out.append("\n")
-    elif tag == "table" and not _is_layout_table(el):
+    elif tag == "table" and not _holds_table(el):
         out.append("\n")
         for row in el.iter("tr"):
-            out.append("\t".join(_cell_text(c) for c in row if c.tag in ("td", "th")))
+            out.append("\t".join([_cell_text(c) for c in row if c.tag in _CELLS]))
             out.append("\n")
-    else:
+    elif isinstance(tag, str):
         block = tag in _BLOCK
         if block:
             out.append("\n")
@@ -151,15 +175,12 @@ def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> No
 
 
 def _cell_text(cell: etree._Element) -> str:
-    """A table cell on one line: its inner lines joined (labels split by <br> rejoin)."""
-    parts: list[str] = []
-    _render(cell, parts, with_tail=False)
-    return "".join(p.strip(" ") for p in "".join(parts).replace("\t", " ").split("\n")).strip()
+    """A table cell on one line, whitespace collapsed (as ``parsers.grid`` reads cells)."""
+    return _WS.sub(" ", "".join(cell.itertext())).strip()
 
 
-def _is_layout_table(table: etree._Element) -> bool:
-    """A table used for page layout: it holds other tables."""
-    return any(True for _ in table.iterdescendants("table"))
+def _holds_table(el: etree._Element) -> bool:
+    return bool(el.xpath("count(.//table)"))
 
 
 # --- parsing and cleaning ---------------------------------------------------------------
@@ -171,16 +192,9 @@ def parse_html(markup: str) -> html.HtmlElement | None:
     if not markup.strip():
         return None
     try:
-        return html.document_fromstring(markup)
+        return html.document_fromstring(markup, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
-
-
-def _drop_noise(root: html.HtmlElement) -> None:
-    for el in root.xpath(_DROP):
-        _drop(el)
-    for el in root.iter(etree.Comment):
-        _drop(el)
 
 
 def _drop(el: etree._Element) -> None:
@@ -197,49 +211,66 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
+def _length(el: etree._Element) -> int:
+    """Length of the text of ``el`` (whitespace collapsed)."""
+    return int(el.xpath("string-length(normalize-space())"))
+
+
 def _content_length(el: etree._Element) -> int:
     """Length of the text of ``el`` that is not link text."""
-    total = len(_WS.sub("", el.text_content()))
-    links = sum(len(_WS.sub("", a.text_content())) for a in el.iter("a"))
-    return total - links
+    links = sum(len(t.strip()) for t in el.xpath(".//a//text()"))
+    return _length(el) - links
 
 
 def _strip_chrome(container: etree._Element) -> None:
     """Drop navigation, share bars, 上一篇/下一篇, print/close links, related links."""
     whole = max(_content_length(container), 1)
     doomed: list[etree._Element] = []
-    for el in container.iterdescendants():
-        if not isinstance(el.tag, str) or el.tag in ("table", "tr", "td", "th", "tbody"):
+    for el in container.xpath(_CHROME_CANDIDATES):
+        if el.tag in ("table", "tbody", "tr", "td", "th"):
             continue
-        if el.tag in ("nav", "header", "footer") or _CHROME_ATTR.search(
-            f"{el.get('class', '')} {el.get('id', '')}"
-        ):
-            if _content_length(el) < 0.3 * whole and not _holds_table(el):
-                doomed.append(el)
+        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        chrome = el.tag in ("nav", "header", "footer") or _CHROME_ATTR.search(attrs)
+        if chrome and _content_length(el) < 0.3 * whole and not _holds_table(el):
+            doomed.append(el)
+    for node in container.xpath(_CHROME_TEXT_NODES):
+        el = node.getparent()
+        if node.is_tail:
+            el = el.getparent()
+        while el is not None and el is not container and el.tag in _INLINE:
+            parent = el.getparent()
+            if parent is None or parent is container or _length(parent) >= 80:
+                break
+            el = parent
+        if el is None or el is container or el.tag in _CELLS or _length(el) >= 80:
             continue
-        if el.tag in ("p", "div", "span", "a", "li", "ul", "font", "strong", "b", "em"):
-            snippet = _WS.sub(" ", el.text_content()).strip()
-            if len(snippet) < 80 and _CHROME_TEXT.match(snippet) and not _holds_table(el):
-                doomed.append(el)
+        if _CHROME_TEXT.match(_WS.sub(" ", el.text_content()).strip()):
+            doomed.append(el)
     for el in doomed:
-        if any(a in doomed for a in el.iterancestors()):
-            continue
-        _drop(el)
-
-
-def _holds_table(el: etree._Element) -> bool:
-    return any(True for _ in el.iterdescendants("table"))
+        if el.getparent() is not None and not any(a in doomed for a in el.iterancestors()):
+            _drop(el)
 
 
 # --- the body ----------------------------------------------------------------------------
 
 
-def find_body(root: html.HtmlElement) -> html.HtmlElement:
-    """The element holding the report: a known CMS container, else the densest block."""
-    for xpath in BODY_CONTAINERS:
-        found = [el for el in root.xpath(xpath) if _content_length(el) >= 100 or _holds_table(el)]
-        if found:
-            return _narrow(max(found, key=_content_length))
+def find_body(root: html.HtmlElement, markup: str) -> html.HtmlElement:
+    """The element holding the report: a known CMS container, else the densest block.
+
+    ``markup`` is the page's source: a container name absent from it is not looked for.
+    """
+    for kind, name in BODY_CONTAINERS:
+        if name not in markup:
+            continue
+        test = f"contains(@class, '{name}')" if kind == "class" else f"@id='{name}'"
+        matches = [
+            el
+            for el in root.xpath("|".join(f"//{tag}[{test}]" for tag in _CONTAINER_TAGS))
+            if (kind == "id" or name in el.get("class", "").split())
+            and (_content_length(el) >= 100 or _holds_table(el))
+        ]
+        if matches:
+            return _narrow(max(matches, key=_content_length))
     start = root.find("body")
     if start is None:
         start = root
@@ -251,17 +282,14 @@ def _narrow(node: html.HtmlElement) -> html.HtmlElement:
     """Descend while one child block holds most (60 %) of the text and every table."""
     while True:
         length = _content_length(node)
-        tables = sum(1 for _ in node.iter("table"))
+        tables = node.xpath("count(.//table)")
         best = None
         for child in node:
             if not isinstance(child.tag, str) or child.tag not in _BLOCK or child.tag == "table":
                 continue
             if child.tag in ("tr", "tbody", "td", "th"):
                 continue
-            if (
-                _content_length(child) >= 0.6 * length
-                and sum(1 for _ in child.iter("table")) == tables
-            ):
+            if _content_length(child) >= 0.6 * length and child.xpath("count(.//table)") == tables:
                 best = child
                 break
         if best is None:
@@ -273,23 +301,28 @@ def _narrow(node: html.HtmlElement) -> html.HtmlElement:
 
 
 def _meta(root: html.HtmlElement, name: str) -> str | None:
-    for el in root.xpath(_META.format(name.lower())):
+    head = root.find("head")
+    for el in head.iter("meta") if head is not None else ():
         content = (el.get("content") or "").strip()
-        if content:
+        if content and (el.get("name") or "").lower() == name.lower():
             return content
     return None
 
 
-def _title_candidates(root: html.HtmlElement) -> list[str]:
+def _title_candidates(root: html.HtmlElement, markup: str) -> list[str]:
     found: list[str] = []
     meta = _meta(root, "ArticleTitle")
     if meta:
         found.append(meta)
-    for el in root.xpath(_HEADINGS):
+    headings = list(root.iter("h1", "h2", "h3"))
+    if _HEADING_CLASS.search(markup):
+        headings += root.xpath(_HEADINGS)
+    for el in headings:
         heading = _WS.sub(" ", el.text_content()).strip()
         if 4 <= len(heading) <= 120:
             found.append(heading)
-    head_title = root.find(".//title")
+    head = root.find("head")
+    head_title = head.find("title") if head is not None else None
     if head_title is not None and head_title.text:
         parts = [p for p in _TITLE_SPLIT.split(_WS.sub(" ", head_title.text).strip()) if p]
         found.extend(sorted(parts, key=lambda p: ("报告" not in p, -len(p))))
@@ -306,18 +339,31 @@ def _pick_title(candidates: list[str], body_text: str) -> str | None:
     return textmeta.clean_title(candidates[0]) if candidates else None
 
 
-def _info(page_text: str) -> dict[str, str | None]:
-    """索引号, 发布机构, publication and writing dates from the page's info block."""
-    found: dict[str, str | None] = {}
-    for key, patterns in _INFO.items():
-        found[key] = None
-        for pattern in patterns:
-            m = pattern.search(page_text)
-            if m:
-                found[key] = m.group(1).strip()
-                break
+def _labelled(markup: str, label: re.Pattern[str], value: re.Pattern[str]) -> str | None:
+    """The value after the first ``label`` that is a word of its own and has one."""
+    for m in label.finditer(markup):
+        if m.start() and "\u4e00" <= markup[m.start() - 1] <= "\u9fff":
+            continue  # part of a longer word (资金来源)
+        after = html_lib.unescape(_TAG.sub("\t", markup[m.end() : m.end() + 300]))
+        found = value.match(after)
+        if found:
+            return found.group(1).strip()
+    return None
+
+
+def _info(markup: str) -> dict[str, str | None]:
+    """索引号, 发布机构, publication and writing dates from the page's info block.
+
+    Read off the markup (after ``<body``): the first label, then its value in the text that
+    follows (tags become tabs), whether the block is a table, a list or a line of text.
+    """
+    found: dict[str, str | None] = dict.fromkeys(_INFO_LABELS)
+    for key, patterns in _LABELS.items():
+        found[key] = next(
+            filter(None, (_labelled(markup, p, _VALUES[key]) for p in patterns)), None
+        )
     if not found["published"]:
-        m = _LOOSE_DATE.search(page_text)
+        m = _LOOSE_DATE.search(_TAG.sub(" ", markup))
         found["published"] = m.group(1) if m else None
     found["published"] = textmeta.parse_date(found["published"])
     found["written"] = textmeta.parse_date(found["written"])
@@ -329,13 +375,16 @@ def read_page(markup: str, url: str | None = None) -> Page:
     root = parse_html(markup)
     if root is None:
         return Page(url=url)
-    _drop_noise(root)
-    page_text = text_of(root)
-    info = _info(page_text)
-    titles = _title_candidates(root)
-    body = find_body(root)
-    _strip_chrome(body)
+    for el in list(root.iter(_NOISE)):
+        _drop(el)
+    start = markup.find("<body")
+    info = _info(markup[start:] if start >= 0 else markup)
+    titles = _title_candidates(root, markup)
+    body = find_body(root, markup)
     body_text = text_of(body)
+    if _CHROME_LINE.search(body_text):  # chrome inside the container: drop it, read again
+        _strip_chrome(body)
+        body_text = text_of(body)
     title = _pick_title(titles, body_text)
     sig = textmeta.signature(body_text)
     published = (

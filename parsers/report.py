@@ -16,12 +16,17 @@ import zipfile
 
 from parsers import classify
 from parsers.encoding import to_text
+from parsers.findings import validate
 from parsers.page import Page, read_page, read_text_page
-from parsers.schema import TEMPLATES, Finding, Report, expected_template
+from parsers.schema import Finding, Report, expected_template
+from parsers.tables import read_tables
 
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|div|table|p|title)\b", re.I)
 _HTML_NAMES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps
+
+
+_FORMAT_NAMES = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
 
 
 class UnsupportedDocument(ValueError):
@@ -108,15 +113,13 @@ def assemble(page: Page) -> Report:
     if verdict is not None:
         report.findings.append(Finding("not_a_report", "error", verdict))
         return report
-    tables_module = importlib.import_module("parsers.tables")
-    findings_module = importlib.import_module("parsers.findings")
-    tables = tables_module.read_tables(page.body, page.text)
+    tables = read_tables(page.body, page.text)
     report.template = tables.template
     report.active_disclosure = list(tables.active_disclosure)
     report.applications = list(tables.applications)
     report.review_litigation = list(tables.review_litigation)
     report.findings.extend(tables.findings)
-    report.findings.extend(findings_module.validate(report))
+    report.findings.extend(validate(report))
     mismatch = template_year_mismatch(report)
     if mismatch is not None:
         report.findings.append(mismatch)
@@ -133,7 +136,7 @@ def judge(page: Page) -> str | None:
     if not page.title and len(classify.body_markers(page.text)) >= 3:
         return None  # a plain-text report without a title line: its sections say what it is
     reason = verdict.partition(":")[2] or verdict
-    title = f"《{page.title}》" if page.title else "此页面"
+    title = f"“{page.title}”" if page.title else "此页面"
     return f"{title}不是政府信息公开工作年度报告（{reason}）"
 
 
@@ -142,9 +145,14 @@ def template_year_mismatch(report: Report) -> Finding | None:
     expected = expected_template(report.year)
     if expected is None or report.template == "none" or report.template == expected:
         return None
+    should = (
+        f"按年份应为{expected}版（{_FORMAT_NAMES[expected]}）"
+        if expected in _FORMAT_NAMES
+        else "2019年以前的报告没有统一表格"
+    )
     return Finding(
         "template_year_mismatch",
         "warning",
-        f"{report.year}年度报告使用了{report.template}版表格（{TEMPLATES[report.template]}），"
-        f"按年份应为{expected}版（{TEMPLATES[expected]}）",
+        f"{report.year}年度报告使用了{report.template}版表格"
+        f"（{_FORMAT_NAMES[report.template]}），{should}",
     )

@@ -79,7 +79,9 @@ def clean_title(title: str | None) -> str | None:
     """A title without surrounding space, book-title marks or a leading 关于."""
     if not title:
         return None
-    title = re.sub(r"\s+", " ", title).strip().strip("《》").strip()
+    title = re.sub(r"\s+", " ", title).strip()
+    if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1].strip()
     return title or None
 
 
@@ -88,6 +90,9 @@ def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
     title = normalize(clean_title(title) or "")
+    quoted = re.search(r"《([^》]+)》", title)
+    if quoted:  # 一图读懂《某县2021年…报告》: the name is inside the marks
+        title = quoted.group(1)
     m = _YEAR.search(title)
     if not m:
         return None
@@ -123,7 +128,9 @@ def signature(text: str, *, tail_lines: int = 8) -> Signature:
         if not date:
             continue
         rest = _DATE.sub("", normalize(line)).strip(" \t,，")
-        agency = rest if _is_agency(rest) else None
+        if rest and not _is_agency(rest):
+            continue  # a date inside other text (a list entry, a sentence): not a signature
+        agency = rest or None
         if agency is None and i > 0 and _is_agency(lines[i - 1]):
             agency = lines[i - 1]
         return Signature(agency, date)
@@ -154,7 +161,7 @@ def year_of_report(title: str | None, text: str, published: str | None) -> int |
     if year:
         return year
     start = text.find("总体情况")
-    year = year_in(text[start : start + 200] if start >= 0 else text[:300])
+    year = year_in(text[start : start + 200]) if start >= 0 else None
     if year:
         return year
     if published:
