@@ -134,7 +134,7 @@ def _read_page(page: Page) -> _Page:
             TABLE_SETTINGS, explicit_vertical_lines=rulings, explicit_horizontal_lines=rulings
         )
         for table in page.find_tables(settings):
-            grid = _grid_of(table)
+            grid = grid_of(table)
             if grid is not None:
                 grids.append((table.bbox, grid))
     lines = [
@@ -169,7 +169,7 @@ def _index(edges: list[float], value: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
 
 
-def _grid_of(table: Any) -> Grid | None:
+def grid_of(table: Any) -> Grid | None:
     """A pdfplumber table as a :class:`Grid` (spans from the cell boxes); None if not a table."""
     texts = table.extract()
     boxes = [
