@@ -296,6 +296,7 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
     db = _open_working(paths.working)
     try:
         summary.published = True
+        summary.crawl_run_ids = correct_crawl_runs(db, summary)
         store_run(db, summary)  # site history first: the streaks count this run
         streaks = failing_streaks(db, summary.sites, max(options.max_failed_nights, 1))
         code = EXIT_OK
@@ -326,6 +327,33 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
         done = subprocess.run(options.after_publish, shell=True, check=False)
         log(f"after-publish command exited with status {done.returncode}")
     return _finish(summary, summary.exit_code, log)
+
+
+def correct_crawl_runs(db: sqlite_utils.Database, summary: RunSummary) -> list[int]:
+    """Ids of this run's ``crawl_runs`` rows; the last gets the per-site verdict of the run.
+
+    The pipelines count a site that yielded reports as ok, but a site that was down yields
+    its pages from the stale HTTP cache: the verdict here (network answers) is the right one.
+    """
+    if "crawl_runs" not in db.table_names():
+        return []
+    rows = db.execute(
+        "select id, status from crawl_runs where started >= ? order by id", [summary.started]
+    ).fetchall()
+    try:
+        from storage import record_run
+    except ImportError:
+        return [row[0] for row in rows]
+    if rows:
+        failed = [s.site_id for s in summary.sites_failed]
+        record_run(
+            db,
+            run_id=rows[-1][0],
+            status=rows[-1][1],
+            sites_ok=len(summary.sites) - len(failed),
+            failed_sites=failed,
+        )
+    return [row[0] for row in rows]
 
 
 def _finish(summary: RunSummary, code: int, log: RunLog) -> int:

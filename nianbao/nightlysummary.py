@@ -88,6 +88,7 @@ class RunSummary:
     alerts: list[str] = field(default_factory=list)
     published: bool = False
     exit_code: int = EXIT_OK
+    crawl_run_ids: list[int] = field(default_factory=list)  # its rows in crawl_runs
 
     @property
     def sites_failed(self) -> list[SiteOutcome]:
@@ -221,6 +222,7 @@ def store_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
             **{f"reports_{k}": v for k, v in summary.reports.items()},
             "parse_failure_rate": round(summary.parse_failure_rate, 4),
             "findings": sum(summary.findings.values()),
+            "crawl_runs": json.dumps(summary.crawl_run_ids),
             "alerts": "\n".join(summary.alerts) or None,
             "summary": summary.text(),
         },
