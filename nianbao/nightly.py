@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -180,7 +181,7 @@ def run_nightly(
         if lock_fd is None:
             _say(out, f"nianbao nightly: another run holds {paths.lock}; not starting")
             return EXIT_BUSY
-        state = prepare_run(options, paths, out)
+        state = prepare_run(options, paths)
         log = RunLog(paths.log(state["run_id"]), out)
         for line in state.pop("notes"):
             log(line)
@@ -209,10 +210,15 @@ def run_nightly(
             )
             shutil.rmtree(paths.run, ignore_errors=True)
             return _finish(summary, EXIT_CRAWL_FAILED, log)
-        return publish_run(options, paths, summary, log)
+        try:
+            return publish_run(options, paths, summary, log)
+        except sqlite3.Error as exc:  # e.g. disk full: the next invocation tries again
+            summary.published = False
+            summary.alerts.append(f"database error while recording the run: {exc}")
+            return _finish(summary, EXIT_CRAWL_FAILED, log)
 
 
-def prepare_run(options: NightlyOptions, paths: RunPaths, out: IO[str] | None) -> dict[str, Any]:
+def prepare_run(options: NightlyOptions, paths: RunPaths) -> dict[str, Any]:
     """Resume the run in ``run/`` if there is one (and it is usable), else start a new one."""
     notes: list[str] = []
     state = _load_state(paths)
