@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import sqlite3
 from pathlib import Path
@@ -37,27 +36,26 @@ class ServeError(Exception):
 
 
 def load_metadata(database: str = METADATA_DATABASE) -> dict[str, Any]:
-    """The metadata of ``datasette-metadata.json``, its database entry renamed to ``database``.
+    """The metadata of ``datasette-metadata.json``, written for ``database`` instead of nianbao.
 
     Datasette names a database after its file's stem; the metadata (tables, canned queries,
-    dashboards) is written for ``nianbao``, so a database served from another file name gets the
-    same descriptions.
+    dashboards, links such as ``/nianbao/sites``) is written for ``nianbao``, so a database
+    served from another file name gets the same descriptions and working links.
     """
-    metadata = json.loads(METADATA_PATH.read_text(encoding="utf-8"))
+    text = METADATA_PATH.read_text(encoding="utf-8")
     if database == METADATA_DATABASE:
-        return metadata
-    metadata = copy.deepcopy(metadata)
+        return json.loads(text)
+    for end in ("/", "#", '"', '\\"'):  # /nianbao/sites, /nianbao#queries, "/nianbao"
+        text = text.replace(f"/{METADATA_DATABASE}{end}", f"/{database}{end}")
+    metadata = json.loads(text)
     databases = metadata.get("databases", {})
     if METADATA_DATABASE in databases:
         databases[database] = databases.pop(METADATA_DATABASE)
     dashboards = metadata.get("plugins", {}).get("datasette-dashboards", {})
     for dashboard in dashboards.values():
-        for chart in dashboard.get("charts", {}).values():
-            if chart.get("db") == METADATA_DATABASE:
-                chart["db"] = database
-        for flt in dashboard.get("filters", {}).values():
-            if flt.get("db") == METADATA_DATABASE:
-                flt["db"] = database
+        for part in (*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()):
+            if part.get("db") == METADATA_DATABASE:
+                part["db"] = database
     return metadata
 
 

@@ -238,6 +238,9 @@ def test_metadata_renames_database_for_other_file_names() -> None:
     assert "nightly" in meta["databases"] and "nianbao" not in meta["databases"]
     charts = meta["plugins"]["datasette-dashboards"]["nianbao"]["charts"]
     assert {c["db"] for c in charts.values()} == {"nightly"}
+    assert meta["source_url"] == "/nightly/sites"
+    assert 'href="/nightly#queries"' in meta["description_html"]
+    assert "/nianbao" not in json.dumps(meta, ensure_ascii=False)
     assert json.loads(METADATA_PATH.read_text(encoding="utf-8"))["databases"]["nianbao"]
 
 
