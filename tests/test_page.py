@@ -129,7 +129,8 @@ def test_title_from_meta_and_title_suffix_removed():
     assert page.title == "瓦屋镇2021年政府信息公开工作年度报告"
     assert (page.agency, page.year) == ("瓦屋镇", 2021)
     page = read_page(
-        '<html><head><meta name="ArticleTitle" content="孝义市教育局2020年政府信息公开工作年度报告">'
+        '<html><head><meta name="ArticleTitle" '
+        'content="孝义市教育局2020年政府信息公开工作年度报告">'
         '<meta name="PubDate" content="2021-01-15 08:00"><title>孝义市人民政府</title></head>'
         "<body><div class='j-fontContent'>" + "<p>正文。</p>" * 60 + "</div></body></html>"
     )
@@ -193,7 +194,8 @@ def test_layout_table_is_not_read_as_a_data_table():
     page = read_page(
         "<html><body><table><tr><td><div id='zoom'><p>一、总体情况</p>"
         + "<p>段落。</p>" * 40
-        + "<table><tr><td>行政许可</td><td>5</td></tr></table></div></td></tr></table></body></html>"
+        + "<table><tr><td>行政许可</td><td>5</td></tr></table>"
+        + "</div></td></tr></table></body></html>"
     )
     assert "一、总体情况\n" in page.text
     assert "行政许可\t5" in page.text
