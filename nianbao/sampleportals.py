@@ -234,8 +234,9 @@ class PortalServer:
             "Content-Type": ctype,
             "ETag": etag,
             "Last-Modified": formatdate(mtime, usegmt=True),
-            # Pages may change: revalidate each time. Attachments change rarely.
-            "Cache-Control": "max-age=86400" if binary else "no-cache",
+            # Pages may change: stale at once, revalidate each time (``no-cache`` would make
+            # Scrapy's RFC2616Policy re-download without validators). Attachments: a day.
+            "Cache-Control": "max-age=86400" if binary else "max-age=0",
         }
         inm = headers.get("if-none-match")
         ims = headers.get("if-modified-since")
