@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from parsers.values import is_value_like
@@ -26,6 +27,7 @@ from parsers.values import is_value_like
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _MD_RULE = re.compile(r"^:?-{2,}:?$")
 _MAX_SPAN = 60
+_STRING = etree.XPath("string()")  # a cell's text, computed without touching its descendants
 
 
 @dataclass(slots=True)
@@ -47,12 +49,15 @@ class Row:
 
 
 def _cell_text(el: lxml_html.HtmlElement) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
+    return " ".join(_STRING(el).split())
 
 
 def _span(el: lxml_html.HtmlElement, name: str) -> int:
+    value = el.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(el.get(name, "1").strip() or 1), _MAX_SPAN))
+        return max(1, min(int(value.strip() or 1), _MAX_SPAN))
     except ValueError:
         return 1
 
@@ -71,8 +76,7 @@ def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
     for r, tr in enumerate(table.iter("tr")):
         row = Row(table=index)
         col = 0
-        cells = [c for c in tr if c.tag in ("td", "th")]
-        for el in cells:
+        for el in tr.iterchildren("td", "th"):
             while (r, col) in pending:
                 row.cells.append(Cell(pending.pop((r, col)), col, span=True))
                 col += 1

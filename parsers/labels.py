@@ -8,6 +8,7 @@ compiled once at import.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from parsers.schema import APPLICANT_PARTS
 
@@ -15,6 +16,7 @@ _TRANSLATE = str.maketrans("（）【】［］．：，　\xa0", "()[][].:,  ")
 _NOISE = re.compile(r"[\s#*`>]+")
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
     """Label text as matched: ASCII brackets, no whitespace or markdown marks."""
     return _NOISE.sub("", text.translate(_TRANSLATE))
@@ -22,18 +24,33 @@ def norm(text: str) -> str:
 
 # --- section of a row ------------------------------------------------------------------------
 
-SECTION_HEADINGS: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(r"主动公开政府信息(的)?情况"), "active"),
-    (re.compile(r"收到(和|及)处理政府信息公开申请"), "applications"),
-    (re.compile(r"行政复议[、,和及]?行政诉讼"), "review"),
-    (re.compile(r"存在的主要问题|其他需要报告的事项|改进情况"), None),
+_SECTION = re.compile(
+    # headings
+    r"(?P<h_active>主动公开政府信息(的)?情况)"
+    r"|(?P<h_applications>收到(和|及)处理政府信息公开申请)"
+    r"|(?P<h_review>行政复议[、,和及]?行政诉讼)"
+    r"|(?P<h_end>存在的主要问题|其他需要报告的事项|改进情况)"
+    # cues inside a table that tell the section even without a heading
+    r"|(?P<c_active>第二十条|^信息内容)"
+    r"|(?P<c_applications>勾稽|申请人情况|本年新收|上年结转)"
+    r"|(?P<c_review>结果维持|未经复议|复议后起诉)"
 )
-# Strong cues inside a table that tell the section even without a heading.
-SECTION_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"第二十条|^信息内容"), "active"),
-    (re.compile(r"勾稽|申请人情况|本年新收|上年结转"), "applications"),
-    (re.compile(r"结果维持|未经复议|复议后起诉"), "review"),
-)
+
+
+def section_signal(text: str) -> tuple[bool, str | None] | None:
+    """``(heading, section)`` a row's text announces (section None: the tables end), or None.
+
+    Only the first 80 characters are looked at; the leftmost signal wins. A heading counts
+    when it opens the row or the row is short (not a sentence that mentions it).
+    """
+    m = _SECTION.search(text, 0, 80)
+    if m is None or m.lastgroup is None:
+        return None
+    kind, _, section = m.lastgroup.partition("_")
+    if kind == "h" and m.start() > 12 and len(text) >= 60:
+        return None
+    return kind == "h", (None if section == "end" else section)
+
 
 # --- section 二 ------------------------------------------------------------------------------
 
@@ -65,15 +82,17 @@ _METRIC = re.compile(
 _UNIT = re.compile(r"单位[:：]?(万元|元|千元|亿元)")
 
 
+@lru_cache(maxsize=4096)
 def match_item(label: str) -> str | None:
     """The section-二 item a row label names (``行政规范性文件`` → normative_documents)."""
     m = _ITEM.search(label)
     return m.lastgroup if m else None
 
 
-def metrics_in(label: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def metrics_in(label: str) -> tuple[str, ...]:
     """Section-二 metric keys named in a header cell, in order (``new_ambiguous`` for 本年新)."""
-    return [m.lastgroup for m in _METRIC.finditer(label) if m.lastgroup]
+    return tuple(m.lastgroup for m in _METRIC.finditer(label) if m.lastgroup)
 
 
 def unit_in(label: str) -> str | None:
@@ -98,7 +117,8 @@ _APPLICANT_TOKEN = re.compile(
 )
 
 
-def applicant_tokens(cell: str) -> list[str] | None:
+@lru_cache(maxsize=4096)
+def applicant_tokens(cell: str) -> tuple[str, ...] | None:
     """Applicant keys of a header cell made only of applicant labels (or 申请人情况), else None."""
     pos, keys = 0, []
     while pos < len(cell):
@@ -113,7 +133,7 @@ def applicant_tokens(cell: str) -> list[str] | None:
             continue
         else:
             keys.append(kind)
-    return keys
+    return tuple(keys)
 
 
 _ROW_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -150,6 +170,7 @@ _ROW_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+@lru_cache(maxsize=8192)
 def match_row(label: str) -> str | None:
     """The section-三 row a (normalised, joined) row label names; ``_group`` for bare groups."""
     for pattern, key in _ROW_RULES:
@@ -173,6 +194,7 @@ _REVIEW_TOKEN = re.compile(
 PROCEEDING_KEYS = frozenset({"review", "litigation_direct", "litigation_after_review"})
 
 
-def review_tokens(cell: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def review_tokens(cell: str) -> tuple[str, ...]:
     """Proceeding and outcome keys named in a section-四 header cell, in order."""
-    return [m.lastgroup for m in _REVIEW_TOKEN.finditer(cell) if m.lastgroup]
+    return tuple(m.lastgroup for m in _REVIEW_TOKEN.finditer(cell) if m.lastgroup)

@@ -74,16 +74,9 @@ def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
         text = _row_text(row)
         if not text:
             continue
-        switched = False
-        for pattern, section in L.SECTION_HEADINGS:
-            if pattern.search(text) and (section is None or len(text) < 60):
-                current, switched = section, True
-                break
-        if not switched:
-            for pattern, section in L.SECTION_CUES:
-                if pattern.search(text):
-                    current = section
-                    break
+        signal = L.section_signal(text)
+        if signal is not None:
+            current = signal[1]
         if current is not None and "。" not in text:
             out[current].append(row)
     return out

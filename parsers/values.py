@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.schema import DECIMAL_METRICS
 
@@ -53,24 +54,40 @@ def clean(raw: str) -> str:
     return _SPACES.sub("", raw.replace("&nbsp;", "").translate(_TRANSLATE))
 
 
+BLANK, NUMBER, TEXT = 0, 1, 2
+
+
+@lru_cache(maxsize=8192)
+def kind(raw: str) -> int:
+    """``BLANK`` (not reported), ``NUMBER`` or ``TEXT`` — cached, cells repeat a lot."""
+    text = clean(raw)
+    if text in _BLANKS:
+        return BLANK
+    return NUMBER if _NUMBER.match(text) else TEXT
+
+
 def is_blank(raw: str) -> bool:
     """True when the cell text means "not reported"."""
-    return clean(raw) in _BLANKS
+    return kind(raw) == BLANK
 
 
 def looks_numeric(raw: str) -> bool:
     """True when the text is a number (with optional sign / unit), not a blank marker."""
-    return _NUMBER.match(clean(raw)) is not None
+    return kind(raw) == NUMBER
 
 
 def is_value_like(raw: str) -> bool:
     """True for a number or a blank marker: text that sits in a value column."""
-    text = clean(raw)
-    return text in _BLANKS or _NUMBER.match(text) is not None
+    return kind(raw) != TEXT
 
 
 def parse_value(raw: str, metric: str | None = None) -> Parsed:
     """Read one cell; ``metric`` decides whether decimals are allowed."""
+    return _parse(raw, metric in DECIMAL_METRICS)
+
+
+@lru_cache(maxsize=8192)
+def _parse(raw: str, decimal: bool) -> Parsed:
     text = clean(raw)
     if text in _BLANKS:
         return Parsed(None, raw)
@@ -83,16 +100,14 @@ def parse_value(raw: str, metric: str | None = None) -> Parsed:
     value: int | float
     if m["frac"]:
         number = float(digits + m["frac"])
-        if metric in DECIMAL_METRICS:
+        if decimal:
             value = number
         elif number.is_integer():
             value = int(number)
         else:
             return Parsed(None, raw, unit, ok=False)
     else:
-        value = int(digits)
-        if metric in DECIMAL_METRICS:
-            value = float(value)
+        value = float(digits) if decimal else int(digits)
     if negative:
         value = -value
     return Parsed(value, raw, unit)

@@ -81,6 +81,14 @@ _HEADINGS = {
 }
 
 
+def title_of(report: Report) -> str:
+    """The report's title, or a plausible one for its template (the page path needs a year)."""
+    if report.title:
+        return report.title
+    year = report.year or (2019 if report.template == "2019" else 2022)
+    return f"{report.agency or '某某县人民政府'}{year}年政府信息公开工作年度报告"
+
+
 def fmt(value: Value, blank: str = "") -> str:
     """A cell's printed text: integers as is, decimals without trailing zeros."""
     if value is None:
@@ -169,7 +177,7 @@ class _Html:
             return (
                 f'<td{attrs} width="64" valign="top" style="{style}">'
                 f'<p class="MsoNormal" align="center" style="text-align:center">'
-                f"<span style=\"{_WORD_FONT}\">"
+                f'<span style="{_WORD_FONT}">'
                 f"{inner}<o:p></o:p></span></p></td>"
             )
         return f"<td{attrs}>{body or '&nbsp;'}</td>"
@@ -271,7 +279,7 @@ def _render_html(report: Report, layout: str) -> str:
         if h.word
         else (lambda t: f"<p>{t}</p>")
     )
-    parts = [f"<h1>{html_lib.escape(report.title or '政府信息公开工作年度报告')}</h1>"]
+    parts = [f"<h1>{html_lib.escape(title_of(report))}</h1>"]
     parts += [p(t) for t in _NARRATIVE_BEFORE]
     if report.active_disclosure:
         parts += [p(_HEADINGS["active"]), *_html_active(report, h, split)]
@@ -332,7 +340,7 @@ def _text_tables(report: Report, blank: str) -> list[tuple[str, list[list[str]]]
 
 def _render_text(report: Report, layout: str) -> str:
     blank = {"tabs": "", "pipes": "—", "lines": "/"}[layout]
-    lines = [report.title or "政府信息公开工作年度报告", *_NARRATIVE_BEFORE]
+    lines = [title_of(report), *_NARRATIVE_BEFORE]
     for heading, rows in _text_tables(report, blank):
         lines.append(heading)
         for row in rows:
