@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pdfplumber
-from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.page import Page
 from pdfplumber.utils import obj_to_edges
 
@@ -64,7 +63,7 @@ def read_pdf(data: bytes) -> Document:
     """The lines and tables of a PDF, in reading order; raises :class:`DocumentError`."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+    except Exception as exc:  # pdfminer wraps or raises many kinds for damaged/encrypted files
         raise DocumentError(f"not a readable PDF: {exc}") from exc
     with pdf:
         try:

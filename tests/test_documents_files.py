@@ -1,0 +1,164 @@
+"""Word, old Word (.doc via LibreOffice), generated PDFs and scans, from tests/fixtures/documents.
+
+The fixtures and their values come from ``tests/fixtures/documents/make.py``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nianbao import office
+from parsers import parse_report
+from parsers.documents import DocumentError, parse_document, read_document
+from parsers.documents.docx import read_docx
+from parsers.schema import Report
+
+FIXTURES = Path(__file__).parent / "fixtures" / "documents"
+_spec = importlib.util.spec_from_file_location("documents_make", FIXTURES / "make.py")
+assert _spec is not None and _spec.loader is not None
+make = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make)
+
+EXPECTED_2021 = make.expected_cells(make.APPLICATIONS_2021)
+ACTIVE_2021 = {
+    ("active_disclosure", item, metric): float(v) if "." in v else int(v)
+    for (_, item), values in make.ACTIVE_2021.items()
+    for metric, v in zip(make.ACTIVE_2021_METRICS[item], values, strict=True)
+}
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+
+
+def parse(name: str) -> Report:
+    return parse_report((FIXTURES / name).read_bytes(), filename=name)
+
+
+@pytest.fixture(scope="module")
+def docx_2021() -> Report:
+    return parse("filled-2021.docx")
+
+
+@pytest.mark.parametrize(
+    "name", ["filled-2021.docx", "filled-2021.pdf", "split-2021.pdf", "borderless-2021.pdf"]
+)
+def test_2021_fixture_reads_every_cell(name: str) -> None:
+    report = parse(name)
+    cells = report.cell_map()
+    assert report.template == "2021"
+    assert {k: cells.get(k, "absent") for k in EXPECTED_2021} == EXPECTED_2021
+    assert {k: v for k, v in cells.items() if k[0] == "active_disclosure"} == ACTIVE_2021
+    assert report.findings == []
+
+
+def test_blank_cells_stay_null_not_zero(docx_2021: Report) -> None:
+    blank = [c for c in docx_2021.applications if c.applicant == "research_institution"]
+    assert {c.value for c in blank[:2]} == {None}
+
+
+def test_title_agency_year_and_signature_date(docx_2021: Report) -> None:
+    assert docx_2021.title == make.TITLE_2021
+    assert (docx_2021.agency, docx_2021.year, docx_2021.published) == (
+        "示例镇人民政府",
+        2022,
+        "2023-01-18",
+    )
+
+
+def test_docx_merged_cells_become_spans() -> None:
+    """The blank 2021 format: vMerge → rowspan, gridSpan → colspan."""
+    doc = read_docx(make.TEMPLATE_2021.read_bytes())
+    active, applications, review = doc.tables
+    assert (active.n_rows, active.n_cols) == (14, 4)
+    assert (applications.n_rows, applications.n_cols) == (28, 10)
+    assert (review.n_rows, review.n_cols) == (4, 15)
+    corner = applications.anchor_at(2, 2)
+    assert corner is not None and (corner.row, corner.rowspan, corner.colspan) == (0, 3, 3)
+    results = applications.anchor_at(20, 0)
+    assert results is not None and (results.text, results.rowspan) == ("三、本年度办理结果", 22)
+    other = applications.anchor_at(25, 1)
+    assert other is not None and (other.text, other.rowspan) == ("（六）其他处理", 3)
+    litigation = review.anchor_at(0, 9)
+    assert litigation is not None and (litigation.text, litigation.colspan) == ("行政诉讼", 10)
+
+
+def test_2019_docx_reads_the_2019_format() -> None:
+    report = parse("report-2019.docx")
+    cells = report.cell_map()
+    assert report.template == "2019"
+    assert (report.agency, report.year, report.published) == ("示例街道办事处", 2019, "2020-01-31")
+    for (item, metric), value in make.EXPECTED_ACTIVE_2019.items():
+        assert cells[("active_disclosure", item, metric)] == value, (item, metric)
+    want = make.expected_cells(make.APPLICATIONS_2019)
+    assert {k: cells.get(k, "absent") for k in want} == want
+    assert ("applications", "other_processing", "total") in cells
+
+
+def test_image_only_pdf_gets_a_finding_and_no_numbers() -> None:
+    report = parse("image-only.pdf")
+    assert not report.has_cells
+    assert [(f.rule, f.severity) for f in report.findings] == [("image_only", "error")]
+    assert "image-only.pdf" in report.findings[0].message
+    assert "no numbers were read" in report.findings[0].message
+
+
+def test_damaged_and_foreign_bytes_raise_a_clear_error() -> None:
+    with pytest.raises(DocumentError, match="PDF"):
+        parse_document(b"%PDF-1.4\n% not really a pdf\n")
+    with pytest.raises(DocumentError, match="Word"):
+        parse_document(b"PK\x03\x04 broken zip")
+    with pytest.raises(DocumentError, match=r"\.doc/\.wps.*nianbao\.office"):
+        parse_document((FIXTURES / "filled-2021.doc").read_bytes(), filename="a.doc")
+
+
+def test_document_html_has_the_tables_and_a_title() -> None:
+    from parsers.documents import document_html
+
+    markup = document_html(read_document((FIXTURES / "filled-2021.docx").read_bytes()))
+    assert f"<h1>{make.TITLE_2021}</h1>" in markup
+    assert markup.count("<table>") == 3
+    assert '<td rowspan="22">三、本年度办理结果</td>' in markup
+
+
+# --- .doc / .wps through LibreOffice ---------------------------------------------------------
+
+
+def test_prepare_leaves_pdf_and_docx_alone() -> None:
+    data = (FIXTURES / "filled-2021.docx").read_bytes()
+    assert office.prepare(data, "a.docx") == (data, "a.docx")
+    assert not office.needs_conversion(b"%PDF-1.7", "report.doc")
+    assert office.needs_conversion(office.OLE_MAGIC + b"...", None)
+    assert office.needs_conversion(b"\x00\x01", "报告.wps")
+
+
+@needs_soffice
+def test_doc_converted_by_libreoffice_reads_every_cell() -> None:
+    data, name = office.prepare((FIXTURES / "filled-2021.doc").read_bytes(), "filled-2021.doc")
+    assert name == "filled-2021.docx" and data[:2] == b"PK"
+    report = parse_report(data, filename=name)
+    cells = report.cell_map()
+    assert {k: cells.get(k, "absent") for k in EXPECTED_2021} == EXPECTED_2021
+    assert report.agency == "示例镇人民政府"
+
+
+def test_missing_libreoffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIANBAO_SOFFICE", "/nonexistent/soffice")
+    with pytest.raises(office.OfficeError, match=r"LibreOffice .* not installed"):
+        office.to_docx(office.OLE_MAGIC + b"\x00" * 100, filename="x.doc")
+
+
+@needs_soffice
+def test_libreoffice_failure_is_a_clear_error() -> None:
+    with pytest.raises(office.OfficeError, match=r"could not convert broken\.doc"):
+        office.to_docx(office.OLE_MAGIC + b"\x00" * 512, filename="broken.doc", timeout=60)
+
+
+def test_libreoffice_timeout_kills_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    slow = tmp_path / "soffice"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("NIANBAO_SOFFICE", str(slow))
+    with pytest.raises(office.OfficeError, match=r"took more than 0\.5s"):
+        office.to_docx(office.OLE_MAGIC, filename="slow.doc", timeout=0.5)
