@@ -1,0 +1,46 @@
+"""The nianbao SQLite database (sqlite-utils): schema, lookup tables, views, FTS, writer.
+
+Public API (names are stable; other packages use them):
+
+- ``open_db(path)`` — open, creating or migrating the schema (WAL mode).
+- ``save_report(db, report, *, site, sources, checked_at)`` → ``"new" | "changed" |
+  "unchanged"`` — one report, one transaction.
+- ``save_sites``, ``save_page``, ``page_state``, ``touch_reports`` — sites and pages.
+- ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table.
+- ``report_id_for(site, report)`` — the stable report id; ``search_reports`` — search.
+"""
+
+from storage.ids import content_hash, level_for, report_id_for
+from storage.runs import mark_interrupted_runs, record_run
+from storage.schema import TABLES, create_schema, open_db
+from storage.search import search_reports
+from storage.writer import (
+    SaveStatus,
+    Source,
+    now_iso,
+    page_state,
+    save_page,
+    save_report,
+    save_sites,
+    touch_reports,
+)
+
+__all__ = [
+    "TABLES",
+    "SaveStatus",
+    "Source",
+    "content_hash",
+    "create_schema",
+    "level_for",
+    "mark_interrupted_runs",
+    "now_iso",
+    "open_db",
+    "page_state",
+    "record_run",
+    "report_id_for",
+    "save_page",
+    "save_report",
+    "save_sites",
+    "search_reports",
+    "touch_reports",
+]

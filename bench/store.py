@@ -1,0 +1,93 @@
+"""Benchmark the writer: store N synthetic reports (about 250 cells each) into a fresh database.
+
+Prints reports/second and the database size. Target: ≥ 300 reports/s.
+
+    .venv/bin/python bench/store.py [--reports 10000] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from parsers import schema
+from parsers.schema import ActiveCell, ApplicationCell, Finding, Report, ReviewCell
+from storage import open_db, save_report, save_sites
+
+TEXT = (
+    "根据《中华人民共和国政府信息公开条例》规定，现公布本机关政府信息公开工作年度报告。"
+    "本年度共收到政府信息公开申请，均已按期答复。行政复议和行政诉讼情况如下。"
+)
+
+
+def synthetic_report(i: int, rng: random.Random) -> Report:
+    """A 2021-format report with every cell of the three tables (about 250 cells)."""
+    sites = 50
+    active = [
+        ActiveCell(item, metric, rng.randint(0, 30), None)
+        for item, metrics in schema.ACTIVE_2021.items()
+        for metric in metrics
+    ]
+    apps = [
+        ApplicationCell(row, applicant, rng.randint(0, 9), None)
+        for row in schema.APPLICATION_ROWS_BY_TEMPLATE["2021"]
+        for applicant in schema.APPLICANTS
+    ]
+    review = [
+        ReviewCell(p, o, rng.randint(0, 3), None)
+        for p in schema.PROCEEDINGS
+        for o in schema.OUTCOMES
+    ]
+    for cell in (*active, *apps, *review):
+        cell.raw = str(cell.value)
+    return Report(
+        title=f"第{i}号机关{2019 + i % 5}年政府信息公开工作年度报告",
+        agency=f"第{i}号机关",
+        year=2019 + i % 5,
+        template="2021",
+        published="2022-01-20",
+        url=f"http://site{i % sites}.example/art/{i}.html",
+        active_disclosure=active,
+        applications=apps,
+        review_litigation=review,
+        findings=[Finding("balance", "error", "本年新收 + 上年结转 ≠ 总计 + 结转", ["total"])],
+        text=TEXT * 20,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--db", help="database path (default: a temporary file)")
+    args = parser.parse_args()
+    tmp = tempfile.TemporaryDirectory()
+    path = Path(args.db or os.path.join(tmp.name, "bench.db"))
+    db = open_db(path)
+    save_sites(db, [{"id": f"site{s}", "name": f"站点{s}", "level": "county"} for s in range(50)])
+    rng = random.Random(42)
+    reports = [synthetic_report(i, rng) for i in range(args.reports)]
+    cells = sum(len(r.cell_map()) for r in reports) / len(reports)
+    start = time.perf_counter()
+    for i, report in enumerate(reports):
+        save_report(db, report, site=f"site{i % 50}")
+    elapsed = time.perf_counter() - start
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = path.stat().st_size
+    rate = len(reports) / elapsed
+    print(f"stored {len(reports)} reports ({cells:.0f} cells each) in {elapsed:.1f} s")
+    print(f"{rate:.0f} reports/s (target ≥ 300)")
+    print(f"database size: {size / 1e6:.1f} MB ({size / len(reports) / 1e3:.1f} kB per report)")
+    db.close()
+    tmp.cleanup()
+    return 0 if rate >= 300 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""ParsePipeline: read the reports on a page and in its downloaded attachments.
+
+Pages classified ``report`` are parsed with ``parsers.parse_report``; so is every attachment in
+``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse is recorded (the
+page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
+the crawl goes on. A page whose hash, and whose attachments' checksums, match the last crawl is
+not parsed again (set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
+
+Copies of one report (the page and its PDF) are grouped by report id; the copy with the most
+reported cells is kept and every copy is listed as a source.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.items import PageItem
+from parsers.schema import Finding, Report
+from pipelines.parsed import ParsedPage, ParsedReport
+from storage import Source, open_db, page_state, report_id_for
+from storage.writer import reported_cells
+
+logger = logging.getLogger(__name__)
+
+_INHERITED = ("title", "agency", "year", "published", "index_no", "publisher")
+
+
+def _not_a_report(report: Report) -> bool:
+    """The parser judged this is no annual report (and read no cell from it)."""
+    return not report.has_cells and any(f.rule == "not_a_report" for f in report.findings)
+
+
+def _parse(data: bytes | str, **kwargs: Any) -> Report:
+    from parsers import parse_report  # the parsers package may land after this module
+
+    return parse_report(data, **kwargs)
+
+
+class ParsePipeline:
+    """Parse report pages and their attachments into ``ParsedPage.reports``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        settings = crawler.settings
+        self.files_store = settings.get("FILES_STORE")
+        self.db_path = settings.get("NIANBAO_DB")
+        self.reparse = settings.getbool("NIANBAO_REPARSE")
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParsePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.db_path and not self.reparse:
+            self.db = open_db(self.db_path)  # read-only use: what the last crawl stored
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        page = item if isinstance(item, ParsedPage) else ParsedPage.from_page(item)
+        if page.classification != "report":
+            return page
+        known = self._known_reports(page)
+        if known:
+            page.unchanged = True
+            page.known_reports = known
+            self.stats.inc_value("nianbao/pages/skipped_unchanged")
+            return page
+        self.stats.inc_value("nianbao/pages/parsed")
+        self._parse_page(page)
+        return page
+
+    # --- incremental crawl ---------------------------------------------------------------
+
+    def _known_reports(self, page: ParsedPage) -> list[str]:
+        """The stored reports of ``page`` when nothing about it changed since last crawl."""
+        if self.db is None or not page.content_hash:
+            return []
+        state = page_state(self.db, page.url)
+        if (
+            state is None
+            or state["classification"] != "report"
+            or state["content_hash"] != page.content_hash
+            or state["parse_error"]
+            or not state["report_ids"]
+        ):
+            return []
+        for f in page.files:
+            if state["sources"].get(f.get("url")) != f.get("checksum"):
+                return []
+        return state["report_ids"]
+
+    # --- parsing ---------------------------------------------------------------------------
+
+    def _fail(self, page: ParsedPage, where: str, exc: BaseException) -> None:
+        message = f"{where}: {type(exc).__name__}: {exc}"
+        logger.error("cannot parse %s", message, extra={"url": page.url})
+        page.parse_errors.append(message)
+        self.stats.inc_value("nianbao/reports/failed")
+
+    def _parse_page(self, page: ParsedPage) -> None:
+        page_report: Report | None = None
+        if page.body:
+            content_type = f"text/html; charset={page.encoding}" if page.encoding else "text/html"
+            try:
+                page_report = _parse(page.body, url=page.url, content_type=content_type)
+            except Exception as exc:
+                self._fail(page, page.url, exc)
+        file_reports = []
+        for f in page.files:
+            url, path = f.get("url"), f.get("path")
+            try:
+                data = self._read_file(path)
+                report = _parse(data, url=url, filename=path)
+            except Exception as exc:
+                self._fail(page, f"{url} ({path})", exc)
+                continue
+            file_reports.append((report, f))
+        if page_report is None and not file_reports and not page.parse_errors:
+            page.parse_errors.append("no page body and no downloaded attachment to read")
+            self.stats.inc_value("nianbao/reports/failed")
+        if page_report is not None and _not_a_report(page_report):
+            page.page_findings.extend(f for f in page_report.findings if f.rule == "not_a_report")
+            self.stats.inc_value("nianbao/pages/not_a_report")
+            page_report = None
+        for report, f in list(file_reports):
+            if _not_a_report(report):
+                file_reports.remove((report, f))
+                page.page_findings.extend(
+                    Finding(x.rule, x.severity, f"{f.get('url')}: {x.message}")
+                    for x in report.findings
+                    if x.rule == "not_a_report"
+                )
+                self.stats.inc_value("nianbao/pages/not_a_report")
+        page.reports = self._group(page, page_report, file_reports)
+
+    def _read_file(self, path: str | None) -> bytes:
+        if not path:
+            raise FileNotFoundError("the attachment was not downloaded")
+        if not self.files_store:
+            raise FileNotFoundError("FILES_STORE is not set")
+        return (Path(self.files_store) / path).read_bytes()
+
+    def _group(
+        self,
+        page: ParsedPage,
+        page_report: Report | None,
+        file_reports: list[tuple[Report, dict[str, Any]]],
+    ) -> list[ParsedReport]:
+        """One ``ParsedReport`` per report id, the fullest copy first among its sources."""
+        page_source = Source(page.url, "page", raw_hash=page.content_hash)
+        copies: list[tuple[Report, list[Source]]] = []
+        shell = page_report is not None and not page_report.has_cells and bool(file_reports)
+        if page_report is not None and not shell:
+            copies.append((page_report, [page_source]))
+        for report, f in file_reports:
+            for name in _INHERITED:  # an attachment rarely prints the page's metadata
+                if getattr(report, name) is None:
+                    fallback = getattr(page_report, name) if page_report else None
+                    if name == "title" and fallback is None:
+                        fallback = page.title
+                    setattr(report, name, fallback)
+            report.url = report.url or f.get("url")
+            source = Source(
+                f.get("url") or page.url,
+                "attachment",
+                page_url=page.url,
+                file_path=f.get("path"),
+                raw_hash=f.get("checksum"),
+            )
+            copies.append((report, [source, page_source] if shell else [source]))
+        grouped: dict[str, ParsedReport] = {}
+        for report, sources in copies:
+            rid = report_id_for(page.site_id, report)
+            found = grouped.get(rid)
+            if found is None:
+                grouped[rid] = ParsedReport(report, list(sources))
+            elif reported_cells(report) > reported_cells(found.report):
+                grouped[rid] = ParsedReport(report, sources + found.sources)
+            else:
+                found.sources.extend(sources)
+        for parsed in grouped.values():  # a source listed twice (shell page) once is enough
+            seen: set[str] = set()
+            parsed.sources = [s for s in parsed.sources if not (s.url in seen or seen.add(s.url))]
+        return list(grouped.values())

@@ -1,0 +1,157 @@
+"""StorePipeline: write sites, pages and reports to the database named by ``NIANBAO_DB``.
+
+Each report goes through ``storage.save_report`` (one transaction each); its outcome adds to
+``nianbao/reports/new|changed|unchanged``. Every page (reports and rejected look-alikes) becomes
+a ``pages`` row. The crawl itself is a ``crawl_runs`` row: written ``running`` when the spider
+opens, completed when it closes with the Scrapy stats, the report counts and the sites that
+gave no report (``sites_failed``: "0 reports" is a failure, not a quiet success).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import PageItem
+from pipelines.parsed import ParsedPage
+from storage import (
+    mark_interrupted_runs,
+    now_iso,
+    open_db,
+    record_run,
+    report_id_for,
+    save_page,
+    save_report,
+    save_sites,
+    touch_reports,
+)
+
+logger = logging.getLogger(__name__)
+
+OUTCOMES = ("new", "changed", "unchanged", "failed")
+
+
+class StorePipeline:
+    """Persist every page and report; record the crawl in ``crawl_runs``."""
+
+    def __init__(self, crawler: Crawler, db_path: str) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = db_path
+        self.db = None
+        self.run_id: int | None = None
+        self.site_pages: Counter[str] = Counter()
+        self.site_reports: dict[str, set[str]] = defaultdict(set)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        db_path = crawler.settings.get("NIANBAO_DB")
+        if not db_path:
+            raise NotConfigured("NIANBAO_DB is not set: nothing will be stored")
+        pipeline = cls(crawler, db_path)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def _sites(self) -> list[Any]:
+        return list(getattr(self.crawler.spider, "sites", None) or [])
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.db_path)
+        interrupted = mark_interrupted_runs(self.db)
+        if interrupted:
+            logger.warning("earlier crawls %s did not finish (marked interrupted)", interrupted)
+        save_sites(self.db, self._sites())
+        self.run_id = record_run(self.db, spider=self.crawler.spider.name, status="running")
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.db is None:
+            return
+        finished = now_iso()
+        site_ids = [s.id for s in self._sites()] or sorted(self.site_pages)
+        failed = [s for s in site_ids if not self.site_reports.get(s)]
+        for site_id in site_ids:
+            self.db["sites"].update(
+                site_id,
+                {
+                    "last_crawled": finished,
+                    "last_pages": self.site_pages.get(site_id, 0),
+                    "last_reports": len(self.site_reports.get(site_id, ())),
+                    "last_status": "ok" if self.site_reports.get(site_id) else "no reports",
+                },
+            )
+        if failed:
+            logger.warning("sites that gave no report: %s", ", ".join(failed))
+        counts = {o: self.stats.get_value(f"nianbao/reports/{o}", 0) for o in OUTCOMES}
+        record_run(
+            self.db,
+            run_id=self.run_id,
+            finished=finished,
+            status=reason,
+            stats=self.stats.get_stats(),
+            reports=counts,
+            pages=sum(self.site_pages.values()),
+            sites_ok=len(site_ids) - len(failed),
+            failed_sites=failed,
+        )
+        self.db.close()
+        self.db = None
+
+    # --- items -------------------------------------------------------------------------------
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        page = item if isinstance(item, ParsedPage) else ParsedPage.from_page(item)
+        when = now_iso()
+        try:
+            report_ids = self._store_reports(page, when)
+            row = self._page_row(page, report_ids)
+            save_page(self.db, row, findings=page.page_findings, when=when)
+        except Exception:  # a write that fails is loud (log + stat), and the crawl goes on
+            logger.exception("cannot store %s", page.url)
+            self.stats.inc_value("nianbao/store/errors")
+        return item
+
+    def _store_reports(self, page: ParsedPage, when: str) -> list[str]:
+        self.site_pages[page.site_id] += 1
+        if page.unchanged:
+            touch_reports(self.db, page.known_reports, when=when)
+            self.stats.inc_value("nianbao/reports/unchanged", len(page.known_reports))
+            self.site_reports[page.site_id].update(page.known_reports)
+            return list(page.known_reports)
+        ids = []
+        for parsed in page.reports:
+            status = save_report(
+                self.db, parsed.report, site=page.site_id, sources=parsed.sources, checked_at=when
+            )
+            self.stats.inc_value(f"nianbao/reports/{status}")
+            rid = report_id_for(page.site_id, parsed.report)
+            ids.append(rid)
+            self.site_reports[page.site_id].add(rid)
+        return ids
+
+    @staticmethod
+    def _page_row(page: ParsedPage, report_ids: list[str]) -> dict[str, Any]:
+        return {
+            "url": page.url,
+            "site": page.site_id,
+            "classification": page.classification,
+            "status": page.status,
+            "title": page.title,
+            "link_text": page.link_text,
+            "referer": page.referer,
+            "content_hash": page.content_hash,
+            "encoding": page.encoding,
+            "from_cache": page.from_cache,
+            "fetched_at": page.fetched_at,
+            "file_urls": page.file_urls,
+            "report_id": report_ids[0] if report_ids else None,
+            "parse_error": "; ".join(page.parse_errors) or None,
+        }

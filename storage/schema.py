@@ -1,0 +1,269 @@
+"""The database schema: tables, foreign keys, indexes, and ``open_db`` which creates or migrates it.
+
+Every table says what one row is (see ``TABLES``). The cell tables have no index beyond their
+primary key (report_id + keys): a secondary index such as (row, applicant) would be written at
+~200 scattered places per report and made storing six times slower (``bench/store.py``).
+``open_db`` is idempotent: it creates what is missing, adds columns a newer version defines,
+rewrites the lookup tables and the views, and never drops data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from storage.lookups import create_lookups
+from storage.search import enable_search
+from storage.views import create_views
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: columns (name → Python type), primary key, foreign keys, indexes."""
+
+    doc: str
+    columns: dict[str, Any]
+    pk: str | tuple[str, ...]
+    foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
+    not_null: frozenset[str] = frozenset()
+    indexes: list[tuple[str, ...]] = field(default_factory=list)
+
+
+TABLES: dict[str, TableSpec] = {
+    "sites": TableSpec(
+        "one row per portal crawled (the spider's sites registry)",
+        {
+            "id": str,
+            "name": str,
+            "province": str,
+            "city": str,
+            "county": str,
+            "level": str,
+            "start_url": str,
+            "cms_style": str,
+            "note": str,
+            "first_seen": str,
+            "last_crawled": str,
+            "last_pages": int,
+            "last_reports": int,
+            "last_status": str,
+        },
+        pk="id",
+        indexes=[("province", "city", "county")],
+    ),
+    "reports": TableSpec(
+        "one row per annual report (however many URLs it was found at)",
+        {
+            "id": str,
+            "url": str,
+            "title": str,
+            "agency": str,
+            "year": int,
+            "template": str,
+            "published": str,
+            "site": str,
+            "province": str,
+            "city": str,
+            "county": str,
+            "level": str,
+            "index_no": str,
+            "publisher": str,
+            "attachments": str,
+            "source_url": str,
+            "cells": int,
+            "text": str,
+            "content_hash": str,
+            "first_seen": str,
+            "last_checked": str,
+            "last_changed": str,
+        },
+        pk="id",
+        foreign_keys=[("site", "sites", "id"), ("template", "templates", "key")],
+        indexes=[("year",), ("agency",), ("site",), ("template",), ("province", "city", "county")],
+    ),
+    "pages": TableSpec(
+        "one row per fetched candidate page (reports and the look-alikes rejected)",
+        {
+            "url": str,
+            "site": str,
+            "classification": str,
+            "status": int,
+            "title": str,
+            "link_text": str,
+            "referer": str,
+            "content_hash": str,
+            "encoding": str,
+            "from_cache": int,
+            "fetched_at": str,
+            "file_urls": str,
+            "report_id": str,
+            "parse_error": str,
+            "first_seen": str,
+            "last_checked": str,
+        },
+        pk="url",
+        foreign_keys=[("site", "sites", "id"), ("report_id", "reports", "id")],
+        indexes=[("site",), ("classification",), ("report_id",)],
+    ),
+    "report_sources": TableSpec(
+        "one row per URL or file a report was found at (its page, its attachments)",
+        {
+            "report_id": str,
+            "url": str,
+            "kind": str,
+            "page_url": str,
+            "file_path": str,
+            "raw_hash": str,
+            "content_hash": str,
+            "first_seen": str,
+            "last_checked": str,
+        },
+        pk=("report_id", "url"),
+        foreign_keys=[("report_id", "reports", "id")],
+        indexes=[("url",), ("page_url",)],
+    ),
+    "active_disclosure": TableSpec(
+        "one row per cell of section 二 主动公开政府信息情况",
+        {"report_id": str, "item": str, "metric": str, "value": int, "raw": str, "unit": str},
+        pk=("report_id", "item", "metric"),
+        foreign_keys=[
+            ("report_id", "reports", "id"),
+            ("item", "items", "key"),
+            ("metric", "metrics", "key"),
+        ],
+    ),
+    "applications": TableSpec(
+        "one row per cell of section 三 收到和处理政府信息公开申请情况",
+        {"report_id": str, "row": str, "applicant": str, "value": int, "raw": str},
+        pk=("report_id", "row", "applicant"),
+        foreign_keys=[
+            ("report_id", "reports", "id"),
+            ("row", "application_rows", "key"),
+            ("applicant", "applicants", "key"),
+        ],
+    ),
+    "review_litigation": TableSpec(
+        "one row per cell of section 四 行政复议、行政诉讼",
+        {"report_id": str, "proceeding": str, "outcome": str, "value": int, "raw": str},
+        pk=("report_id", "proceeding", "outcome"),
+        foreign_keys=[
+            ("report_id", "reports", "id"),
+            ("proceeding", "proceedings", "key"),
+            ("outcome", "outcomes", "key"),
+        ],
+    ),
+    "findings": TableSpec(
+        "one row per finding: a failed check on a report, or a page that could not be parsed",
+        {
+            "id": int,
+            "report_id": str,
+            "page_url": str,
+            "rule": str,
+            "severity": str,
+            "message": str,
+            "keys": str,
+        },
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id"), ("rule", "rules", "key")],
+        indexes=[("report_id",), ("rule",), ("page_url",)],
+    ),
+    "report_changes": TableSpec(
+        "one row per change of a stored report between crawls",
+        {
+            "id": int,
+            "report_id": str,
+            "changed_at": str,
+            "old_hash": str,
+            "new_hash": str,
+            "source_url": str,
+            "reason": str,
+            "summary": str,
+            "what_changed": str,
+        },
+        pk="id",
+        foreign_keys=[("report_id", "reports", "id")],
+        indexes=[("report_id",), ("changed_at",)],
+    ),
+    "crawl_runs": TableSpec(
+        "one row per crawl: when, how it ended, what it found (Scrapy stats as JSON)",
+        {
+            "id": int,
+            "spider": str,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "pid": int,
+            "host": str,
+            "reports_new": int,
+            "reports_changed": int,
+            "reports_unchanged": int,
+            "reports_failed": int,
+            "pages": int,
+            "sites_ok": int,
+            "sites_failed": int,
+            "failed_sites": str,
+            "stats": str,
+        },
+        pk="id",
+        indexes=[("started",)],
+    ),
+}
+
+# Create referenced tables first.
+_ORDER = (
+    "sites",
+    "reports",
+    "pages",
+    "report_sources",
+    "active_disclosure",
+    "applications",
+    "review_litigation",
+    "findings",
+    "report_changes",
+    "crawl_runs",
+)
+
+
+def _create_table(db: sqlite_utils.Database, name: str, spec: TableSpec) -> None:
+    table = db[name]
+    if not table.exists():
+        table.create(
+            spec.columns, pk=spec.pk, foreign_keys=spec.foreign_keys, not_null=spec.not_null
+        )
+    else:  # migrate: add the columns a newer version defines
+        have = set(table.columns_dict)
+        for column, kind in spec.columns.items():
+            if column not in have:
+                table.add_column(column, kind)
+    for columns in spec.indexes:
+        table.create_index(columns, if_not_exists=True)
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Create or migrate every table, lookup, index, view and the full-text index."""
+    with db.atomic():
+        create_lookups(db)
+        for name in _ORDER:
+            _create_table(db, name, TABLES[name])
+        enable_search(db)
+        create_views(db)
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating or migrating) the nianbao database at ``path``, in WAL mode.
+
+    Safe to call on every start: the schema is created idempotently, lookups are refreshed
+    from ``parsers.schema``, no row of data is touched.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 10000")
+    if str(path) != ":memory:":
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no integrity
+    create_schema(db)
+    return db

@@ -1,0 +1,482 @@
+"""Writing to the database: sites, pages and reports, each report in one transaction.
+
+``save_report`` is idempotent: the report id comes from the report itself (``storage.ids``),
+its cells and findings are deleted and re-inserted inside one transaction, and a report whose
+content hash is unchanged is only marked as checked. A changed report is rewritten and the
+change (old hash, new hash, what changed) goes to ``report_changes``.
+
+When copies of one report disagree (a page and its PDF), the copy with more reported cells is
+kept; every copy stays listed in ``report_sources`` with its own hash, and a ``sources_differ``
+warning says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import sqlite_utils
+
+from crawler.sites import Site
+from parsers import schema
+from parsers.schema import Finding, Report
+from storage.ids import content_hash, level_for, report_id_for
+from storage.lookups import ensure_keys
+
+SaveStatus = Literal["new", "changed", "unchanged"]
+CELL_TABLES = ("active_disclosure", "applications", "review_litigation")
+_MAX_CELL_DIFFS = 100
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a report was found: a page URL, or an attachment (its URL and stored file)."""
+
+    url: str
+    kind: str = "page"  # page | attachment | file
+    page_url: str | None = None  # the page an attachment was linked from
+    file_path: str | None = None  # the attachment as stored (relative to FILES_STORE)
+    raw_hash: str | None = None  # hash of the bytes as served
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# --- sites and pages ----------------------------------------------------------------------
+
+
+def _site_row(site: Site | Mapping[str, Any]) -> dict[str, Any]:
+    row = site.to_dict() if isinstance(site, Site) else dict(site)
+    return {
+        k: row.get(k)
+        for k in (
+            "id",
+            "name",
+            "province",
+            "city",
+            "county",
+            "level",
+            "start_url",
+            "cms_style",
+            "note",
+        )
+        if k in row
+    }
+
+
+def save_sites(
+    db: sqlite_utils.Database, sites: Iterable[Site | Mapping[str, Any]], *, when: str | None = None
+) -> None:
+    """Upsert sites by id; ``first_seen`` is set once."""
+    rows = [_site_row(s) for s in sites]
+    if not rows:
+        return
+    when = when or now_iso()
+    with db.atomic():
+        db["sites"].insert_all([{**r, "first_seen": when} for r in rows], pk="id", ignore=True)
+        db["sites"].upsert_all(rows, pk="id")
+
+
+def _ensure_site(db: sqlite_utils.Database, site: str | Site | Mapping[str, Any] | None) -> dict:
+    """The site's row (created if unknown), or an empty dict for no site."""
+    if site is None:
+        return {}
+    if not isinstance(site, str):
+        save_sites(db, [site])
+        site = _site_row(site)["id"]
+    row = db.execute("select * from sites where id = ?", [site]).fetchone()
+    if row is None:
+        db["sites"].insert({"id": site, "name": site, "first_seen": now_iso()}, pk="id")
+        return {"id": site}
+    columns = [d[0] for d in db.execute("select * from sites limit 0").description]
+    return dict(zip(columns, row, strict=True))
+
+
+def save_page(
+    db: sqlite_utils.Database,
+    page: Mapping[str, Any],
+    *,
+    findings: Sequence[Finding] = (),
+    when: str | None = None,
+) -> None:
+    """Upsert one ``pages`` row (keyed by url) and replace the page's own findings.
+
+    ``page`` holds the columns of ``pages`` (``file_urls`` may be a list). Page findings (no
+    report: a ``parse_error``, which ``page["parse_error"]`` also gives, or a parser's
+    ``not_a_report``) are stored with ``page_url`` and no ``report_id``. ``first_seen`` is
+    set once; ``last_checked`` is ``when``.
+    """
+    when = when or now_iso()
+    row = {k: v for k, v in page.items() if k in db["pages"].columns_dict}
+    if isinstance(row.get("file_urls"), list | tuple):
+        row["file_urls"] = json.dumps(list(row["file_urls"]), ensure_ascii=False)
+    if row.get("from_cache") is not None:
+        row["from_cache"] = int(bool(row["from_cache"]))
+    row["last_checked"] = when
+    url = row["url"]
+    all_findings = list(findings)
+    if row.get("parse_error"):
+        all_findings.insert(0, Finding("parse_error", "error", row["parse_error"]))
+    with db.atomic():
+        db["pages"].insert({"url": url, "first_seen": when}, pk="url", ignore=True)
+        db["pages"].upsert(row, pk="url")
+        db.execute("delete from findings where page_url = ? and report_id is null", [url])
+        ensure_keys(db, "rules", {f.rule for f in all_findings} - set(schema.RULES))
+        if all_findings:
+            db["findings"].insert_all(
+                {
+                    "report_id": None,
+                    "page_url": url,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "keys": json.dumps(f.keys, ensure_ascii=False) if f.keys else None,
+                }
+                for f in all_findings
+            )
+
+
+def page_state(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
+    """What the last crawl stored for ``url``: content hash, parse error, and its sources.
+
+    ``sources`` maps each source URL found via this page to its ``raw_hash``; ``report_ids``
+    lists the reports found there.
+    """
+    row = db.execute(
+        "select content_hash, parse_error, classification from pages where url = ?", [url]
+    ).fetchone()
+    if row is None:
+        return None
+    sources = db.execute(
+        "select report_id, url, raw_hash from report_sources where url = ? or page_url = ?",
+        [url, url],
+    ).fetchall()
+    return {
+        "content_hash": row[0],
+        "parse_error": row[1],
+        "classification": row[2],
+        "sources": {s[1]: s[2] for s in sources},
+        "report_ids": sorted({s[0] for s in sources}),
+    }
+
+
+def touch_reports(
+    db: sqlite_utils.Database, report_ids: Sequence[str], *, when: str | None = None
+) -> None:
+    """Mark reports (and their sources) as checked now, without touching their content."""
+    when = when or now_iso()
+    with db.atomic():
+        for rid in report_ids:
+            db.execute("update reports set last_checked = ? where id = ?", [when, rid])
+            db.execute(
+                "update report_sources set last_checked = ? where report_id = ?", [when, rid]
+            )
+
+
+# --- reports ------------------------------------------------------------------------------
+
+
+def _cell_rows(rid: str, report: Report) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "active_disclosure": [
+            {
+                "report_id": rid,
+                "item": c.item,
+                "metric": c.metric,
+                "value": c.value,
+                "raw": c.raw,
+                "unit": c.unit,
+            }
+            for c in report.active_disclosure
+        ],
+        "applications": [
+            {
+                "report_id": rid,
+                "row": c.row,
+                "applicant": c.applicant,
+                "value": c.value,
+                "raw": c.raw,
+            }
+            for c in report.applications
+        ],
+        "review_litigation": [
+            {
+                "report_id": rid,
+                "proceeding": c.proceeding,
+                "outcome": c.outcome,
+                "value": c.value,
+                "raw": c.raw,
+            }
+            for c in report.review_litigation
+        ],
+    }
+
+
+def _ensure_lookups(db: sqlite_utils.Database, report: Report) -> None:
+    """Keys a parser invented (not in ``parsers.schema``) get a lookup row so joins resolve."""
+    checks = [
+        ("items", {c.item for c in report.active_disclosure}, schema.ITEMS),
+        ("metrics", {c.metric for c in report.active_disclosure}, schema.METRICS),
+        ("application_rows", {c.row for c in report.applications}, schema.APPLICATION_ROWS),
+        ("applicants", {c.applicant for c in report.applications}, schema.APPLICANTS),
+        ("proceedings", {c.proceeding for c in report.review_litigation}, schema.PROCEEDINGS),
+        ("outcomes", {c.outcome for c in report.review_litigation}, schema.OUTCOMES),
+        ("rules", {f.rule for f in report.findings}, schema.RULES),
+    ]
+    for table, keys, known in checks:
+        ensure_keys(db, table, keys - set(known))
+
+
+def reported_cells(report: Report) -> int:
+    """How many cells carry a value (the measure of which copy of a report is better)."""
+    return sum(v is not None for v in report.cell_map().values())
+
+
+def _stored_cells(db: sqlite_utils.Database, rid: str) -> dict[tuple[str, str, str], Any]:
+    keys = {
+        "active_disclosure": ("item", "metric"),
+        "applications": ("row", "applicant"),
+        "review_litigation": ("proceeding", "outcome"),
+    }
+    out: dict[tuple[str, str, str], Any] = {}
+    for table, (k1, k2) in keys.items():
+        for a, b, value in db.execute(
+            f"select [{k1}], [{k2}], value from [{table}] where report_id = ?", [rid]
+        ):
+            out[(table, a, b)] = value
+    return out
+
+
+_FIELDS = ("title", "agency", "year", "template", "published", "index_no", "publisher")
+
+
+def describe_change(
+    old_fields: Mapping[str, Any], old_cells: Mapping[tuple[str, str, str], Any], report: Report
+) -> tuple[str, dict[str, Any]]:
+    """A one-line summary and the detail (fields and cells, old → new) of a report's change."""
+    fields = {
+        f: [old_fields.get(f), getattr(report, f)]
+        for f in _FIELDS
+        if old_fields.get(f) != getattr(report, f)
+    }
+    new_cells = report.cell_map()
+    changed = [k for k in new_cells if k in old_cells and old_cells[k] != new_cells[k]]
+    added = [k for k in new_cells if k not in old_cells]
+    removed = [k for k in old_cells if k not in new_cells]
+    cells = [
+        {"cell": ".".join(k), "old": old_cells.get(k), "new": new_cells.get(k)}
+        for k in (changed + added + removed)[:_MAX_CELL_DIFFS]
+    ]
+    parts = list(fields)
+    if changed:
+        shown = ", ".join(f"{'.'.join(k)} {old_cells[k]}→{new_cells[k]}" for k in changed[:5])
+        parts.append(f"{len(changed)} cells changed ({shown}{', …' if len(changed) > 5 else ''})")
+    if added:
+        parts.append(f"{len(added)} cells added")
+    if removed:
+        parts.append(f"{len(removed)} cells removed")
+    summary = "; ".join(parts) or "raw cell text, units or findings"
+    detail = {
+        "fields": fields,
+        "cells_changed": len(changed),
+        "cells_added": len(added),
+        "cells_removed": len(removed),
+        "cells": cells,
+    }
+    return summary, detail
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert one report's cells (or findings) with a single prepared statement.
+
+    ``insert_all`` spends longer building its SQL than SQLite spends writing ~200 small rows,
+    which alone halved the store rate (``bench/store.py``); the table itself is sqlite-utils'.
+    """
+    columns = list(rows[0])
+    sql = "insert into [{}] ({}) values ({})".format(
+        table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
+    )
+    db.conn.executemany(sql, [tuple(r.values()) for r in rows])
+
+
+def _write_report(
+    db: sqlite_utils.Database, rid: str, report: Report, row: dict[str, Any], *, new: bool
+) -> None:
+    """Upsert the report row, then replace its cells and findings (caller holds the transaction)."""
+    if new:
+        db["reports"].insert(row, pk="id")
+    else:
+        db["reports"].update(rid, row)
+    for table in CELL_TABLES:
+        db.execute(f"delete from [{table}] where report_id = ?", [rid])
+    db.execute("delete from findings where report_id = ?", [rid])
+    _ensure_lookups(db, report)
+    for table, rows in _cell_rows(rid, report).items():
+        if rows:
+            _insert_rows(db, table, rows)
+    if report.findings:
+        _insert_rows(
+            db,
+            "findings",
+            [
+                {
+                    "report_id": rid,
+                    "page_url": None,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "keys": json.dumps(f.keys, ensure_ascii=False) if f.keys else None,
+                }
+                for f in report.findings
+            ],
+        )
+
+
+def _save_sources(
+    db: sqlite_utils.Database, rid: str, sources: Sequence[Source], chash: str, when: str
+) -> None:
+    """Upsert the report's sources, refresh its attachment list and ``sources_differ``."""
+    rows = [
+        {
+            "report_id": rid,
+            "url": s.url,
+            "kind": s.kind,
+            "page_url": s.page_url,
+            "file_path": s.file_path,
+            "raw_hash": s.raw_hash,
+            "content_hash": chash,
+            "last_checked": when,
+        }
+        for s in sources
+    ]
+    if rows:
+        db["report_sources"].insert_all(
+            [{"report_id": rid, "url": r["url"], "first_seen": when} for r in rows],
+            pk=("report_id", "url"),
+            ignore=True,
+        )
+        db["report_sources"].upsert_all(rows, pk=("report_id", "url"))
+    files = [
+        r[0]
+        for r in db.execute(
+            "select file_path from report_sources where report_id = ? and file_path is not null"
+            " order by url",
+            [rid],
+        )
+    ]
+    attachments = json.dumps(files, ensure_ascii=False) if files else None
+    db.execute(
+        "update reports set attachments = ? where id = ? and attachments is not ?",
+        [attachments, rid, attachments],
+    )
+    db.execute("delete from findings where report_id = ? and rule = 'sources_differ'", [rid])
+    differing = db.execute(
+        "select url from report_sources where report_id = ? and content_hash is not"
+        " (select content_hash from reports where id = ?) order by url",
+        [rid, rid],
+    ).fetchall()
+    if differing:
+        urls = [u[0] for u in differing]
+        db["findings"].insert(
+            {
+                "report_id": rid,
+                "page_url": None,
+                "rule": "sources_differ",
+                "severity": "warning",
+                "message": "这些来源的内容与保存的版本不同 (copies differ from the stored one): "
+                + ", ".join(urls),
+                "keys": None,
+            }
+        )
+
+
+def save_report(
+    db: sqlite_utils.Database,
+    report: Report,
+    *,
+    site: str | Site | Mapping[str, Any] | None = None,
+    sources: Sequence[Source | str] = (),
+    checked_at: str | None = None,
+) -> SaveStatus:
+    """Store one report (in one transaction) and say whether it was new, changed or unchanged.
+
+    ``site`` is a site id (or a ``Site``, upserted first); ``sources`` the URLs/files it was
+    found at (default: ``report.url``), the first being where this copy was read. The report's
+    region columns come from the site, its ``level`` from its agency (``storage.ids.level_for``).
+    """
+    when = checked_at or now_iso()
+    srcs = [Source(s) if isinstance(s, str) else s for s in sources]
+    if not srcs and report.url:
+        srcs = [Source(report.url)]
+    with db.atomic():
+        site_row = _ensure_site(db, site)
+        site_id = site_row.get("id")
+        rid = report_id_for(site_id, report)
+        chash = content_hash(report)
+        primary = srcs[0].url if srcs else report.url
+        existing = db.execute(
+            "select content_hash, source_url, cells, "
+            + ", ".join(_FIELDS)
+            + " from reports where id = ?",
+            [rid],
+        ).fetchone()
+        row = {
+            "id": rid,
+            "url": report.url or primary,
+            "title": report.title,
+            "agency": report.agency,
+            "year": report.year,
+            "template": report.template,
+            "published": report.published,
+            "site": site_id,
+            "province": site_row.get("province"),
+            "city": site_row.get("city"),
+            "county": site_row.get("county"),
+            "level": level_for(report.agency, site_row.get("level")),
+            "index_no": report.index_no,
+            "publisher": report.publisher,
+            "source_url": primary,
+            "cells": reported_cells(report),
+            "text": report.text,
+            "content_hash": chash,
+            "last_checked": when,
+            "last_changed": when,
+        }
+        if existing is None:
+            status: SaveStatus = "new"
+            _write_report(db, rid, report, {**row, "first_seen": when}, new=True)
+        elif existing[0] == chash:
+            status = "unchanged"
+            db.execute("update reports set last_checked = ? where id = ?", [when, rid])
+        else:
+            old_hash, old_source, old_cells = existing[0], existing[1], existing[2] or 0
+            from_same_source = old_source in {s.url for s in srcs}
+            if from_same_source or row["cells"] > old_cells:
+                status = "changed"
+                old_fields = dict(zip(_FIELDS, existing[3:], strict=True))
+                summary, detail = describe_change(old_fields, _stored_cells(db, rid), report)
+                _write_report(db, rid, report, row, new=False)
+                db["report_changes"].insert(
+                    {
+                        "report_id": rid,
+                        "changed_at": when,
+                        "old_hash": old_hash,
+                        "new_hash": chash,
+                        "source_url": primary,
+                        "reason": "changed at its source"
+                        if from_same_source
+                        else "a fuller copy was found at another source",
+                        "summary": summary,
+                        "what_changed": json.dumps(detail, ensure_ascii=False),
+                    }
+                )
+            else:  # a poorer copy of a stored report: keep the stored one, list the source
+                status = "unchanged"
+                db.execute("update reports set last_checked = ? where id = ?", [when, rid])
+        _save_sources(db, rid, srcs, chash, when)
+    return status
