@@ -1,0 +1,145 @@
+"""Discovery strategies on pages of the mock portals, loaded as Scrapy responses (no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scrapy.http import HtmlResponse, TextResponse
+
+from crawler.discovery import Lead, strategies
+from crawler.discovery.anhui import Anhui
+from crawler.discovery.generic import Generic
+from crawler.discovery.gkmlpt import Gkmlpt
+from crawler.discovery.hanweb import Hanweb
+from crawler.discovery.trs import Trs
+from crawler.pagemeta import attachment_links, index_number, page_title, publisher
+from nianbao.sampleportals import PORTALS_DIR
+from pipelines.attachments import attachment_extension
+
+HOST = "http://www.example.gov.cn"
+
+
+def page(site: str, path: str, url_path: str | None = None) -> HtmlResponse:
+    body = (PORTALS_DIR / site / "www" / path.lstrip("/")).read_bytes()
+    return HtmlResponse(HOST + (url_path or path), body=body)
+
+
+def test_strategies_registry():
+    assert list(strategies()) == ["generic", "trs", "hanweb", "gkmlpt", "anhui"]
+
+
+def test_trs_create_page_html():
+    response = page("trs", "/zwgk/zfxxgk/zfxxgknb/index.html")
+    assert Trs().detect(response)
+    leads = list(Trs().leads(response))
+    assert leads == [Lead(f"{HOST}/zwgk/zfxxgk/zfxxgknb/index_1.html", "2", "page")]
+
+
+def test_trs_second_page_points_back_to_first():
+    response = page("trs", "/zwgk/zfxxgk/zfxxgknb/index_1.html")
+    assert [lead.url for lead in Trs().leads(response)] == [
+        f"{HOST}/zwgk/zfxxgk/zfxxgknb/index.html"
+    ]
+
+
+def test_trs_gbk_page_title_and_labels():
+    response = page("trs", "/zwgk/zfxxgk/zfxxgknb/2022n/202301/t20230120_2002.html")
+    assert response.encoding == "gb18030"
+    assert page_title(response) == "金堃镇人民政府2022年政府信息公开工作年度报告"
+    text = " ".join(response.xpath("//body//text()").getall())
+    assert index_number(text) == "QS-2023-0012"
+    assert publisher(text) == "金堃镇人民政府"
+
+
+def test_generic_next_page_and_links():
+    response = page("pagelist", "/xxgk/xxgknb/list.html")
+    leads = list(Generic().leads(response))
+    pages = [lead for lead in leads if lead.kind == "page"]
+    assert pages == [Lead(f"{HOST}/xxgk/xxgknb/list.html?page=2", "下一页", "page")]
+    texts = {lead.text for lead in leads if lead.kind == "link"}
+    assert "白水县人民政府2023年政府信息公开工作年度报告" in texts
+
+
+def test_hanweb_embedded_records_and_dataproxy_groups():
+    response = page("hanweb", "/col/col1229214366/index.html")
+    assert Hanweb().detect(response)
+    leads = list(Hanweb().leads(response))
+    links = [lead for lead in leads if lead.kind == "link"]
+    feeds = [lead for lead in leads if lead.kind == "feed"]
+    assert len(links) == 3
+    assert links[0].url == f"{HOST}/art/2024/1/22/art_1229214366_58900001.html"
+    assert len(feeds) == 1 and feeds[0].strategy == "hanweb"
+    assert "/module/jpage/dataproxy.jsp?startrecord=4&endrecord=48&perpage=15" in feeds[0].url
+    assert "columnid=1229214366" in feeds[0].url and "unitid=4451" in feeds[0].url
+
+
+def test_hanweb_dataproxy_xml():
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>2</totalrecord>'
+        "<recordset><record><![CDATA[<li><a href='/art/2023/1/1/art_1_1.html' "
+        "title='某镇2022年政府信息公开工作年度报告'>某镇2022年…</a></li>]]></record>"
+        "</recordset></datastore>"
+    )
+    response = TextResponse(f"{HOST}/module/jpage/dataproxy.jsp", body=xml.encode())
+    assert list(Hanweb().feed_leads(response)) == [
+        Lead(f"{HOST}/art/2023/1/1/art_1_1.html", "某镇2022年政府信息公开工作年度报告")
+    ]
+
+
+def test_gkmlpt_columns_from_config():
+    response = page("gkmlpt", "/gkmlpt/index", "/gkmlpt/index")
+    assert Gkmlpt().detect(response)
+    leads = {lead.text: lead for lead in Gkmlpt().leads(response)}
+    assert leads["政府信息公开年报"].url == f"{HOST}/gkmlpt/api/all/2031?page=1&sid=755031"
+    assert leads["镇街信息公开年报"].kind == "feed"
+    assert "工作动态" in leads  # scored (and dropped) by the spider, not here
+
+
+def test_gkmlpt_api_json_and_next_page():
+    data = {
+        "articles": [{"title": "梅江区2022年政府信息公开工作年度报告", "url": "/c/post_1.html"}],
+        "total": 12,
+        "page": 1,
+        "page_size": 5,
+    }
+    url = f"{HOST}/gkmlpt/api/all/2031?page=1&sid=755031"
+    response = TextResponse(url, body=json.dumps(data).encode(), encoding="utf-8")
+    leads = list(Gkmlpt().feed_leads(response))
+    assert leads[0] == Lead(f"{HOST}/c/post_1.html", "梅江区2022年政府信息公开工作年度报告")
+    assert leads[1] == Lead(
+        f"{HOST}/gkmlpt/api/all/2031?page=2&sid=755031", "下一页", "page", "gkmlpt"
+    )
+
+
+def test_anhui_page_n_lists():
+    html = "<html><body><ul><li>…</li></ul><div>共 3 页</div></body></html>".encode()
+    url = f"{HOST}/XxgkContent/showList/440/26067/page_1.html"
+    response = HtmlResponse(url, body=html, encoding="utf-8")
+    assert Anhui().detect(response)
+    assert [lead.url for lead in Anhui().leads(response)] == [
+        f"{HOST}/XxgkContent/showList/440/26067/page_2.html",
+        f"{HOST}/XxgkContent/showList/440/26067/page_3.html",
+    ]
+
+
+def test_attachment_links_and_extensions():
+    response = page("hanweb", "/art/2023/1/20/art_1229214366_58800002.html")
+    ((url, text),) = attachment_links(response)
+    assert url == f"{HOST}/module/download/downfile.jsp?classid=0&filename=jb2022.docx"
+    assert text.endswith(".docx")
+    assert attachment_extension(url) == ".docx"
+    assert attachment_extension(f"{HOST}/a/b.PDF") == ".pdf"
+    assert attachment_extension(f"{HOST}/a/b.html") == ""
+
+
+def test_manifests_name_existing_pages():
+    for manifest in PORTALS_DIR.glob("*/expected.json"):
+        site = json.loads(manifest.read_text(encoding="utf-8"))
+        www = manifest.parent / "www"
+        for report in site["reports"]:
+            if not report["url"].startswith("/uploadfiles/"):
+                assert (www / report["url"].lstrip("/")).is_file(), report["url"]
+            assert report["cells"]["applications.new_received.total"] >= 3
+        assert len(site["reports"]) >= 6
+    assert Path(PORTALS_DIR / "trs" / "www" / "robots.txt").is_file()
