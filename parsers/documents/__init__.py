@@ -58,8 +58,9 @@ def image_only_report(doc: Document, filename: str | None = None) -> Report:
     """The report of a scan: no cells, one ``image_only`` error saying why."""
     name = f"《{filename}》" if filename else "该文件"
     what = f"{doc.pages}页PDF" if doc.kind == "pdf" else "Word文件"
+    pictures = f"{doc.images}张图片" if doc.images else "没有可读的文字"
     message = (
-        f"{name}是只含图片的{what}（{doc.images}张图片，无文字层），未读取任何数字 "
+        f"{name}是只含图片的{what}（{pictures}，无文字层），未读取任何数字 "
         "(the document holds only images: no numbers were read)"
     )
     return Report(findings=[Finding("image_only", "error", message)])

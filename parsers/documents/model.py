@@ -53,8 +53,11 @@ class Document:
 
     @property
     def image_only(self) -> bool:
-        """True when the document has pictures but no text at all (a scan)."""
-        return self.images > 0 and not any(b.strip() for b in self.lines) and not self.tables
+        """True for a scan: no text and no tables, only pictures (or, in a PDF, nothing
+        readable at all, e.g. text drawn as outlines)."""
+        if any(b.strip() for b in self.lines) or self.tables:
+            return False
+        return self.images > 0 or (self.kind == "pdf" and self.pages > 0)
 
     def body_html(self) -> str:
         """The blocks as HTML: one ``<p>`` per line and the tables, in reading order."""

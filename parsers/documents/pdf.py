@@ -56,6 +56,7 @@ class _Page:
 
     number: int
     height: float
+    width: float
     blocks: list[tuple[float, _Line | Grid]] = field(default_factory=list)
 
 
@@ -65,10 +66,14 @@ def read_pdf(data: bytes) -> Document:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer wraps or raises many kinds for damaged/encrypted files
         raise DocumentError(f"not a readable PDF: {exc}") from exc
+    pages: list[_Page] = []
+    images = 0
     with pdf:
         try:
-            pages = [_read_page(page) for page in pdf.pages]
-            images = sum(len(page.images) for page in pdf.pages)
+            for page in pdf.pages:
+                pages.append(_read_page(page))
+                images += len(page.images)
+                page.close()  # drop the page's parsed objects: memory stays flat on long files
         except Exception as exc:  # pdfminer raises many kinds on damaged files
             raise DocumentError(f"damaged PDF: {type(exc).__name__}: {exc}") from exc
     _drop_furniture(pages)
@@ -143,7 +148,7 @@ def _read_page(page: Page) -> _Page:
     ]
     if not grids:
         grids = find_borderless(page)
-    out = _Page(page.page_number, float(page.height))
+    out = _Page(page.page_number, float(page.height), float(page.width))
     for bbox, grid in grids:
         out.blocks.append((bbox[1], grid))
     for line in lines:
@@ -253,14 +258,18 @@ def _furniture_key(block: _Line | Grid) -> str:
 
 
 def _flow(pages: list[_Page]) -> list[str | Grid]:
-    """All pages' blocks as one sequence: paragraphs joined, split tables joined."""
+    """All pages' blocks as one sequence: wrapped paragraph lines joined, split tables joined.
+
+    A line continues the previous one when that one fills the text width (it wrapped) and
+    this one starts at the left margin (no paragraph indent), also across a page break.
+    """
     out: list[str | Grid] = []
+    body = [b for page in pages for _, b in page.blocks if isinstance(b, _Line)]
+    left = min((b.x0 for b in body), default=0.0)
+    right = max((b.x1 for b in body), default=0.0)
+    width = max((page.width for page in pages), default=0.0)
     previous: _Line | None = None
     for page in pages:
-        new_page = True
-        body = [b for _, b in page.blocks if isinstance(b, _Line)]
-        left = min((b.x0 for b in body), default=0.0)
-        right = max((b.x1 for b in body), default=0.0)
         for index, (_, block) in enumerate(page.blocks):
             if isinstance(block, Grid):
                 last = out[-1] if out else None
@@ -270,22 +279,28 @@ def _flow(pages: list[_Page]) -> list[str | Grid]:
                 else:
                     out.append(block)
                 previous = None
-                new_page = False
                 continue
             size = block.bottom - block.top
             if (
                 previous is not None
                 and isinstance(out[-1], str)
                 and previous.x1 >= right - 1.5 * size
+                and previous.x1 - previous.x0 >= 0.6 * width
                 and block.x0 <= left + 0.5 * size
-                and (new_page or block.top - previous.bottom < size)
+                and (index == 0 or block.top - previous.bottom < size)
             ):
-                out[-1] = out[-1] + block.text
+                out[-1] = _join_lines(out[-1], block.text)
             else:
                 out.append(block.text)
             previous = block
-            new_page = False
     return out
+
+
+def _join_lines(head: str, tail: str) -> str:
+    """A wrapped line and its continuation: Chinese joins directly, Latin words with a space."""
+    if head[-1:].isascii() and head[-1:].isalnum() and tail[:1].isascii() and tail[:1].isalnum():
+        return f"{head} {tail}"
+    return head + tail
 
 
 def shared_edges(first: Grid, second: Grid) -> tuple[float, ...] | None:
