@@ -70,3 +70,22 @@ def test_pdf_with_shapes_but_no_text_is_image_only() -> None:
     assert not report.has_cells
     assert [(f.rule, f.severity) for f in report.findings] == [("image_only", "error")]
     assert "《outlines.pdf》" in report.findings[0].message
+
+
+def test_title_is_the_short_lines_naming_the_report_not_the_metadata_above() -> None:
+    from parsers.documents import Document, document_html, title_span
+
+    doc = Document(
+        "pdf",
+        [
+            "索引号：11320800014078412X/2025-00012",
+            "淮安市人民政府",
+            "2024年政府信息公开工作年度报告",
+            "本报告由淮安市人民政府办公室根据《条例》编制。",
+        ],
+    )
+    assert title_span(doc) == (1, 3)
+    markup = document_html(doc)
+    assert "<h1>淮安市人民政府2024年政府信息公开工作年度报告</h1>" in markup
+    assert "<p>索引号：11320800014078412X/2025-00012</p>" in markup
+    assert title_span(Document("pdf", ["一、总体情况", "本年度共公开信息120条。"])) == (0, 0)

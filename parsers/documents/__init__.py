@@ -22,7 +22,8 @@ from parsers.schema import Finding, Report
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps (and .xls …): OLE2 compound file
 _TITLE_WORDS = ("报告", "年报")
-_TITLE_LINES = 4  # a title printed over several short lines (agency / year + 年度报告)
+_TITLE_LINES = 3  # a title printed over several short lines (agency / year + 年度报告)
+_TITLE_SEARCH = 8  # the title is among the first blocks
 
 __all__ = ["Document", "DocumentError", "document_html", "parse_document", "read_document"]
 
@@ -66,23 +67,41 @@ def image_only_report(doc: Document, filename: str | None = None) -> Report:
     return Report(findings=[Finding("image_only", "error", message)])
 
 
-def title_lines(doc: Document) -> int:
-    """How many leading lines make the title (e.g. ``淮安市人民政府`` + ``2024年…年度报告``)."""
-    lines = []
-    for block in doc.blocks[:_TITLE_LINES]:
-        if not isinstance(block, str) or len(block) > 60 or re.search(r"[。；]", block):
-            break
-        lines.append(block)
-        if any(word in block for word in _TITLE_WORDS):
-            return len(lines)
-    return 0
+def title_span(doc: Document) -> tuple[int, int]:
+    """Where the title stands among the first blocks, as a ``(start, end)`` slice.
+
+    The title is the first short line naming a report (``…年度报告``) together with the
+    short lines right above it that belong to it (``淮安市人民政府`` / ``2024年…年度报告``);
+    lines with a colon or a full stop (索引号：…, 文号) are not part of it. ``(0, 0)`` if none.
+    """
+    head = doc.blocks[:_TITLE_SEARCH]
+    for end, block in enumerate(head, 1):
+        if (
+            isinstance(block, str)
+            and _is_title_line(block)
+            and any(w in block for w in _TITLE_WORDS)
+        ):
+            start = end - 1
+            while (
+                start > 0
+                and end - start < _TITLE_LINES
+                and isinstance(head[start - 1], str)
+                and _is_title_line(str(head[start - 1]))
+            ):
+                start -= 1
+            return start, end
+    return 0, 0
+
+
+def _is_title_line(line: str) -> bool:
+    return len(line) <= 60 and not re.search(r"[。；：:，,]|\d{4}年\d{1,2}月\d{1,2}日", line)
 
 
 def document_html(doc: Document) -> str:
     """The document as an HTML page: its title as ``<title>``/``<h1>``, then lines and tables."""
-    count = title_lines(doc)
-    title = "".join(str(b) for b in doc.blocks[:count])
-    body = Document(doc.kind, doc.blocks[count:]).body_html()
+    start, end = title_span(doc)
+    title = "".join(str(b) for b in doc.blocks[start:end])
+    body = Document(doc.kind, doc.blocks[:start] + doc.blocks[end:]).body_html()
     heading = f"<h1>{html.escape(title)}</h1>" if title else ""
     return (
         "<html><head><meta charset='utf-8'>"
