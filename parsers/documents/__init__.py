@@ -25,7 +25,15 @@ _TITLE_WORDS = ("报告", "年报")
 _TITLE_LINES = 3  # a title printed over several short lines (agency / year + 年度报告)
 _TITLE_SEARCH = 8  # the title is among the first blocks
 
-__all__ = ["Document", "DocumentError", "document_html", "parse_document", "read_document"]
+__all__ = [
+    "Document",
+    "DocumentError",
+    "document_html",
+    "image_only_report",
+    "parse_document",
+    "read_document",
+    "title_span",
+]
 
 
 def read_document(data: bytes, *, filename: str | None = None) -> Document:
