@@ -2,7 +2,8 @@
 
 ``save_report`` is idempotent: the report id comes from the report itself (``storage.ids``),
 its cells and findings are deleted and re-inserted inside one transaction, and a report whose
-content hash is unchanged is only marked as checked. A changed report is rewritten and the
+content hash is unchanged is only marked as checked (its text refreshed, re-indexed only when
+it differs: the text is not part of the hash). A changed report is rewritten and the
 change (old hash, new hash, what changed) goes to ``report_changes``.
 
 When copies of one report disagree (a page and its PDF), the copy with more reported cells is
@@ -453,6 +454,11 @@ def save_report(
         elif existing[0] == chash:
             status = "unchanged"
             db.execute("update reports set last_checked = ? where id = ?", [when, rid])
+            if existing[1] in {s.url for s in srcs}:  # same copy: keep its text current
+                db.execute(
+                    "update reports set text = ? where id = ? and text is not ?",
+                    [report.text, rid, report.text],
+                )
         else:
             old_hash, old_source, old_cells = existing[0], existing[1], existing[2] or 0
             from_same_source = old_source in {s.url for s in srcs}

@@ -1,0 +1,265 @@
+"""The item pipelines (parse → validate → store) on pages of the mock portals, without a crawl."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import scrapy
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+import storage
+from crawler.items import PageItem
+from crawler.sites import Site
+from pipelines.parse import ParsePipeline
+from pipelines.parsed import ParsedPage
+from pipelines.store import StorePipeline
+from pipelines.validate import ValidatePipeline
+
+PORTALS = Path(__file__).resolve().parent.parent / "samples" / "portals"
+SITES = [Site(id="townships", name="石门县人民政府", start_url="http://townships.test/",
+              province="四川省", county="石门县", level="county"),
+         Site(id="hanweb", name="江北区人民政府", start_url="http://hanweb.test/"),
+         Site(id="empty", name="空站", start_url="http://empty.test/")]  # fmt: skip
+
+
+def expected(site: str, path: str) -> dict:
+    manifest = json.loads((PORTALS / site / "expected.json").read_text(encoding="utf-8"))
+    return next(r for r in manifest["reports"] if r["url"] == path)
+
+
+def page_item(site: str, path: str, **changes) -> PageItem:
+    body = (PORTALS / site / "www" / path.lstrip("/")).read_bytes()
+    item = PageItem(
+        url=f"http://{site}.test{path}",
+        site_id=site,
+        status=200,
+        classification="report",
+        fetched_at="2024-01-01T00:00:00+00:00",
+        title=expected(site, path)["title"],
+        body=body,
+        encoding="utf-8",
+        content_hash=hashlib.sha256(body).hexdigest(),
+    )
+    for name, value in changes.items():
+        setattr(item, name, value)
+    return item
+
+
+class Spider(scrapy.Spider):
+    name = "annual_reports"
+    sites = SITES
+
+
+class Chain:
+    """The three pipelines as a crawl runs them, around one crawler."""
+
+    def __init__(self, settings: dict) -> None:
+        self.crawler = get_crawler(Spider, settings)
+        self.crawler.spider = self.crawler._create_spider()
+        self.pipes = [
+            ParsePipeline.from_crawler(self.crawler),
+            ValidatePipeline.from_crawler(self.crawler),
+            StorePipeline.from_crawler(self.crawler),
+        ]
+        for pipe in self.pipes:
+            if hasattr(pipe, "open_spider"):
+                pipe.open_spider()
+
+    def process(self, item):
+        for pipe in self.pipes:
+            item = pipe.process_item(item)
+        return item
+
+    def stat(self, name: str):
+        return self.crawler.stats.get_value(name)
+
+    def close(self, reason: str = "finished") -> None:
+        for pipe in reversed(self.pipes):
+            if hasattr(pipe, "close_spider"):
+                pipe.close_spider()
+        self.pipes[-1].spider_closed(self.crawler.spider, reason)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return {"NIANBAO_DB": str(tmp_path / "nianbao.db"), "FILES_STORE": str(tmp_path / "files")}
+
+
+TOWNSHIP_PAGE = "/zfxxgk/zfxxgknb/n2021n/xz/wwz.htm"
+HANWEB_PAGE = "/art/2023/1/20/art_1229214366_58800002.html"
+HANWEB_DOCX = "/module/download/downfile.jsp?classid=0&filename=jb2022.docx"
+
+
+def cell_values(db, report_id: str) -> dict[str, object]:
+    rows = db.execute(
+        "select 'active_disclosure.' || item || '.' || metric, value from active_disclosure"
+        " where report_id = ?1 union all"
+        " select 'applications.' || row || '.' || applicant, value from applications"
+        " where report_id = ?1 union all"
+        " select 'review_litigation.' || proceeding || '.' || outcome, value"
+        " from review_litigation where report_id = ?1",
+        [report_id],
+    ).fetchall()
+    return dict(rows)
+
+
+def test_report_page_parsed_validated_stored(settings):
+    chain = Chain(settings)
+    item = chain.process(page_item("townships", TOWNSHIP_PAGE))
+    chain.close()
+    assert isinstance(item, ParsedPage)
+    want = expected("townships", TOWNSHIP_PAGE)
+    db = storage.open_db(settings["NIANBAO_DB"])
+    report = next(db.query("select * from reports"))
+    assert (report["agency"], report["year"], report["level"]) == (
+        "瓦屋镇人民政府",
+        2021,
+        "township",
+    )
+    assert (report["index_no"], report["template"]) == (want["index_no"], want["template"])
+    assert report["province"] == "四川省"
+    cells = cell_values(db, report["id"])
+    for key, value in want["cells"].items():
+        assert cells[key] == pytest.approx(value), key
+    page = db["pages"].get(f"http://townships.test{TOWNSHIP_PAGE}")
+    assert (page["report_id"], page["classification"], page["parse_error"]) == (
+        report["id"],
+        "report",
+        None,
+    )
+    assert chain.stat("nianbao/reports/new") == 1
+    run = next(db.query("select * from crawl_runs"))
+    assert (run["status"], run["reports_new"], run["pages"]) == ("finished", 1, 1)
+    assert (run["sites_ok"], run["sites_failed"]) == (1, 2)
+    assert json.loads(run["failed_sites"]) == ["hanweb", "empty"]  # no report: failed
+    assert json.loads(run["stats"])["nianbao/reports/new"] == 1
+    site = db["sites"].get("townships")
+    assert (site["last_status"], site["last_reports"]) == ("ok", 1)
+    assert db["sites"].get("empty")["last_status"] == "no reports"
+
+
+def test_unchanged_page_not_parsed_again(settings, monkeypatch):
+    first = Chain(settings)
+    first.process(page_item("townships", TOWNSHIP_PAGE))
+    first.close()
+    second = Chain(settings)
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("an unchanged page was parsed again")
+
+    monkeypatch.setattr("pipelines.parse._parse", no_parsing)
+    item = second.process(page_item("townships", TOWNSHIP_PAGE, fetched_at="2024-02-01"))
+    second.close()
+    assert item.unchanged and len(item.known_reports) == 1
+    assert second.stat("nianbao/pages/skipped_unchanged") == 1
+    assert second.stat("nianbao/reports/unchanged") == 1
+    db = storage.open_db(settings["NIANBAO_DB"])
+    assert db["reports"].count == 1
+    runs = list(db.query("select reports_new, reports_unchanged, sites_ok from crawl_runs"))
+    assert runs[1] == {"reports_new": 0, "reports_unchanged": 1, "sites_ok": 1}
+
+
+def test_changed_page_is_parsed_and_the_change_recorded(settings):
+    first = Chain(settings)
+    first.process(page_item("townships", TOWNSHIP_PAGE))
+    first.close()
+    body = (PORTALS / "townships" / "www" / TOWNSHIP_PAGE.lstrip("/")).read_text(encoding="utf-8")
+    want = expected("townships", TOWNSHIP_PAGE)["cells"]
+    granted = want["applications.granted.natural_person"]
+    assert f">{granted}<" in body
+    edited = body.replace(f">{granted}<", f">{granted + 40}<", 1).encode()
+    second = Chain(settings)
+    second.process(
+        page_item("townships", TOWNSHIP_PAGE, body=edited,
+                  content_hash=hashlib.sha256(edited).hexdigest())
+    )  # fmt: skip
+    second.close()
+    assert second.stat("nianbao/reports/changed") == 1
+    db = storage.open_db(settings["NIANBAO_DB"])
+    assert db["reports"].count == 1
+    change = next(db.query("select summary from report_changes"))
+    assert "cells changed" in change["summary"]
+
+
+def test_page_that_fails_to_parse_is_recorded(settings, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("unreadable markup")
+
+    monkeypatch.setattr("pipelines.parse._parse", broken)
+    chain = Chain(settings)
+    item = chain.process(page_item("townships", TOWNSHIP_PAGE))  # no exception
+    chain.close()
+    assert item.reports == []
+    assert chain.stat("nianbao/reports/failed") == 1
+    assert chain.stat("nianbao/findings/parse_error") == 1
+    db = storage.open_db(settings["NIANBAO_DB"])
+    page = db["pages"].get(f"http://townships.test{TOWNSHIP_PAGE}")
+    assert "ValueError: unreadable markup" in page["parse_error"]
+    finding = next(db.query("select rule, severity, page_url from findings"))
+    assert finding == {"rule": "parse_error", "severity": "error", "page_url": page["url"]}
+    assert db["crawl_runs"].get(1)["reports_failed"] == 1
+
+
+def test_rejected_page_is_a_page_row_only(settings):
+    chain = Chain(settings)
+    item = page_item("townships", TOWNSHIP_PAGE, classification="rejected:政府工作报告", body=None)
+    chain.process(item)
+    chain.close()
+    db = storage.open_db(settings["NIANBAO_DB"])
+    assert db["reports"].count == 0
+    assert db["pages"].get(item.url)["classification"] == "rejected:政府工作报告"
+
+
+def test_page_and_attachment_stored_as_one_report(settings):
+    files = Path(settings["FILES_STORE"])
+    (files / "hanweb").mkdir(parents=True)
+    shutil.copy(PORTALS / "hanweb" / "www" / "files" / "jb2022.docx", files / "hanweb" / "jb.docx")
+    item = page_item(
+        "hanweb",
+        HANWEB_PAGE,
+        file_urls=[f"http://hanweb.test{HANWEB_DOCX}"],
+        files=[{"url": f"http://hanweb.test{HANWEB_DOCX}", "path": "hanweb/jb.docx",
+                "checksum": "c1", "status": "downloaded"}],
+    )  # fmt: skip
+    chain = Chain(settings)
+    chain.process(item)
+    chain.close()
+    db = storage.open_db(settings["NIANBAO_DB"])
+    assert db["reports"].count == 1
+    report = next(db.query("select * from reports"))
+    sources = {r["url"]: r for r in db.query("select * from report_sources")}
+    assert set(sources) == {item.url, f"http://hanweb.test{HANWEB_DOCX}"}
+    assert sources[f"http://hanweb.test{HANWEB_DOCX}"]["kind"] == "attachment"
+    assert json.loads(report["attachments"]) == ["hanweb/jb.docx"]
+    want = expected("hanweb", HANWEB_PAGE)["cells"]
+    cells = cell_values(db, report["id"])
+    for key, value in want.items():
+        assert cells[key] == pytest.approx(value), key
+
+
+def test_missing_attachment_file_is_recorded(settings):
+    item = page_item(
+        "hanweb",
+        HANWEB_PAGE,
+        files=[{"url": "http://hanweb.test/gone.pdf", "path": "hanweb/gone.pdf",
+                "checksum": "x", "status": "downloaded"}],
+    )  # fmt: skip
+    chain = Chain(settings)
+    out = chain.process(item)
+    chain.close()
+    assert len(out.reports) == 1  # the page's own report still stored
+    assert "gone.pdf" in out.parse_errors[0]
+    db = storage.open_db(settings["NIANBAO_DB"])
+    assert db["reports"].count == 1
+    assert "FileNotFoundError" in db["pages"].get(item.url)["parse_error"]
+
+
+def test_store_needs_a_database_setting():
+    crawler = get_crawler(Spider, {})
+    with pytest.raises(NotConfigured):
+        StorePipeline.from_crawler(crawler)
