@@ -14,6 +14,7 @@ say ``2021``; 2019 metrics (本年新制作数量, 上一年项目数量, 政府
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import html as lxml_html
@@ -46,6 +47,8 @@ _2019_METRICS = frozenset(
 _2019_ITEMS = frozenset({"other_external_services", "government_procurement"})
 _MAX_ITEM_LABEL = 14
 _MAX_ROW_LABEL = 80
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ENUMERATED = re.compile(r"^[(（]?\d+[.．、)）]")  # 3.其他, （2）…
 
 
 @dataclass(slots=True)
@@ -94,11 +97,22 @@ def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
     )
     last_label = -1
     for i in range(first_number):
-        if cells[i].text and not is_value_like(cells[i].text):
+        text = cells[i].text
+        if text and not is_value_like(text):
+            if last_label >= 0 and first_number == len(cells) and _garbled_number(text):
+                break  # a row of blanks and unreadable cells: ``/ | 无 | 约5``
             last_label = i
     label_cells = [c for c in cells[: last_label + 1] if c.text]
     value_cells = [c for c in cells[last_label + 1 :] if not c.span]
     return label_cells, value_cells
+
+
+def _garbled_number(text: str) -> bool:
+    """Text in a value column that tried to be a number (``约5``, ``l2``), not a label."""
+    cjk = len(_CJK.findall(text))
+    if cjk == 0:
+        return True
+    return cjk <= 2 and any(ch.isdigit() for ch in text) and not _ENUMERATED.match(text)
 
 
 def _joined(cells: list[Cell]) -> str:
@@ -206,7 +220,7 @@ class _Reader:
             row_label: list[Cell] = []
             for cell in label_cells:
                 text = L.norm(cell.text)
-                tokens = None if cell.span else L.applicant_tokens(text)
+                tokens = L.applicant_tokens(text)
                 if tokens is not None and (not numbers or cell is not label_cells[-1]):
                     header_acc.update(tokens)
                 elif "勾稽" not in text:
