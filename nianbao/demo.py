@@ -1,0 +1,145 @@
+"""``make demo``: crawl the bundled sample portals into ``data/nianbao.db`` and publish it.
+
+Serves the mock county portals of ``samples/portals/`` on 127.0.0.1, crawls them with
+``nianbao crawl --sites`` (a subprocess: a fresh Scrapy reactor), prepares the database for
+immutable serving and starts Datasette, printing its URL. Ctrl-C stops everything.
+
+    python -m nianbao.demo [--db data/nianbao.db] [--port 8001] [--host 127.0.0.1] [--no-serve]
+
+A database already at ``--db`` is kept as ``<db>.previous``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from nianbao.sampleportals import PORTALS_DIR, SITES, PortalServer, serve_portals
+from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve_database
+
+DEFAULT_DB = Path("data/nianbao.db")
+SITE_COLUMNS = (
+    "id",
+    "name",
+    "province",
+    "city",
+    "county",
+    "level",
+    "cms_style",
+    "start_url",
+    "note",
+)
+CRAWL_TIMEOUT = 600  # seconds; the sample portals crawl in well under a minute
+
+
+def write_sites_csv(portals: dict[str, PortalServer], path: Path) -> Path:
+    """The sites registry of the running sample portals (regions from their expected.json)."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=SITE_COLUMNS)
+        writer.writeheader()
+        for key, portal in portals.items():
+            expected = json.loads((PORTALS_DIR / key / "expected.json").read_text(encoding="utf-8"))
+            writer.writerow(
+                {
+                    "id": f"sample-{key}",
+                    "name": expected.get("name") or key,
+                    "province": expected.get("province"),
+                    "city": expected.get("city"),
+                    "county": expected.get("county"),
+                    "level": "county",
+                    "cms_style": expected.get("cms_style"),
+                    "start_url": portal.url(expected.get("start_path", "/index.html")),
+                    "note": "bundled sample portal (make demo)",
+                }
+            )
+    return path
+
+
+def crawl(sites_csv: Path, db: Path, workdir: Path) -> int:
+    """Run ``nianbao crawl`` on the sites into ``db``; its exit status."""
+    argv = [
+        sys.executable, "-m", "nianbao", "crawl", "--sites", str(sites_csv), "--db", str(db),
+        "--settings", "crawler.settings.test",  # local portals: no throttling needed
+        "--httpcache", str(workdir / "httpcache"), "--files", str(workdir / "files"),
+    ]  # fmt: skip
+    env = dict(os.environ, NIANBAO_DATA=str(workdir))
+    return subprocess.run(argv, env=env, timeout=CRAWL_TIMEOUT, check=False).returncode
+
+
+def finalize(db: Path) -> dict[str, int]:
+    """Fold the write-ahead log into the file (immutable serving ignores it); report counts."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        counts = {
+            table: conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+            for table in ("sites", "reports", "applications", "findings")
+        }
+    conn.close()
+    return counts
+
+
+def build(db: Path, sites: tuple[str, ...] = SITES) -> dict[str, int]:
+    """Crawl the sample portals into a fresh ``db`` (the old one kept as ``.previous``)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    building = db.with_name(db.name + ".building")
+    for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+        stale.unlink(missing_ok=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="nianbao-demo-") as tmp,
+        serve_portals(sites) as portals,
+    ):
+        workdir = Path(tmp)
+        sites_csv = write_sites_csv(portals, workdir / "sites.csv")
+        print(f"Crawling {len(portals)} sample portals on 127.0.0.1 …", flush=True)
+        status = crawl(sites_csv, building, workdir)
+    if not building.exists():
+        raise ServeError(f"the crawl stored nothing (exit status {status})")
+    counts = finalize(building)
+    if not counts["reports"]:
+        raise ServeError(f"the crawl found no report (exit status {status})")
+    if db.exists():
+        os.replace(db, db.with_name(db.name + ".previous"))
+    os.replace(building, db)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the demo database and (unless ``--no-serve``) serve it until Ctrl-C."""
+    parser = argparse.ArgumentParser(
+        prog="python -m nianbao.demo", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--db", type=Path, default=DEFAULT_DB, help=f"database (default {DEFAULT_DB})"
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--no-serve", action="store_true", help="build the database and stop")
+    args = parser.parse_args(argv)
+    try:
+        counts = build(args.db)
+        print(
+            f"Built {args.db}: {counts['reports']} reports from {counts['sites']} sites,"
+            f" {counts['applications']} application cells, {counts['findings']} findings.",
+            flush=True,
+        )
+        if args.no_serve:
+            return 0
+        return serve_database(args.db, host=args.host, port=args.port)
+    except ServeError as exc:
+        print(f"nianbao demo: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("nianbao demo: stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Datasette over a database crawled from the bundled sample portals (what ``make demo`` builds).
+
+``nianbao.demo.build`` serves the mock portals, crawls them with ``nianbao crawl`` and prepares
+the file for immutable serving; the figures Datasette shows must be the ones the portals print
+(``samples/portals/*/expected.json``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nianbao import demo
+from nianbao.sampleportals import PORTALS_DIR, SITES
+from nianbao.serving import make_datasette
+
+pytestmark = pytest.mark.slow
+
+
+def expected_sites() -> dict[str, dict[str, Any]]:
+    return {
+        key: json.loads((PORTALS_DIR / key / "expected.json").read_text(encoding="utf-8"))
+        for key in SITES
+    }
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("crawled") / "nianbao.db"
+    counts = demo.build(db)
+    assert counts["reports"] > 0
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(crawled: Path) -> Iterator[Any]:
+    yield make_datasette(crawled).client
+
+
+def fetch(client: Any, path: str) -> Any:
+    response = asyncio.run(client.get(path))
+    assert response.status_code == 200, (path, response.text[:300])
+    return response
+
+
+def test_database_is_ready_for_immutable_serving(crawled: Path) -> None:
+    assert not Path(f"{crawled}-wal").exists()
+    assert not crawled.with_name(crawled.name + ".building").exists()
+
+
+def test_every_expected_report_is_published_with_its_figures(client: Any) -> None:
+    """Each figure is the printed one, or null with a finding that says why (never wrong)."""
+    summary = fetch(client, "/nianbao/report_summary.json?_shape=array&_size=max").json()
+    by_key = {(r["county"], r["agency"], r["year"]): r for r in summary}
+    findings = fetch(client, "/nianbao/findings.json?_shape=array&_size=max").json()
+    missing_tables = {
+        (f["report_id"], f["message"][-4:]) for f in findings if f["rule"] == "missing_table"
+    }
+    figures = {
+        "applications.new_received.total": ("applications_received", "申请情况"),
+        "applications.total_processed.total": ("total_processed", "申请情况"),
+        "review_litigation.review.total": ("review_total", "诉讼情况"),
+    }
+    checked = 0
+    for site in expected_sites().values():
+        for report in site["reports"]:
+            row = by_key[(site["county"], report["agency"], report["year"])]
+            assert row["province"] == site["province"] and row["level"] == report["level"]
+            for cell, (column, table_end) in figures.items():
+                if cell not in report["cells"]:
+                    continue
+                if row[column] is None and (row["id"], table_end) in missing_tables:
+                    continue  # not read, and a finding says so
+                assert row[column] == report["cells"][cell], (report["agency"], column)
+                checked += 1
+    assert checked >= 80
+
+
+def test_county_facet_counts_the_reports_of_each_portal(client: Any) -> None:
+    data = fetch(client, "/nianbao/reports.json?_facet=county").json()
+    counts = {f["value"]: f["count"] for f in data["facet_results"]["county"]["results"]}
+    assert counts == {s["county"]: len(s["reports"]) for s in expected_sites().values()}
+
+
+def test_missing_reports_of_a_county(client: Any) -> None:
+    site = expected_sites()["townships"]
+    years = {r["year"] for r in site["reports"]}
+    year = min(y for y in years if y > min(years))  # a year some bodies skipped
+    reported = {r["agency"] for r in site["reports"] if r["year"] == year}
+    expected = sorted({r["agency"] for r in site["reports"]} - reported)
+    rows = fetch(
+        client, f"/nianbao/missing_reports.json?_shape=array&county={site['county']}&year={year}"
+    ).json()
+    assert sorted(r["agency"] for r in rows) == expected
+
+
+def test_most_applications_csv_has_chinese_names(client: Any) -> None:
+    year = 2022
+    expected = Counter()
+    for site in expected_sites().values():
+        for report in site["reports"]:
+            value = report["cells"].get("applications.new_received.total")
+            if report["year"] == year and value is not None:
+                expected[report["agency"]] = value
+    text = fetch(client, f"/nianbao/most_applications.csv?year={year}").text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    got = {r["agency"]: int(r["applications_received"]) for r in rows}
+    assert {k: got[k] for k in expected} == dict(expected)
+    top = max(expected.values())
+    assert int(rows[0]["applications_received"]) >= top
+
+
+def test_demo_no_serve_replaces_the_database_and_keeps_the_previous(
+    tmp_path: Path, crawled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def crawl_copy(sites_csv: Path, db: Path, workdir: Path) -> int:  # the crawl, already run
+        calls.append(list(csv.DictReader(sites_csv.open(encoding="utf-8"))))
+        db.write_bytes(crawled.read_bytes())
+        return 0
+
+    monkeypatch.setattr(demo, "crawl", crawl_copy)
+    db = tmp_path / "nianbao.db"
+    db.write_bytes(b"old")
+    assert demo.main(["--db", str(db), "--no-serve"]) == 0
+    assert db.with_name("nianbao.db.previous").read_bytes() == b"old"
+    sites = calls[0]
+    assert {s["county"] for s in sites} == {s["county"] for s in expected_sites().values()}
+    assert all(s["start_url"].startswith("http://127.0.0.1:") for s in sites)
+    data = fetch(make_datasette(db).client, "/nianbao/reports.json").json()
+    assert data["filtered_table_rows_count"] == sum(
+        len(s["reports"]) for s in expected_sites().values()
+    )
