@@ -11,7 +11,8 @@ def _texts(row, *, real_only=False):
 
 def test_rowspan_and_colspan_copies_are_marked():
     table = html.fromstring(
-        "<table><tr><td rowspan='2'>(三)不予公开</td><td>1.属于国家秘密</td><td colspan='2'>5</td></tr>"
+        "<table><tr><td rowspan='2'>(三)不予公开</td><td>1.属于国家秘密</td>"
+        "<td colspan='2'>5</td></tr>"
         "<tr><td>2.其他</td><td>1</td><td>2</td></tr></table>"
     )
     first, second = table_rows(table)
