@@ -11,7 +11,9 @@ block, ``<title>`` and, last, the signature at the end of the report.
 from __future__ import annotations
 
 import html as html_lib
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree, html
@@ -37,7 +39,21 @@ BODY_CONTAINERS: tuple[tuple[str, str], ...] = (
     ("id", "content"),
     ("class", "content"),
 )
-_CONTAINER_TAGS = ("div", "td", "article", "section")
+# Attribute values in the source, one pattern per attribute (a literal start scans fast).
+_ATTRIBUTES = {
+    "class": re.compile(r"""class\s*=\s*["']?([^"'>]+)"""),
+    "id": re.compile(r"""id\s*=\s*["']?([^"'>]+)"""),
+}
+# One compiled XPath per container; name tests (//div) are much faster in lxml than //*.
+_CONTAINER_XPATHS = {
+    (kind, name): etree.XPath(
+        "|".join(
+            f"//{tag}[contains(@class, '{name}')]" if kind == "class" else f"//{tag}[@id='{name}']"
+            for tag in ("div", "td", "article", "section")
+        )
+    )
+    for kind, name in BODY_CONTAINERS
+}
 _BLOCK = frozenset(
     (
         *("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd"),
@@ -47,6 +63,8 @@ _BLOCK = frozenset(
     )
 )
 _CELLS = frozenset(("td", "th"))
+# Elements that may wrap a whole article (a <p> or <li> never does).
+_WRAPPERS = frozenset(("div", "section", "article", "main", "center", "form", "font", "span"))
 _INLINE = frozenset(("a", "span", "font", "strong", "b", "em", "i", "u", "label"))
 _PARSER = html.HTMLParser(remove_comments=True, remove_pis=True)
 _NOISE = ("script", "style", "noscript", "iframe", "object", "select", "button", "textarea")
@@ -120,6 +138,9 @@ _HEADINGS = "|".join(
     f"//{tag}[{' or '.join(f'@class={c!r}' for c in _HEADING_CLASSES)}]"
     for tag in ("div", "td", "p", "span")
 )
+_COUNT_TABLES = etree.XPath("count(.//table)")
+_LENGTH = etree.XPath("string-length(normalize-space())")
+_LINK_TEXT = etree.XPath(".//a//text()")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
@@ -176,11 +197,11 @@ def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> No
 
 def _cell_text(cell: etree._Element) -> str:
     """A table cell on one line, whitespace collapsed (as ``parsers.grid`` reads cells)."""
-    return _WS.sub(" ", "".join(cell.itertext())).strip()
+    return _WS.sub(" ", etree.tostring(cell, method="text", encoding=str, with_tail=False)).strip()
 
 
 def _holds_table(el: etree._Element) -> bool:
-    return bool(el.xpath("count(.//table)"))
+    return bool(_COUNT_TABLES(el))
 
 
 # --- parsing and cleaning ---------------------------------------------------------------
@@ -213,12 +234,12 @@ def _drop(el: etree._Element) -> None:
 
 def _length(el: etree._Element) -> int:
     """Length of the text of ``el`` (whitespace collapsed)."""
-    return int(el.xpath("string-length(normalize-space())"))
+    return int(_LENGTH(el))
 
 
 def _content_length(el: etree._Element) -> int:
     """Length of the text of ``el`` that is not link text."""
-    links = sum(len(t.strip()) for t in el.xpath(".//a//text()"))
+    links = sum(len(t.strip()) for t in _LINK_TEXT(el))
     return _length(el) - links
 
 
@@ -257,39 +278,44 @@ def _strip_chrome(container: etree._Element) -> None:
 def find_body(root: html.HtmlElement, markup: str) -> html.HtmlElement:
     """The element holding the report: a known CMS container, else the densest block.
 
-    ``markup`` is the page's source: a container name absent from it is not looked for.
+    ``markup`` is the page's source: containers whose class or id it lacks are not looked for.
+    Menus weigh little in the densest-block search, which counts text outside links.
     """
+    present = {
+        (kind, token)
+        for kind, pattern in _ATTRIBUTES.items()
+        for value in pattern.findall(markup)
+        for token in value.split()
+    }
     for kind, name in BODY_CONTAINERS:
-        if name not in markup:
+        if (kind, name) not in present:
             continue
-        test = f"contains(@class, '{name}')" if kind == "class" else f"@id='{name}'"
         matches = [
             el
-            for el in root.xpath("|".join(f"//{tag}[{test}]" for tag in _CONTAINER_TAGS))
+            for el in _CONTAINER_XPATHS[kind, name](root)
             if (kind == "id" or name in el.get("class", "").split())
             and (_content_length(el) >= 100 or _holds_table(el))
         ]
         if matches:
             return _narrow(max(matches, key=_content_length))
     start = root.find("body")
-    if start is None:
-        start = root
-    _strip_chrome(start)
-    return _narrow(start)
+    return _narrow(root if start is None else start)
 
 
 def _narrow(node: html.HtmlElement) -> html.HtmlElement:
     """Descend while one child block holds most (60 %) of the text and every table."""
     while True:
         length = _content_length(node)
-        tables = node.xpath("count(.//table)")
+        tables = _COUNT_TABLES(node)
         best = None
         for child in node:
-            if not isinstance(child.tag, str) or child.tag not in _BLOCK or child.tag == "table":
+            if child.tag not in _WRAPPERS:
                 continue
-            if child.tag in ("tr", "tbody", "td", "th"):
-                continue
-            if _content_length(child) >= 0.6 * length and child.xpath("count(.//table)") == tables:
+            if (
+                _length(child) >= 0.6 * length  # cheap necessary condition first
+                and _content_length(child) >= 0.6 * length
+                and _COUNT_TABLES(child) == tables
+            ):
                 best = child
                 break
         if best is None:
@@ -309,34 +335,31 @@ def _meta(root: html.HtmlElement, name: str) -> str | None:
     return None
 
 
-def _title_candidates(root: html.HtmlElement, markup: str) -> list[str]:
-    found: list[str] = []
+def _title_candidates(root: html.HtmlElement, markup: str) -> Iterator[str]:
+    """Possible titles, best first: ArticleTitle, headings, ``<title>`` parts."""
     meta = _meta(root, "ArticleTitle")
     if meta:
-        found.append(meta)
-    headings = list(root.iter("h1", "h2", "h3"))
-    if _HEADING_CLASS.search(markup):
-        headings += root.xpath(_HEADINGS)
-    for el in headings:
+        yield meta
+    classed = (el for _ in (1,) if _HEADING_CLASS.search(markup) for el in root.xpath(_HEADINGS))
+    for el in itertools.chain(root.iter("h1", "h2", "h3"), classed):
         heading = _WS.sub(" ", el.text_content()).strip()
         if 4 <= len(heading) <= 120:
-            found.append(heading)
+            yield heading
     head = root.find("head")
     head_title = head.find("title") if head is not None else None
     if head_title is not None and head_title.text:
         parts = [p for p in _TITLE_SPLIT.split(_WS.sub(" ", head_title.text).strip()) if p]
-        found.extend(sorted(parts, key=lambda p: ("报告" not in p, -len(p))))
-    return found
+        yield from sorted(parts, key=lambda p: ("报告" not in p, -len(p)))
 
 
-def _pick_title(candidates: list[str], body_text: str) -> str | None:
+def _pick_title(candidates: Iterator[str], body_text: str) -> str | None:
+    """The first candidate naming a report, else a title line of the body, else the first."""
+    first = None
     for cand in candidates:
         if "报告" in cand or "年报" in cand:
             return textmeta.clean_title(cand)
-    in_body = textmeta.title_in_text(body_text)
-    if in_body:
-        return in_body
-    return textmeta.clean_title(candidates[0]) if candidates else None
+        first = first or cand
+    return textmeta.title_in_text(body_text) or textmeta.clean_title(first)
 
 
 def _labelled(markup: str, label: re.Pattern[str], value: re.Pattern[str]) -> str | None:

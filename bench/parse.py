@@ -1,0 +1,151 @@
+"""Parse benchmark: reports/second on one core and peak memory, on realistic portal pages.
+
+    .venv/bin/python bench/parse.py [--pages 240] [--repeat 3] [--profile]
+
+Builds a corpus of full portal pages (30–80 KB: header, menus, breadcrumbs, the 索引号
+block, share bar, footer, inline scripts and styles) with the fixture builder of
+``tests/fixtures/pages/build.py``: seven layouts (TRS, Hanweb table layout, Anhui 集约化,
+Guangdong gkmlpt, Jiangsu, a static site without known containers, tables pasted as lines),
+both official formats, UTF-8/GBK/BOM and right, wrong or missing charsets, varied values.
+Every page goes through ``parsers.parse_report`` as the bytes a crawler would hold; the
+script checks the cells read against the values the pages were built from, then prints
+reports/second (CPU time of this process, best of ``--repeat`` passes) and peak memory
+(``tracemalloc`` over one pass, and the process's ``ru_maxrss``). Target: ≥ 200 reports/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import itertools
+import pstats
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from parsers import parse_report  # noqa: E402
+from tests.fixtures.pages.build import (  # noqa: E402
+    PAGES,
+    PageSpec,
+    expected_cells,
+    page_bytes,
+)
+
+TARGET = 200.0  # reports per second on one core
+ENCODINGS = (  # (encoding, declared charset, BOM)
+    ("utf-8", "utf-8", False),
+    ("gbk", "gb2312", False),
+    ("gbk", None, False),
+    ("utf-8", "gbk", False),
+    ("gbk", "utf-8", False),
+    ("utf-8", None, True),
+)
+
+
+def corpus(n: int) -> list[tuple[PageSpec, bytes]]:
+    """``n`` pages: the fixture reports varied in layout, encoding, format and values."""
+    bases = [spec for spec in PAGES if spec.report]
+    styles = ("trs", "hanweb", "anhui", "gkmlpt", "jiangsu", "static", "lines")
+    combos = itertools.cycle(itertools.product(bases, styles, ENCODINGS))
+    pages = []
+    for seed, (base, style, (encoding, charset, bom)) in enumerate(combos, start=100):
+        if len(pages) == n:
+            break
+        template = base.template if style != "lines" else "2019"
+        spec = replace(
+            base,
+            name=f"{base.name}-{seed}",
+            style=style,
+            encoding=encoding,
+            charset=charset,
+            bom=bom,
+            seed=seed,
+            template=template,
+            blanks=seed % 3 == 0,
+        )
+        pages.append((spec, page_bytes(spec)))
+    return pages
+
+
+def check(pages: list[tuple[PageSpec, bytes]]) -> tuple[int, int]:
+    """(pages whose cells all match the values they were built from, pages with tables)."""
+    right = total = 0
+    for spec, data in pages:
+        if spec.style == "lines":
+            continue  # the lines layout carries the fixed sample text, not generated values
+        total += 1
+        right += parse_report(data).cell_map() == expected_cells(spec)
+    return right, total
+
+
+def timed_pass(pages: list[tuple[PageSpec, bytes]]) -> float:
+    """CPU seconds to parse every page once."""
+    gc.collect()
+    start = time.process_time()
+    for _, data in pages:
+        parse_report(data)
+    return time.process_time() - start
+
+
+def peak_traced(pages: list[tuple[PageSpec, bytes]]) -> int:
+    """Peak bytes allocated by Python while parsing every page once."""
+    tracemalloc.start()
+    for _, data in pages:
+        parse_report(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> int:
+    """Build the corpus, check it, time it, measure memory; exit 1 below the target."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=240)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="print the top functions")
+    args = parser.parse_args()
+
+    pages = corpus(args.pages)
+    sizes = [len(data) for _, data in pages]
+    print(
+        f"corpus: {len(pages)} pages, {statistics.mean(sizes) / 1024:.0f} KB mean "
+        f"({min(sizes) / 1024:.0f}–{max(sizes) / 1024:.0f} KB), {sum(sizes) / 2**20:.1f} MB"
+    )
+    right, total = check(pages)
+    print(f"cells correct: {right}/{total} pages with generated tables")
+
+    times = [timed_pass(pages) for _ in range(args.repeat)]
+    best = min(times)
+    rate = len(pages) / best
+    print(
+        f"parse: {rate:.0f} reports/s on one core (best of {args.repeat}: {best:.2f} s CPU, "
+        f"{best / len(pages) * 1000:.2f} ms/report; {sum(sizes) / best / 2**20:.1f} MB/s); "
+        f"target ≥ {TARGET:.0f}"
+    )
+    peak = peak_traced(pages)
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(f"memory: tracemalloc peak {peak / 2**20:.1f} MB; ru_maxrss {maxrss / 1024:.0f} MB")
+
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(timed_pass, pages)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(20)
+
+    # --- PDF pages/second (documents engineer) -----------------------------------------------
+    # Add the PDF benchmark here: pages/second of parsers.documents on the real PDFs of
+    # shared/real-docs (and generated ones), printed like the figures above.
+    # ------------------------------------------------------------------------------------------
+
+    return 0 if rate >= TARGET and right == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
