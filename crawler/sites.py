@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,16 @@ def load_sites(path: str | Path) -> list[Site]:
     """Read a sites CSV (columns at least name, province, city, county, start_url)."""
     sites: list[Site] = []
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        for row in csv.DictReader(fh):
+        reader = csv.DictReader(fh)
+        for row in reader:
             start_url = (row.get("start_url") or row.get("url") or "").strip()
             if not start_url:
+                logger.warning(
+                    "%s line %d: %s has no start_url; skipped",
+                    path,
+                    reader.line_num,
+                    row.get("name") or row.get("id") or "a row",
+                )
                 continue
             sites.append(
                 Site(
