@@ -75,7 +75,9 @@ def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
     current: str | None = None
     for row in rows:
         text = _row_text(row)
-        if not text:
+        if not text:  # a row of blank cells: blank values of the current table
+            if current is not None:
+                out[current].append(row)
             continue
         signal = L.section_signal(text)
         if signal is not None:

@@ -1,0 +1,110 @@
+"""Round trip: random canonical reports, rendered into every layout, parse back to their cells."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html
+
+from parsers import parse_report
+from parsers.schema import (
+    ACTIVE_LAYOUT,
+    APPLICANTS,
+    APPLICATION_ROWS_BY_TEMPLATE,
+    DECIMAL_METRICS,
+    OTHER_SPLIT_ROWS,
+    OUTCOMES,
+    PROCEEDINGS,
+    ActiveCell,
+    ApplicationCell,
+    Report,
+    ReviewCell,
+)
+from parsers.tables import read_tables
+from tests.render import HTML_LAYOUTS, LAYOUTS, portal_page, render, title_of
+
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def values(draw, metric: str | None = None):
+    """A cell value: mostly a count, sometimes blank; decimals and negatives where allowed."""
+    if draw(st.integers(0, 9)) == 0:
+        return None
+    if metric in DECIMAL_METRICS:
+        places = draw(st.integers(0, 4))
+        return draw(st.integers(0, 10**8)) / 10**places
+    low = -500 if metric == "change" else 0
+    return draw(st.integers(low, 99_999))
+
+
+@st.composite
+def reports(draw) -> Report:
+    """A canonical report of either format, with blank cells and whole blank rows."""
+    template = draw(st.sampled_from(["2019", "2021"]))
+    report = Report(template=template)
+    for item, metrics in ACTIVE_LAYOUT[template].items():
+        for metric in metrics:
+            unit = "万元" if metric == "fee_amount" else None
+            report.active_disclosure.append(
+                ActiveCell(item, metric, draw(values(metric)), None, unit)
+            )
+    rows = list(APPLICATION_ROWS_BY_TEMPLATE[template])
+    if template == "2021" and draw(st.booleans()):  # (六) printed as one row
+        rows = [r for r in rows if r not in OTHER_SPLIT_ROWS]
+        rows.insert(rows.index("total_processed"), "other_processing")
+    applicants = list(APPLICANTS)
+    if draw(st.integers(0, 4)) == 0:  # the 总计 column missing
+        applicants.remove("total")
+    blank_row = draw(st.sampled_from([None, *rows]))
+    for row in rows:
+        for applicant in applicants:
+            value = None if row == blank_row else draw(values())
+            report.applications.append(ApplicationCell(row, applicant, value, None))
+    for proc in PROCEEDINGS:
+        for outcome in OUTCOMES:
+            report.review_litigation.append(ReviewCell(proc, outcome, draw(values()), None))
+    return report
+
+
+def units(report: Report) -> dict:
+    return {(c.item, c.metric): c.unit for c in report.active_disclosure}
+
+
+def parse_layout(report: Report, layout: str, encoding: str):
+    out = render(report, layout)
+    if layout in HTML_LAYOUTS:
+        page = portal_page(out, encoding=encoding, title=title_of(report))
+        return read_tables(html.fromstring(page.decode(encoding)), "")
+    return read_tables(None, out)
+
+
+@SETTINGS
+@given(
+    report=reports(), layout=st.sampled_from(LAYOUTS), encoding=st.sampled_from(["utf-8", "gbk"])
+)
+def test_read_tables_round_trip(report, layout, encoding):
+    tables = parse_layout(report, layout, encoding)
+    got = Report(
+        active_disclosure=tables.active_disclosure,
+        applications=tables.applications,
+        review_litigation=tables.review_litigation,
+    )
+    assert tables.template == report.template
+    assert got.cell_map() == report.cell_map()
+    assert units(got) == units(report)
+    assert [f for f in tables.findings if f.rule != "unreadable_cell"] == []
+    assert not [f for f in tables.findings if f.rule == "unreadable_cell"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(report=reports(), layout=st.sampled_from(LAYOUTS))
+def test_parse_report_round_trip(report, layout):
+    """The whole path (decoding, body, text) on a GBK portal page or a plain-text report."""
+    out = render(report, layout)
+    data = (
+        portal_page(out, encoding="gbk", title=title_of(report)) if layout in HTML_LAYOUTS else out
+    )
+    parsed = parse_report(data)
+    assert parsed.template == report.template
+    assert parsed.cell_map() == report.cell_map()
