@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.items import PageItem
+from crawler.sites import load_sites
 
 HELP = "crawl county portals for annual reports (Scrapy spider annual_reports)"
 
@@ -122,6 +123,9 @@ def run(args: argparse.Namespace) -> int:
     if args.sites and not Path(args.sites).is_file():
         print(f"nianbao crawl: no such sites file: {args.sites}", file=sys.stderr)
         return 2
+    if args.sites and not args.urls and not load_sites(args.sites):
+        print(f"nianbao crawl: {args.sites} lists no site with a start_url", file=sys.stderr)
+        return 2
     settings = build_settings(args)
     from scrapy.crawler import CrawlerProcess
 
@@ -129,15 +133,13 @@ def run(args: argparse.Namespace) -> int:
 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(AnnualReportsSpider)
-    try:
-        process.crawl(crawler, start_urls=",".join(args.urls), sites=args.sites)
-    except ValueError as exc:
-        print(f"nianbao crawl: {exc}", file=sys.stderr)
-        return 2
+    process.crawl(crawler, start_urls=",".join(args.urls), sites=args.sites)
     process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    spider = crawler.spider
-    site_ids = [s.id for s in getattr(spider, "sites", [])]
+    try:
+        stats = crawler.stats.get_stats()
+        site_ids = [s.id for s in crawler.spider.sites]
+    except (RuntimeError, AttributeError):  # the crawl never started (see the log above)
+        stats, site_ids = {}, []
     if args.stats:
         Path(args.stats).write_text(
             json.dumps(stats, default=str, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -1,0 +1,64 @@
+"""``nianbao crawl``: argument errors, settings overrides and the summary (no crawl needed)."""
+
+from __future__ import annotations
+
+import argparse
+
+from nianbao.cli import main
+from nianbao.commands.crawl import add_arguments, build_settings, summarize
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_needs_urls_or_sites(capsys):
+    assert main(["crawl"]) == 2
+    assert "give portal URLs or --sites" in capsys.readouterr().err
+
+
+def test_missing_or_empty_sites_file(tmp_path, capsys):
+    assert main(["crawl", "--sites", str(tmp_path / "nope.csv")]) == 2
+    empty = tmp_path / "sites.csv"
+    empty.write_text("name,start_url\n孝义市人民政府,\n", encoding="utf-8")
+    assert main(["crawl", "--sites", str(empty)]) == 2
+    assert "lists no site with a start_url" in capsys.readouterr().err
+
+
+def test_settings_overrides(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "crawler.settings")  # restored afterwards
+    args = parse(
+        "http://x.gov.cn/", "--settings", "crawler.settings.test", "--db", str(tmp_path / "n.db"),
+        "--httpcache", str(tmp_path / "c"), "-s", "NIANBAO_SITE_BUDGET=7",
+        "-s", 'ITEM_PIPELINES={"pipelines.attachments.AttachmentsPipeline": 100, '
+        '"pipelines.nonexistent.Pipeline": 200}',
+        "--items", str(tmp_path / "items.jsonl"),
+    )  # fmt: skip
+    settings = build_settings(args)
+    assert settings["NIANBAO_DB"] == str(tmp_path / "n.db")
+    assert settings["HTTPCACHE_DIR"] == str(tmp_path / "c")
+    assert settings.getint("NIANBAO_SITE_BUDGET") == 7
+    assert settings["HTTPCACHE_POLICY"] == "scrapy.extensions.httpcache.RFC2616Policy"
+    assert settings.getbool("AUTOTHROTTLE_ENABLED") is False  # the test settings
+    assert dict(settings.getdict("ITEM_PIPELINES")) == {
+        "pipelines.attachments.AttachmentsPipeline": 100  # the missing module is dropped
+    }
+    (feed,) = settings.getdict("FEEDS").values()
+    assert "body" not in feed["fields"] and "content_hash" in feed["fields"]
+
+
+def test_summary_flags_sites_without_reports():
+    stats = {
+        "response_received_count": 12,
+        "nianbao/reports": 3,
+        "nianbao/reports/a": 3,
+        "nianbao/reports/b": 0,
+        "nianbao/failed/b": 2,
+    }
+    lines, empty = summarize(stats, ["a", "b"])
+    assert empty == ["b"]
+    assert "reports found:    3" in lines
+    assert "failures:         2 requests, 0 errors logged" in lines
+    assert lines[-1] == "NO REPORT FOUND:  b"
