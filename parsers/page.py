@@ -133,10 +133,11 @@ _LOOSE_DATE = re.compile(
     r"(?<![\u4e00-\u9fff])(?:日期|时间)\s*[:：]\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2})"
 )
 _HEADING_CLASSES = ("title", "article-title", "tit", "bt", "news_title", "detail-title", "sp_title")
-_HEADING_CLASS = re.compile(r"""class=["']?(?:{})["'\s>]""".format("|".join(_HEADING_CLASSES)))
-_HEADINGS = "|".join(
-    f"//{tag}[{' or '.join(f'@class={c!r}' for c in _HEADING_CLASSES)}]"
-    for tag in ("div", "td", "p", "span")
+_HEADINGS = etree.XPath(
+    "|".join(
+        f"//{tag}[{' or '.join(f'@class={c!r}' for c in _HEADING_CLASSES)}]"
+        for tag in ("div", "td", "p", "span")
+    )
 )
 _COUNT_TABLES = etree.XPath("count(.//table)")
 _LENGTH = etree.XPath("string-length(normalize-space())")
@@ -197,7 +198,7 @@ def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> No
 
 def _cell_text(cell: etree._Element) -> str:
     """A table cell on one line, whitespace collapsed (as ``parsers.grid`` reads cells)."""
-    return _WS.sub(" ", etree.tostring(cell, method="text", encoding=str, with_tail=False)).strip()
+    return " ".join(etree.tostring(cell, method="text", encoding=str, with_tail=False).split())
 
 
 def _holds_table(el: etree._Element) -> bool:
@@ -275,18 +276,24 @@ def _strip_chrome(container: etree._Element) -> None:
 # --- the body ----------------------------------------------------------------------------
 
 
-def find_body(root: html.HtmlElement, markup: str) -> html.HtmlElement:
-    """The element holding the report: a known CMS container, else the densest block.
-
-    ``markup`` is the page's source: containers whose class or id it lacks are not looked for.
-    Menus weigh little in the densest-block search, which counts text outside links.
-    """
-    present = {
+def attribute_tokens(markup: str) -> set[tuple[str, str]]:
+    """``("class" | "id", token)`` of every class and id attribute in the page's source."""
+    return {
         (kind, token)
         for kind, pattern in _ATTRIBUTES.items()
         for value in pattern.findall(markup)
         for token in value.split()
     }
+
+
+def find_body(root: html.HtmlElement, markup: str | set[tuple[str, str]]) -> html.HtmlElement:
+    """The element holding the report: a known CMS container, else the densest block.
+
+    ``markup`` is the page's source (or its :func:`attribute_tokens`): containers whose class
+    or id it lacks are not looked for.
+    Menus weigh little in the densest-block search, which counts text outside links.
+    """
+    present = attribute_tokens(markup) if isinstance(markup, str) else markup
     for kind, name in BODY_CONTAINERS:
         if (kind, name) not in present:
             continue
@@ -335,12 +342,17 @@ def _meta(root: html.HtmlElement, name: str) -> str | None:
     return None
 
 
-def _title_candidates(root: html.HtmlElement, markup: str) -> Iterator[str]:
+def _title_candidates(root: html.HtmlElement, tokens: set[tuple[str, str]]) -> Iterator[str]:
     """Possible titles, best first: ArticleTitle, headings, ``<title>`` parts."""
     meta = _meta(root, "ArticleTitle")
     if meta:
         yield meta
-    classed = (el for _ in (1,) if _HEADING_CLASS.search(markup) for el in root.xpath(_HEADINGS))
+    classed = (
+        el
+        for _ in (1,)
+        if any(("class", c) in tokens for c in _HEADING_CLASSES)
+        for el in _HEADINGS(root)
+    )
     for el in itertools.chain(root.iter("h1", "h2", "h3"), classed):
         heading = _WS.sub(" ", el.text_content()).strip()
         if 4 <= len(heading) <= 120:
@@ -402,8 +414,9 @@ def read_page(markup: str, url: str | None = None) -> Page:
         _drop(el)
     start = markup.find("<body")
     info = _info(markup[start:] if start >= 0 else markup)
-    titles = _title_candidates(root, markup)
-    body = find_body(root, markup)
+    tokens = attribute_tokens(markup)
+    titles = _title_candidates(root, tokens)
+    body = find_body(root, tokens)
     body_text = text_of(body)
     if _CHROME_LINE.search(body_text):  # chrome inside the container: drop it, read again
         _strip_chrome(body)
