@@ -143,7 +143,7 @@ _ROW_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"上年结转", "carried_over"),
         (r"结转下(一)?年", "carried_forward"),
         (r"国家秘密", "withheld_state_secret"),
-        (r"禁止公开", "withheld_prohibited_by_law"),
+        (r"禁止公开|止公开|其他法律", "withheld_prohibited_by_law"),
         (r"三安全|一稳定", "withheld_security_stability"),
         (r"第三方", "withheld_third_party"),
         (r"内部事务", "withheld_internal_affairs"),

@@ -201,3 +201,56 @@ def test_shuyang_review_as_three_tables(shuyang):
 
 def test_shuyang_findings(shuyang):
     assert [f.rule for f in shuyang.findings] == []
+
+
+# --- PDFs (through parsers.documents, whose tables come back here) -----------------------------
+
+
+def parse_pdf(name: str):
+    from parsers import UnsupportedDocument
+
+    try:
+        return parse_report((REAL / name).read_bytes(), filename=name)
+    except UnsupportedDocument:
+        pytest.skip("PDF support not available")
+
+
+def test_huaian_2024_pdf():
+    report = parse_pdf("huaian-2024.pdf")
+    cells = report.cell_map()
+    assert report.template == "2021"
+    assert len(cells) == 10 + 25 * 7 + 15
+    assert cells[("active_disclosure", "regulations", "in_force")] == 11
+    assert cells[("active_disclosure", "administrative_penalty", "decisions")] == 3985758
+    assert cells[("active_disclosure", "administrative_fees", "fee_amount")] == 96171.6
+    assert cells[("applications", "new_received", "total")] == 3119
+    assert cells[("applications", "granted", "legal_service_org")] == 50
+    assert cells[("applications", "other_other", "total")] == 110
+    assert cells[("applications", "total_processed", "natural_person")] == 2932
+    assert cells[("applications", "carried_forward", "total")] == 103
+    review = table(report, "review_litigation")
+    got = [
+        review[(p, o)]
+        for p in PROCEEDINGS
+        for o in ("upheld", "corrected", "other", "pending", "total")
+    ]
+    assert got == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+    assert report.findings == []
+
+
+def test_hongze_2023_pdf_one_row_other_processing_and_bad_totals():
+    report = parse_pdf("hongze-2023.pdf")
+    cells = report.cell_map()
+    assert report.template == "2021"
+    assert cells[("applications", "other_processing", "total")] == 0  # (六) as one row
+    assert not any(k[1].startswith("other_overdue") for k in cells)
+    # 2.其他法律行政止公开: the text layer lost 法规禁
+    assert cells[("applications", "withheld_prohibited_by_law", "natural_person")] == 0
+    assert cells[("applications", "new_received", "natural_person")] == 21
+    assert cells[("applications", "unavailable_not_held", "total")] == 10
+    assert cells[("active_disclosure", "administrative_fees", "fee_amount")] == 7730.28
+    # The PDF prints 10 1 0 0 | 0 for 行政复议 and 5 0 0 0 | 0 for 复议后起诉.
+    assert [(f.rule, f.keys[-1]) for f in report.findings] == [
+        ("review_total_sum", "review_litigation.review.total"),
+        ("review_total_sum", "review_litigation.litigation_after_review.total"),
+    ]
