@@ -7,6 +7,8 @@ in layout tables) in UTF-8 and GBK, as the crawler would fetch them.
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html
 
 from parsers.schema import Report
@@ -295,3 +297,39 @@ def test_navigation_numbers_are_not_read():
     tables = read_tables(html.fromstring(page), "")
     assert cells(tables) == {}
     assert tables.template == "none"
+
+
+# --- bad input never crashes -------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    ["规章", "行政许可", "本年制发件数", "本年新", "自然人", "总计", "（七）总计", "结果维持",
+     "行政复议", "复议后起诉", "三、收到和处理政府信息公开申请情况", "四、行政复议、行政诉讼",
+     "二、主动公开政府信息情况", "3.其他", "约5", "-", "/", "无", "0", "12", "1,2", "减少3",
+     "4.5万元", "\t", "\t", " | ", "|", "\n", "\n", "", "数据1", "勾稽"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=120))
+def test_any_text_is_read_without_crashing(pieces):
+    tables = read_tables(None, "".join(pieces))
+    assert tables.template in ("2019", "2021", "none")
+    for finding in tables.findings:
+        assert finding.rule in ("unreadable_cell", "missing_table", "missing_row")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_PIECES, st.integers(-2, 80), st.integers(-2, 300)), min_size=1, max_size=40
+    ),
+    st.integers(1, 6),
+)
+def test_any_table_is_read_without_crashing(cells, width):
+    rows = [cells[i : i + width] for i in range(0, len(cells), width)]
+    markup = "".join(
+        "<tr>" + "".join(f'<td colspan="{c}" rowspan="{r}">{t}</td>' for t, c, r in row) + "</tr>"
+        for row in rows
+    )
+    tables = read_tables(html.fromstring(f"<div><table>{markup}</table></div>"), "")
+    assert tables.template in ("2019", "2021", "none")
