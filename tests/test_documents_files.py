@@ -42,7 +42,15 @@ def docx_2021() -> Report:
 
 
 @pytest.mark.parametrize(
-    "name", ["filled-2021.docx", "filled-2021.pdf", "split-2021.pdf", "borderless-2021.pdf"]
+    "name",
+    [
+        "filled-2021.docx",
+        "filled-2021.pdf",
+        "split-2021.pdf",
+        "split-row-2021.pdf",
+        "split-header-2021.pdf",
+        "borderless-2021.pdf",
+    ],
 )
 def test_2021_fixture_reads_every_cell(name: str) -> None:
     report = parse(name)
@@ -51,6 +59,26 @@ def test_2021_fixture_reads_every_cell(name: str) -> None:
     assert {k: cells.get(k, "absent") for k in EXPECTED_2021} == EXPECTED_2021
     assert {k: v for k, v in cells.items() if k[0] == "active_disclosure"} == ACTIVE_2021
     assert report.findings == []
+
+
+def test_row_cut_by_the_page_break_is_one_row() -> None:
+    """split-row-2021: (二)部分公开's label runs onto the next page, its values do not."""
+    doc = read_document((FIXTURES / "split-row-2021.pdf").read_bytes())
+    (table,) = [t for t in doc.tables if t.n_cols == 10]
+    assert table.n_rows == 28
+    partial = table.anchor_at(6, 1)
+    assert partial is not None
+    assert partial.text == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert [table.rows()[6][c] for c in range(3, 10)] == ["3", "1", "", "0", "0", "0", "4"]
+    results = table.anchor_at(26, 0)
+    assert results is not None and (results.text, results.rowspan) == ("三、本年度办理结果", 22)
+
+
+def test_header_row_cut_by_the_page_break_is_one_row() -> None:
+    doc = read_document((FIXTURES / "split-header-2021.pdf").read_bytes())
+    review = doc.tables[-1]
+    assert review.n_rows == 4
+    assert review.rows()[2][5:10] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
 
 
 def test_blank_cells_stay_null_not_zero(docx_2021: Report) -> None:

@@ -8,7 +8,7 @@ from parsers.documents.grid import Grid, GridCell, is_value, join_continued
 
 
 def grid(rows: list[list[str | tuple[str, int, int] | None]]) -> Grid:
-    """A grid from rows: a str is a 1×1 cell, (text, rowspan, colspan) a merged one, None covered."""
+    """A grid from rows: str = a 1×1 cell, (text, rowspan, colspan) = merged, None = covered."""
     g = Grid(n_rows=len(rows), n_cols=max(len(r) for r in rows))
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
@@ -104,4 +104,26 @@ def test_join_keeps_a_blank_first_row_that_opens_a_new_item() -> None:
     assert join_continued(first, second).rows() == [
         ["1.信访举报投诉类申请", "2", "2"],
         ["2.重复申请", "", ""],
+    ]
+
+
+def test_join_continues_a_header_row_cut_in_two() -> None:
+    first = grid([[("行政复议", 1, 2), None], ["结果", "其他"]])
+    second = grid([["维持", "结果"], ["3", "1"]])
+    assert join_continued(first, second).rows() == [
+        ["行政复议", None],
+        ["结果维持", "其他结果"],
+        ["3", "1"],
+    ]
+
+
+def test_join_keeps_a_header_row_that_does_not_line_up_with_the_row_above() -> None:
+    """``第二十条第（六）项`` spans 2 columns; ``信息内容 | 本年处理决定数量`` is its own row."""
+    first = grid([["行政许可", "447"], [("第二十条第（六）项", 1, 2), None]])
+    second = grid([["信息内容", "本年处理决定数量"], ["行政处罚", "39"]])
+    assert join_continued(first, second).rows() == [
+        ["行政许可", "447"],
+        ["第二十条第（六）项", None],
+        ["信息内容", "本年处理决定数量"],
+        ["行政处罚", "39"],
     ]

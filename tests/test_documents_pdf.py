@@ -137,8 +137,7 @@ CASES = {
         HONGZE_2024_REVIEW,
     ),
 }
-# 洪泽区 prints 2.其他法律行政法规禁止公开 as "2.其他法律行政止公开" (words dropped): the
-# label reader (parsers.labels) does not map it yet; its cells are checked separately.
+# 洪泽区 prints 2.其他法律行政法规禁止公开 as "2.其他法律行政止公开" (words dropped).
 MISPRINTED = "withheld_prohibited_by_law"
 
 
@@ -157,23 +156,18 @@ def reports() -> dict[str, Report]:
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_every_printed_cell_is_read(reports: dict[str, Report], name: str) -> None:
-    want = {k: v for k, v in CASES[name].items() if k[1] != MISPRINTED}
+    want = CASES[name]
     got = reports[name].cell_map()
     assert {k: got.get(k, "absent") for k in want} == want
 
 
 @pytest.mark.parametrize("name", ["hongze-2023", "hongze-2024"])
-def test_misprinted_row_label_is_in_the_table(documents: dict[str, Document], name: str) -> None:
-    """The cells of the misprinted row are extracted (their mapping is the label reader's)."""
-    doc = documents[name]
-    rows = [r for t in doc.tables for r in t.rows() if r[2] == "2.其他法律行政止公开"]
-    assert [v for v in rows[0][3:]] == ["0"] * 7
-
-
-@pytest.mark.xfail(reason="parsers.labels does not map 其他法律行政止公开 yet", strict=False)
-def test_misprinted_row_maps_to_prohibited_by_law(reports: dict[str, Report]) -> None:
-    got = reports["hongze-2023"].cell_map()
-    assert got.get(("applications", MISPRINTED, "total")) == 0
+def test_misprinted_row_label_is_read(
+    documents: dict[str, Document], reports: dict[str, Report], name: str
+) -> None:
+    rows = [r for t in documents[name].tables for r in t.rows() if r[2] == "2.其他法律行政止公开"]
+    assert rows[0][3:] == ["0"] * 7
+    assert reports[name].cell_map()[("applications", MISPRINTED, "total")] == 0
 
 
 @pytest.mark.parametrize("name", ["hongze-2023", "hongze-2024"])

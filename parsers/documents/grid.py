@@ -162,13 +162,10 @@ def join_continued(first: Grid, nxt: Grid) -> Grid:
     A repeated header is dropped. Label cells at the top of ``nxt`` that continue a merged
     label of ``first`` (empty, or a fragment such as ``法提供`` of ``（四）无|法提供``) are
     merged into it. A first row whose value cells are all empty and whose label does not
-    open a new item continues ``first``'s last row: its label text is appended there.
+    open a new item continues ``first``'s last row: its label text is appended there; so
+    does a header row cut in two (``结果`` on one page, ``维持`` on the next).
     """
-    nxt = Grid(
-        [GridCell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in nxt.cells],
-        nxt.n_rows,
-        nxt.n_cols,
-    )
+    first, nxt = _copy(first), _copy(nxt)
     repeated = _repeats_header(first, nxt)
     if repeated:
         _drop_rows(nxt, repeated)
@@ -177,16 +174,29 @@ def join_continued(first: Grid, nxt: Grid) -> Grid:
     values = first.value_columns() | nxt.value_columns()
     last = first.n_rows - 1
     top = nxt.row_cells(0)
+
+    def aligned(cell: GridCell) -> GridCell | None:
+        above = first.anchor_at(last, cell.col)
+        if above is None or above.col != cell.col or above.colspan != cell.colspan:
+            return None
+        return above
+
     labels = [c for c in top if c.col not in values and not is_value(c.text)]
     continues_row = (
         any(c.text.strip() for c in labels)
         and all(is_blank_value(c.text) for c in top if c.col in values)
         and not any(_ENUMERATED.match(c.text) for c in labels)
     )
+    if _is_header_row(first, last) and _is_header_row(nxt, 0):
+        continues_row = True  # a header row cut in two (结果 | 维持)
+    if continues_row and any(c.text.strip() and aligned(c) is None for c in top):
+        continues_row = False  # some text would have no cell to go to: a row of its own
+    if continues_row:
+        labels = top
     merged: set[int] = set()
     for i, cell in enumerate(labels):
-        above = first.anchor_at(last, cell.col)
-        if above is None or above.col != cell.col or above.colspan != cell.colspan:
+        above = aligned(cell)
+        if above is None:
             continue
         own_label = i == len(labels) - 1
         if not continues_row and cell.text.strip() and (own_label or _ENUMERATED.match(cell.text)):
@@ -206,6 +216,21 @@ def join_continued(first: Grid, nxt: Grid) -> Grid:
             row, span = 1, span - 1
         cells.append(GridCell(cell.text, row + offset, cell.col, span, cell.colspan))
     return Grid(cells, offset + nxt.n_rows, max(first.n_cols, nxt.n_cols), first.x_edges)
+
+
+def _copy(grid: Grid) -> Grid:
+    cells = [GridCell(c.text, c.row, c.col, c.rowspan, c.colspan) for c in grid.cells]
+    return Grid(cells, grid.n_rows, grid.n_cols, grid.x_edges)
+
+
+def _is_header_row(grid: Grid, row: int) -> bool:
+    """A row of text without numbers (a header row), not opening an enumerated item."""
+    cells = grid.row_cells(row)
+    return (
+        any(c.text.strip() for c in cells)
+        and not any(is_value(c.text) for c in cells)
+        and not any(_ENUMERATED.match(c.text) for c in cells)
+    )
 
 
 def _join_text(head: str, tail: str) -> str:
