@@ -5,6 +5,7 @@ The fixtures and their values come from ``tests/fixtures/documents/make.py``.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import shutil
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from nianbao import office
 from parsers import parse_report
-from parsers.documents import DocumentError, parse_document, read_document
+from parsers.documents import Document, DocumentError, parse_document, read_document
 from parsers.documents.docx import read_docx
 from parsers.schema import Report
 
@@ -32,11 +33,18 @@ ACTIVE_2021 = {
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
 
 
+@functools.cache
 def parse(name: str) -> Report:
+    """The report of fixture ``name`` (parsed once per session; do not mutate)."""
     return parse_report((FIXTURES / name).read_bytes(), filename=name)
 
 
-@pytest.fixture(scope="module")
+@functools.cache
+def document(name: str) -> Document:
+    return read_document((FIXTURES / name).read_bytes())
+
+
+@pytest.fixture
 def docx_2021() -> Report:
     return parse("filled-2021.docx")
 
@@ -63,7 +71,7 @@ def test_2021_fixture_reads_every_cell(name: str) -> None:
 
 def test_row_cut_by_the_page_break_is_one_row() -> None:
     """split-row-2021: (二)部分公开's label runs onto the next page, its values do not."""
-    doc = read_document((FIXTURES / "split-row-2021.pdf").read_bytes())
+    doc = document("split-row-2021.pdf")
     (table,) = [t for t in doc.tables if t.n_cols == 10]
     assert table.n_rows == 28
     partial = table.anchor_at(6, 1)
@@ -75,7 +83,7 @@ def test_row_cut_by_the_page_break_is_one_row() -> None:
 
 
 def test_header_row_cut_by_the_page_break_is_one_row() -> None:
-    doc = read_document((FIXTURES / "split-header-2021.pdf").read_bytes())
+    doc = document("split-header-2021.pdf")
     review = doc.tables[-1]
     assert review.n_rows == 4
     assert review.rows()[2][5:10] == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
