@@ -49,7 +49,8 @@ class Row:
 
 
 def _cell_text(el: lxml_html.HtmlElement) -> str:
-    return " ".join(_STRING(el).split())
+    text = _STRING(el) if len(el) else el.text  # no children: skip the XPath
+    return " ".join(text.split()) if text else ""
 
 
 def _span(el: lxml_html.HtmlElement, name: str) -> int:
