@@ -43,7 +43,6 @@ import sqlite_utils
 
 from crawler.sites import load_sites
 from nianbao import publishing
-from nianbao.nightlycrawl import CLOSED_MARKER
 from nianbao.nightlysummary import (
     EXIT_BAD_INPUT,
     EXIT_BUSY,
@@ -61,6 +60,7 @@ from nianbao.nightlysummary import (
 )
 
 DEFAULT_SETTINGS = ("crawler.settings.production", "crawler.settings")
+CLOSED_MARKER = "nightly-closed.json"  # in JOBDIR: its crawl closed cleanly (queue saved)
 
 
 @dataclass

@@ -30,10 +30,10 @@ from scrapy.http import Response
 from scrapy.utils.project import get_project_settings
 
 from crawler.sites import load_sites
+from nianbao.nightly import CLOSED_MARKER
 
 SPIDER = "annual_reports"
 EXTENSION = "nianbao.nightlycrawl.SiteOutcomes"
-CLOSED_MARKER = "nightly-closed.json"  # in JOBDIR: the crawl closed cleanly, the queue is saved
 FLUSH_SECONDS = 2.0
 COUNTS = ("requests", "fetched", "http_errors", "pages", "reports")
 
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extensions = settings.getdict("EXTENSIONS")
     extensions[EXTENSION] = 990
     settings.set("EXTENSIONS", extensions, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(SPIDER)
     process.crawl(crawler, sites=str(Path(args.sites).resolve()))
     process.start()

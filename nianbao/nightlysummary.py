@@ -176,7 +176,8 @@ def report_counts(stats: dict[str, Any]) -> dict[str, int]:
 def finding_counts(stats: dict[str, Any]) -> dict[str, int]:
     """Findings per rule from the pipelines' stats (``nianbao/findings/<rule>``)."""
     prefix = "nianbao/findings/"
-    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+    rules = {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
+    return {rule: int(v) for rule, v in rules.items() if "/" not in rule}  # not severity/…
 
 
 def failing_streaks(
