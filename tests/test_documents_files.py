@@ -198,3 +198,21 @@ def test_libreoffice_timeout_kills_it(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("NIANBAO_SOFFICE", str(slow))
     with pytest.raises(office.OfficeError, match=r"took more than 0\.5s"):
         office.to_docx(office.OLE_MAGIC, filename="slow.doc", timeout=0.5)
+
+
+def test_word_file_holding_only_a_scanned_picture_is_image_only() -> None:
+    import io
+
+    import docx
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (200, 280), "white").save(picture, "PNG")
+    document = docx.Document()
+    document.add_picture(io.BytesIO(picture.getvalue()))
+    data = io.BytesIO()
+    document.save(data)
+    report = parse_report(data.getvalue(), filename="scan.docx")
+    assert not report.has_cells
+    assert [(f.rule, f.severity) for f in report.findings] == [("image_only", "error")]
+    assert "Word文件（1张图片" in report.findings[0].message
