@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lxml import etree, html
+from lxml import etree
 
 from parsers import text as textmeta
 
@@ -66,7 +66,8 @@ _CELLS = frozenset(("td", "th"))
 # Elements that may wrap a whole article (a <p> or <li> never does).
 _WRAPPERS = frozenset(("div", "section", "article", "main", "center", "form", "font", "span"))
 _INLINE = frozenset(("a", "span", "font", "strong", "b", "em", "i", "u", "label"))
-_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True)
+# Plain lxml elements (no lxml.html element classes: creating their proxies costs more).
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _NOISE = ("script", "style", "noscript", "iframe", "object", "select", "button", "textarea")
 _TAG = re.compile(r"<[^>]*>")
 _CHROME_CANDIDATES = "|".join(
@@ -155,7 +156,7 @@ class Page:
     published: str | None = None
     index_no: str | None = None
     publisher: str | None = None
-    body: html.HtmlElement | None = None
+    body: etree._Element | None = None
     text: str = ""
     url: str | None = None
 
@@ -201,6 +202,11 @@ def _cell_text(cell: etree._Element) -> str:
     return " ".join(etree.tostring(cell, method="text", encoding=str, with_tail=False).split())
 
 
+def _string(el: etree._Element) -> str:
+    """All the text inside ``el``."""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
 def _holds_table(el: etree._Element) -> bool:
     return bool(_COUNT_TABLES(el))
 
@@ -208,13 +214,13 @@ def _holds_table(el: etree._Element) -> bool:
 # --- parsing and cleaning ---------------------------------------------------------------
 
 
-def parse_html(markup: str) -> html.HtmlElement | None:
+def parse_html(markup: str) -> etree._Element | None:
     """The document tree of ``markup`` (None for markup with no elements)."""
     markup = _XML_DECL.sub("", markup, count=1)
     if not markup.strip():
         return None
     try:
-        return html.document_fromstring(markup, parser=_PARSER)
+        return etree.fromstring(markup, _PARSER)
     except (etree.ParserError, ValueError):
         return None
 
@@ -266,7 +272,7 @@ def _strip_chrome(container: etree._Element) -> None:
             el = parent
         if el is None or el is container or el.tag in _CELLS or _length(el) >= 80:
             continue
-        if _CHROME_TEXT.match(_WS.sub(" ", el.text_content()).strip()):
+        if _CHROME_TEXT.match(_WS.sub(" ", _string(el)).strip()):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None and not any(a in doomed for a in el.iterancestors()):
@@ -286,7 +292,7 @@ def attribute_tokens(markup: str) -> set[tuple[str, str]]:
     }
 
 
-def find_body(root: html.HtmlElement, markup: str | set[tuple[str, str]]) -> html.HtmlElement:
+def find_body(root: etree._Element, markup: str | set[tuple[str, str]]) -> etree._Element:
     """The element holding the report: a known CMS container, else the densest block.
 
     ``markup`` is the page's source (or its :func:`attribute_tokens`): containers whose class
@@ -309,7 +315,7 @@ def find_body(root: html.HtmlElement, markup: str | set[tuple[str, str]]) -> htm
     return _narrow(root if start is None else start)
 
 
-def _narrow(node: html.HtmlElement) -> html.HtmlElement:
+def _narrow(node: etree._Element) -> etree._Element:
     """Descend while one child block holds most (60 %) of the text and every table."""
     while True:
         length = _content_length(node)
@@ -333,7 +339,7 @@ def _narrow(node: html.HtmlElement) -> html.HtmlElement:
 # --- metadata ----------------------------------------------------------------------------
 
 
-def _meta(root: html.HtmlElement, name: str) -> str | None:
+def _meta(root: etree._Element, name: str) -> str | None:
     head = root.find("head")
     for el in head.iter("meta") if head is not None else ():
         content = (el.get("content") or "").strip()
@@ -342,7 +348,7 @@ def _meta(root: html.HtmlElement, name: str) -> str | None:
     return None
 
 
-def _title_candidates(root: html.HtmlElement, tokens: set[tuple[str, str]]) -> Iterator[str]:
+def _title_candidates(root: etree._Element, tokens: set[tuple[str, str]]) -> Iterator[str]:
     """Possible titles, best first: ArticleTitle, headings, ``<title>`` parts."""
     meta = _meta(root, "ArticleTitle")
     if meta:
@@ -354,7 +360,7 @@ def _title_candidates(root: html.HtmlElement, tokens: set[tuple[str, str]]) -> I
         for el in _HEADINGS(root)
     )
     for el in itertools.chain(root.iter("h1", "h2", "h3"), classed):
-        heading = _WS.sub(" ", el.text_content()).strip()
+        heading = _WS.sub(" ", _string(el)).strip()
         if 4 <= len(heading) <= 120:
             yield heading
     head = root.find("head")
