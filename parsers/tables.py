@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import html as lxml_html
 
@@ -36,7 +37,7 @@ from parsers.schema import (
     ReviewCell,
     Template,
 )
-from parsers.values import is_value_like, looks_numeric, parse_value
+from parsers.values import Parsed, is_value_like, looks_numeric, parse_value
 
 SECTIONS = ("active", "applications", "review")
 _2021_METRICS = frozenset({"issued", "abolished", "in_force", "fee_amount"})
@@ -60,6 +61,15 @@ class Tables:
     applications: list[ApplicationCell] = field(default_factory=list)
     review_litigation: list[ReviewCell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+
+class ActiveRow(NamedTuple):
+    """A data row of section 二 before the template is known."""
+
+    item: str
+    header: list[str] | None  # the metrics of the header above it, in column order
+    values: list[Cell]
+    units: dict[str, str]  # metric → unit declared in the header (``（单位：万元）``)
 
 
 # --- rows → sections -------------------------------------------------------------------------
@@ -150,7 +160,7 @@ class _Reader:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
 
-    def value(self, cell: Cell | None, metric: str | None, key: str):
+    def value(self, cell: Cell | None, metric: str | None, key: str) -> Parsed:
         raw = "" if cell is None else cell.text
         parsed = parse_value(raw, metric)
         if not parsed.ok:
@@ -161,11 +171,11 @@ class _Reader:
 
     # --- section 二 ------------------------------------------------------------------------
 
-    def active(self, rows: list[Row]) -> list[tuple[str, list[str] | None, list[Cell], dict]]:
-        """Data rows of section 二: (item, header metrics or None, value cells, header units)."""
+    def active(self, rows: list[Row]) -> list[ActiveRow]:
+        """Data rows of section 二, each with the header printed above it."""
         header: list[str] | None = None
         units: dict[str, str] = {}
-        found: list[tuple[str, list[str] | None, list[Cell], dict]] = []
+        found: list[ActiveRow] = []
         seen: set[str] = set()
         for row in rows:
             label_cells, value_cells = split_row(row)
@@ -188,10 +198,10 @@ class _Reader:
                 header, units = _resolve_new(metrics), row_units
             if item and value_cells and item not in seen:
                 seen.add(item)
-                found.append((item, header, value_cells, units))
+                found.append(ActiveRow(item, header, value_cells, units))
         return found
 
-    def active_cells(self, found, template: Template) -> list[ActiveCell]:
+    def active_cells(self, found: list[ActiveRow], template: Template) -> list[ActiveCell]:
         """Map section 二 data rows to cells for ``template``."""
         out: list[ActiveCell] = []
         for item, header, value_cells, units in found:
@@ -275,7 +285,7 @@ class _Reader:
         groups: list[list[str]] = []
         values: list[Cell] = []
         out: list[ReviewCell] = []
-        direct_rows: set[str] = set()
+        transposed: set[str] = set()
         prev_proc = False
         for row in rows:
             label_cells, value_cells = split_row(row)
@@ -283,8 +293,8 @@ class _Reader:
             row_procs = [t for t in tokens if t in L.PROCEEDING_KEYS]
             if value_cells and row_procs and groups and len(tokens) == 1:
                 proc = row_procs[0]  # a transposed table: one proceeding per row
-                if proc not in direct_rows:
-                    direct_rows.add(proc)
+                if proc not in transposed:
+                    transposed.add(proc)
                     out += self._review_cells([proc], [groups[-1]], value_cells)
                 continue
             for token in tokens:
@@ -299,7 +309,7 @@ class _Reader:
                 prev_proc = False
             if value_cells:
                 values += value_cells
-        if direct_rows:
+        if transposed:
             return out
         if not values:
             return out
@@ -345,7 +355,9 @@ def _item_metrics(item: str, header: list[str] | None, template: Template) -> tu
     return ACTIVE_LAYOUT["2019"].get(item, ())
 
 
-def detect_template(found_active, applications: list[ApplicationCell], any_cells: bool) -> Template:
+def detect_template(
+    found_active: list[ActiveRow], applications: list[ApplicationCell], any_cells: bool
+) -> Template:
     """``2021`` / ``2019`` from the metrics and rows printed; ``none`` without tables."""
     score_2021 = score_2019 = 0
     for item, header, _values, _units in found_active:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
@@ -108,3 +108,23 @@ def test_parse_report_round_trip(report, layout):
     parsed = parse_report(data)
     assert parsed.template == report.template
     assert parsed.cell_map() == report.cell_map()
+
+
+@settings(max_examples=12, deadline=None)
+@given(report=reports(), layout=st.sampled_from(sorted(HTML_LAYOUTS)))
+def test_text_of_html_pages_round_trip(report, layout):
+    """The text fallback: an HTML page's tables, rendered to text by the page reader."""
+    from parsers.page import read_page
+
+    # A row of nothing but blank cells leaves no trace in text: not this test's business.
+    assume(any(c.value is not None for c in report.review_litigation))
+
+    page = read_page(portal_page(render(report, layout), title=title_of(report)).decode())
+    tables = read_tables(None, page.text)
+    got = Report(
+        active_disclosure=tables.active_disclosure,
+        applications=tables.applications,
+        review_litigation=tables.review_litigation,
+    )
+    assert tables.template == report.template
+    assert got.cell_map() == report.cell_map()

@@ -333,3 +333,18 @@ def test_any_table_is_read_without_crashing(cells, width):
     )
     tables = read_tables(html.fromstring(f"<div><table>{markup}</table></div>"), "")
     assert tables.template in ("2019", "2021", "none")
+
+
+def test_transposed_review_table():
+    text = (
+        "四、政府信息公开行政复议、行政诉讼情况\n"
+        "项目\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+        "行政复议\t1\t0\t0\t2\t3\n"
+        "行政诉讼（未经复议直接起诉）\t0\t1\t0\t0\t1\n"
+        "行政诉讼（复议后起诉）\t\t\t\t\t\n"
+    )
+    got = cells(read_tables(None, text))
+    assert [got[(R, "review", o)] for o in ("upheld", "pending", "total")] == [1, 2, 3]
+    assert got[(R, "litigation_direct", "corrected")] == 1
+    assert got[(R, "litigation_after_review", "total")] is None
+    assert len(got) == 15
