@@ -254,3 +254,24 @@ def test_hongze_2023_pdf_one_row_other_processing_and_bad_totals():
         ("review_total_sum", "review_litigation.review.total"),
         ("review_total_sum", "review_litigation.litigation_after_review.total"),
     ]
+
+
+def test_blank_2021_template_docx_reads_every_cell_as_not_reported():
+    """The official blank format: every cell of the three tables present and null."""
+    try:
+        from parsers.documents import document_html, read_document
+    except ImportError:
+        pytest.skip("Word support not available")
+    from parsers.page import read_page
+    from parsers.tables import read_tables
+
+    doc = read_document((REAL / "template-2021-blank.docx").read_bytes(), filename="t.docx")
+    page = read_page(document_html(doc))
+    tables = read_tables(page.body, page.text)
+    assert tables.template == "2021"
+    assert len(tables.active_disclosure) == 10
+    assert len(tables.applications) == 25 * 7
+    assert len(tables.review_litigation) == 15
+    every = tables.active_disclosure + tables.applications + tables.review_litigation
+    assert {c.value for c in every} == {None}
+    assert tables.findings == []
