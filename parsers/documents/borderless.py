@@ -18,6 +18,7 @@ from typing import Any
 from pdfplumber.page import Page
 
 from parsers.documents.grid import Grid, is_value
+from parsers.documents.pdftable import grid_of
 
 _HEADING = re.compile(
     r"^\s*[一二三四五六七八九十]+\s*、\S{4,}"
@@ -203,8 +204,6 @@ def _rules(run: list[_Line]) -> tuple[list[float], list[float]] | None:
 
 def find_borderless(page: Page) -> list[tuple[tuple[float, float, float, float], Grid]]:
     """Borderless tables on ``page`` as ``(bbox, grid)`` pairs."""
-    from parsers.documents.pdf import grid_of
-
     out = []
     for run in _tables(_lines(page)):
         verticals, horizontals = _rules(run)
@@ -214,7 +213,13 @@ def find_borderless(page: Page) -> list[tuple[tuple[float, float, float, float],
             "explicit_vertical_lines": verticals,
             "explicit_horizontal_lines": horizontals,
         }
-        box = (verticals[0], horizontals[0], verticals[-1], horizontals[-1])
+        x0, top, x1, bottom = page.bbox
+        box = (
+            max(verticals[0], x0),
+            max(horizontals[0], top),
+            min(verticals[-1], x1),
+            min(horizontals[-1], bottom),
+        )
         for table in page.crop(box).find_tables(settings):
             grid = grid_of(table)
             if grid is not None:

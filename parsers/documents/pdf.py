@@ -23,7 +23,8 @@ from pdfplumber.utils import obj_to_edges
 from parsers.documents.borderless import find_borderless
 from parsers.documents.errors import DocumentError
 from parsers.documents.grid import Grid, GridCell, join_continued, squash
-from parsers.documents.model import Document, join_cell_lines, tidy
+from parsers.documents.model import Document, tidy
+from parsers.documents.pdftable import cluster, grid_of, nearest
 
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "explicit",
@@ -111,7 +112,7 @@ def _closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 for h in horizontals
             )
         ]
-        for y in _cluster([v[end] for v in open_ends], 3.0):
+        for y in cluster([v[end] for v in open_ends], 3.0):
             near = [v for v in verticals if abs(v[end] - y) <= 3]
             x0, x1 = min(v["x0"] for v in near), max(v["x1"] for v in near)
             if x1 - x0 > 3:
@@ -158,74 +159,6 @@ def _read_page(page: Page) -> _Page:
         out.blocks.append((line.top, line))
     out.blocks.sort(key=lambda b: b[0])
     return out
-
-
-def _cluster(values: list[float], tolerance: float = 2.0) -> list[float]:
-    """Sorted distinct positions, those closer than ``tolerance`` taken as one."""
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tolerance:
-            out.append(v)
-    return out
-
-
-def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
-
-
-def grid_of(table: Any) -> Grid | None:
-    """A pdfplumber table as a :class:`Grid` (spans from the cell boxes); None if not a table."""
-    texts = table.extract()
-    boxes = [
-        (box, text)
-        for row, row_texts in zip(table.rows, texts, strict=False)
-        for box, text in zip(row.cells, row_texts, strict=False)
-        if box is not None
-    ]
-    if not boxes:
-        return None
-    xs = _cluster([b[0] for b, _ in boxes] + [b[2] for b, _ in boxes])
-    ys = _cluster([b[1] for b, _ in boxes] + [b[3] for b, _ in boxes])
-    grid = Grid(n_rows=len(ys) - 1, n_cols=len(xs) - 1, x_edges=tuple(xs))
-    for box, text in boxes:
-        col, row = _index(xs, box[0]), _index(ys, box[1])
-        grid.cells.append(
-            GridCell(
-                join_cell_lines(text or ""),
-                row,
-                col,
-                max(1, _index(ys, box[3]) - row),
-                max(1, _index(xs, box[2]) - col),
-            )
-        )
-    _drop_empty_rows(grid)
-    if grid.n_cols < 2 or grid.n_rows < 1:
-        return None
-    return grid
-
-
-def _drop_empty_rows(grid: Grid) -> None:
-    """Remove rows where no cell is anchored with text and no merged cell reaches in."""
-    keep = []
-    for row in range(grid.n_rows):
-        anchored = grid.row_cells(row)
-        spanning = any(c.row < row < c.row + c.rowspan for c in grid.cells)
-        keep.append(spanning or any(c.text for c in anchored))
-    if all(keep):
-        return
-    new_index = {}
-    n = 0
-    for row, kept in enumerate(keep):
-        new_index[row] = n
-        n += kept
-    cells = []
-    for c in grid.cells:
-        if not keep[c.row] and not c.text:
-            continue
-        end = new_index.get(c.row + c.rowspan, n) if c.row + c.rowspan < grid.n_rows else n
-        start = new_index[c.row]
-        cells.append(GridCell(c.text, start, c.col, max(1, end - start), c.colspan))
-    grid.cells, grid.n_rows = cells, n
 
 
 def _drop_furniture(pages: list[_Page]) -> None:
@@ -314,7 +247,7 @@ def shared_edges(first: Grid, second: Grid) -> tuple[float, ...] | None:
         return None
     if abs(a[0] - b[0]) > EDGE_TOLERANCE or abs(a[-1] - b[-1]) > EDGE_TOLERANCE:
         return None
-    union = _cluster([*a, *b], EDGE_TOLERANCE)
+    union = cluster([*a, *b], EDGE_TOLERANCE)
     if len(union) != max(len(a), len(b)):
         return None
     return tuple(union)
@@ -324,7 +257,7 @@ def on_edges(grid: Grid, edges: tuple[float, ...]) -> Grid:
     """``grid`` with its columns renumbered onto the finer boundaries ``edges``."""
     cells = []
     for c in grid.cells:
-        start = _index(list(edges), grid.x_edges[c.col])
-        end = _index(list(edges), grid.x_edges[c.col + c.colspan])
+        start = nearest(list(edges), grid.x_edges[c.col])
+        end = nearest(list(edges), grid.x_edges[c.col + c.colspan])
         cells.append(GridCell(c.text, c.row, start, c.rowspan, max(1, end - start)))
     return Grid(cells, grid.n_rows, len(edges) - 1, edges)
