@@ -51,7 +51,8 @@ def run_crawl(
     items, stats = workdir / "items.jsonl", workdir / "stats.json"
     pipes = {"pipelines.attachments.AttachmentsPipeline": 100} if pipelines is None else pipelines
     argv = [
-        _sys.executable, "-m", "nianbao", "crawl", *urls, "--settings", "crawler.settings.test",
+        _sys.executable, "-m", "nianbao.commands.crawl", *urls,
+        "--settings", "crawler.settings.test",
         "--items", str(items), "--stats", str(stats), "--files", str(workdir / "files"),
         "--httpcache", str(cache or workdir / "httpcache"),
         "-s", f"ITEM_PIPELINES={_json.dumps(pipes)}",
