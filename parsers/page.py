@@ -135,10 +135,7 @@ _LOOSE_DATE = re.compile(
 )
 _HEADING_CLASSES = ("title", "article-title", "tit", "bt", "news_title", "detail-title", "sp_title")
 _HEADINGS = etree.XPath(
-    "|".join(
-        f"//{tag}[{' or '.join(f'@class={c!r}' for c in _HEADING_CLASSES)}]"
-        for tag in ("div", "td", "p", "span")
-    )
+    "|".join(f"//{tag}[@class=$name]" for tag in ("div", "td", "p", "span", "h1", "h2"))
 )
 _COUNT_TABLES = etree.XPath("count(.//table)")
 _LENGTH = etree.XPath("string-length(normalize-space())")
@@ -355,9 +352,9 @@ def _title_candidates(root: etree._Element, tokens: set[tuple[str, str]]) -> Ite
         yield meta
     classed = (
         el
-        for _ in (1,)
-        if any(("class", c) in tokens for c in _HEADING_CLASSES)
-        for el in _HEADINGS(root)
+        for name in _HEADING_CLASSES
+        if ("class", name) in tokens
+        for el in _HEADINGS(root, name=name)
     )
     for el in itertools.chain(root.iter("h1", "h2", "h3"), classed):
         heading = _WS.sub(" ", _string(el)).strip()
