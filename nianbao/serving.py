@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,15 @@ def check_database(path: str | Path) -> Path:
     return path
 
 
+def pending_wal(path: str | Path) -> bool:
+    """True when a write-ahead log beside ``path`` holds changes not yet in the file.
+
+    Datasette opens the file immutable and ignores the log, so those changes would not show.
+    """
+    wal = Path(f"{path}-wal")
+    return wal.is_file() and wal.stat().st_size > 0
+
+
 def make_datasette(path: str | Path, **overrides: Any) -> Datasette:
     """A Datasette instance serving ``path`` immutable, with the project's metadata + settings."""
     path = check_database(path)
@@ -91,6 +101,12 @@ def serve_database(path: str | Path, *, host: str = DEFAULT_HOST, port: int = DE
     import uvicorn
 
     ds = make_datasette(path)
+    if pending_wal(path):
+        print(
+            f"nianbao serve: warning: {path}-wal holds changes not yet in {path}; they are not"
+            " shown (is a crawl still writing? once it ends, the log is folded in)",
+            file=sys.stderr,
+        )
     asyncio.run(ds.invoke_startup())
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Serving {path} at http://{shown_host}:{port}/  (Ctrl-C to stop)", flush=True)

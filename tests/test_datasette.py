@@ -252,6 +252,35 @@ def test_missing_or_foreign_database_is_a_clear_error(tmp_path: Path) -> None:
         make_datasette(tmp_path / "junk.db")
 
 
+def test_serve_command_reports_a_missing_database_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nianbao.cli import main
+
+    assert main(["serve", "--db", str(tmp_path / "missing.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nianbao serve: database not found:") and err.count("\n") == 1
+
+
+def test_serve_command_options() -> None:
+    from nianbao.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--db", "x.db"])
+    assert (args.host, args.port) == ("127.0.0.1", 8001)
+    args = build_parser().parse_args(["serve", "--db", "x.db", "--port", "9000", "--host", "::1"])
+    assert (args.host, args.port) == ("::1", 9000)
+
+
+def test_pending_write_ahead_log_is_detected(db_path: Path, tmp_path: Path) -> None:
+    from nianbao.serving import pending_wal
+
+    assert not pending_wal(db_path)
+    copy = tmp_path / "nianbao.db"
+    copy.write_bytes(db_path.read_bytes())
+    Path(f"{copy}-wal").write_bytes(b"x" * 100)
+    assert pending_wal(copy)
+
+
 # --- pages, labels, facets ----------------------------------------------------------------
 
 
@@ -344,7 +373,8 @@ def test_withheld_by_reason(client: Any) -> None:
         "withheld_state_secret": (1, 42, 2.38),
     }
     assert {r["label"] for r in data} >= {"(三)不予公开 6.属于四类过程性信息"}
-    all_years = rows(client, "/nianbao/withheld_by_reason.json")
+    assert {r["year"] for r in rows(client, "/nianbao/withheld_by_reason.json")} == {2022}
+    all_years = rows(client, "/nianbao/withheld_by_reason.json?year=all")
     assert {r["year"] for r in all_years} == {2021, 2022}
 
 
@@ -359,6 +389,7 @@ def test_all_zero_reports(client: Any) -> None:
     data = rows(client, "/nianbao/all_zero.json?year=2021")
     assert [(r["agency"], r["active_all_zero"]) for r in data] == [("管头镇人民政府", 1)]
     assert rows(client, "/nianbao/all_zero.json") == []  # latest year, 2022: none
+    assert [r["year"] for r in rows(client, "/nianbao/all_zero.json?year=all")] == [2021]
 
 
 def test_missing_reports_for_a_county(client: Any) -> None:
