@@ -76,10 +76,10 @@ def parse_date(text: str | None) -> str | None:
 
 
 def clean_title(title: str | None) -> str | None:
-    """A title without surrounding space, book-title marks or a leading 关于."""
+    """A title without surrounding space, enclosing book-title marks or a markdown ``#``."""
     if not title:
         return None
-    title = re.sub(r"\s+", " ", title).strip()
+    title = re.sub(r"\s+", " ", title).strip().lstrip("#").strip()  # also markdown headings
     if title.startswith("《") and title.endswith("》") and title.count("《") == 1:
         title = title[1:-1].strip()
     return title or None

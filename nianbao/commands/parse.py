@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -44,10 +45,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"nianbao parse: {exc}", file=sys.stderr)
         return 1
     if args.format == "table":
-        sys.stdout.write(render_table(report))
+        out = render_table(report)
     else:
-        json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        out = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `nianbao parse … | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
