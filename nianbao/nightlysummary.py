@@ -116,9 +116,10 @@ class RunSummary:
         )
         st = self.stats
         lines.append(
-            f"requests: {st.get('downloader/request_count', 0)} sent, "
-            f"{st.get('downloader/response_status_count/304', 0)} not modified (304), "
-            f"{st.get('httpcache/hit', 0)} answered by the HTTP cache; "
+            f"requests: {st.get('downloader/request_count', 0)} sent; HTTP cache: "
+            f"{st.get('httpcache/revalidate', 0)} revalidated (304, or kept on a 5xx), "
+            f"{st.get('httpcache/hit', 0)} fresh, "
+            f"{st.get('httpcache/errorrecovery', 0)} kept on a network error; "
             f"pages: {sum(s.pages for s in self.sites)}; "
             f"errors logged: {st.get('log_count/ERROR', 0)}"
         )

@@ -160,6 +160,10 @@ def test_two_nights_change_and_site_down_readers_never_fail(portals, tmp_path):
     assert "site trs failed 1 night(s) in a row" in run[4]
     assert query(pub, "select count(*) from crawl_runs")[0][0] >= 2
     assert "FAILED trs" in second.stdout and "1 failed" in second.stdout
+    trs = query(pub, "select fetched, http_errors, reports from site_runs where site_id = 'trs' "
+                     "order by run_id desc limit 1")[0]  # fmt: skip
+    assert trs[0] == 0 and trs[1] > 0  # every answer an error (503) ...
+    assert trs[2] > 0  # ... though the HTTP cache served its reports: still "down"
 
 
 def crawl_child(pid: int) -> int | None:
