@@ -127,3 +127,20 @@ def test_join_keeps_a_header_row_that_does_not_line_up_with_the_row_above() -> N
         ["信息内容", "本年处理决定数量"],
         ["行政处罚", "39"],
     ]
+
+
+def test_join_gives_a_label_cut_before_its_values_the_values_on_the_next_page() -> None:
+    first = grid([["4.无正当理由大量反复申请", "0", "0"], ["5.要求行政机关确认或重新出", "", ""]])
+    second = grid([["具已获取信息", "1", "1"], ["（七）总计", "9", "9"]])
+    assert join_continued(first, second).rows() == [
+        ["4.无正当理由大量反复申请", "0", "0"],
+        ["5.要求行政机关确认或重新出具已获取信息", "1", "1"],
+        ["（七）总计", "9", "9"],
+    ]
+
+
+def test_join_does_not_mutate_its_arguments() -> None:
+    first = grid([[("（四）无", 1, 1), "1.本机关不掌握", "7"]])
+    second = grid([["法提供", "2.没有现成信息", "1"]])
+    join_continued(first, second)
+    assert first.cells[0].text == "（四）无" and second.n_rows == 1

@@ -163,7 +163,8 @@ def join_continued(first: Grid, nxt: Grid) -> Grid:
     label of ``first`` (empty, or a fragment such as ``法提供`` of ``（四）无|法提供``) are
     merged into it. A first row whose value cells are all empty and whose label does not
     open a new item continues ``first``'s last row: its label text is appended there; so
-    does a header row cut in two (``结果`` on one page, ``维持`` on the next).
+    does a header row cut in two (``结果`` on one page, ``维持`` on the next). A last row
+    with blank values whose label goes on beside the values on the next page takes them.
     """
     first, nxt = _copy(first), _copy(nxt)
     repeated = _repeats_header(first, nxt)
@@ -191,31 +192,53 @@ def join_continued(first: Grid, nxt: Grid) -> Grid:
         continues_row = True  # a header row cut in two (结果 | 维持)
     if continues_row and any(c.text.strip() and aligned(c) is None for c in top):
         continues_row = False  # some text would have no cell to go to: a row of its own
+    # The other way round: the last row's label starts on one page with its values blank,
+    # its values stand beside the rest of the label on the next (values centred in the row).
+    takes_values = (
+        not continues_row
+        and _label_only(first, last, values)
+        and any(is_value(c.text) for c in top)
+        and not any(_ENUMERATED.match(c.text) for c in labels)
+        and all(aligned(c) is not None for c in labels if c.text.strip())
+    )
     if continues_row:
         labels = top
+    if takes_values:
+        first.cells = [
+            c for c in first.cells if not (c.row == last and c.col in values and c.rowspan == 1)
+        ]
+    overlap = continues_row or takes_values
     merged: set[int] = set()
     for i, cell in enumerate(labels):
         above = aligned(cell)
         if above is None:
             continue
         own_label = i == len(labels) - 1
-        if not continues_row and cell.text.strip() and (own_label or _ENUMERATED.match(cell.text)):
+        if not overlap and cell.text.strip() and (own_label or _ENUMERATED.match(cell.text)):
             continue  # a new row or group, not a fragment of the one above
         above.text = _join_text(above.text, cell.text)
-        above.rowspan += cell.rowspan - (1 if continues_row else 0)
+        above.rowspan += cell.rowspan - (1 if overlap else 0)
         merged.add(id(cell))
-    offset = first.n_rows - 1 if continues_row else first.n_rows
+    offset = first.n_rows - 1 if overlap else first.n_rows
     cells = list(first.cells)
     for cell in nxt.cells:
         if id(cell) in merged:
             continue
         row, span = cell.row, cell.rowspan
-        if continues_row and row == 0:
+        if overlap and row == 0 and not (takes_values and cell.col in values):
             if span == 1:
                 continue  # a blank value beside the continued label
             row, span = 1, span - 1
         cells.append(GridCell(cell.text, row + offset, cell.col, span, cell.colspan))
     return Grid(cells, offset + nxt.n_rows, max(first.n_cols, nxt.n_cols), first.x_edges)
+
+
+def _label_only(grid: Grid, row: int, values: set[int]) -> bool:
+    """A row with label text whose value cells are all blank."""
+    cells = grid.row_cells(row)
+    return any(c.text.strip() for c in cells if c.col not in values) and all(
+        is_blank_value(c.text) for c in cells if c.col in values
+    )
 
 
 def _copy(grid: Grid) -> Grid:
