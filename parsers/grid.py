@@ -10,7 +10,7 @@ Text layouts understood by :func:`text_rows`:
 - one cell per line ending in `` |`` with ``|``-only lines closing a row;
 - other lines split at whitespace next to a number (``规章 0 0 0``); label words stay joined;
 - runs of single-cell lines (one cell per line) are regrouped: a row ends where a label
-  follows a number.
+  follows a number or a section heading begins; long lines and sentences stay alone.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
+from parsers.labels import norm, section_signal
 from parsers.values import is_value_like
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
 _MD_RULE = re.compile(r"^:?-{2,}:?$")
 _MAX_SPAN = 60
+_MAX_LOOSE_CELL = 40  # longer single-cell lines are narrative, never regrouped
 _STRING = etree.XPath("string()")  # a cell's text, computed without touching its descendants
 
 
@@ -170,8 +172,15 @@ def regroup(rows: Iterable[Row]) -> Iterator[Row]:
             yield row
             continue
         text = row.cells[0].text
+        if len(text) > _MAX_LOOSE_CELL or "。" in text:  # narrative: a row of its own
+            if current is not None:
+                yield current
+                current = None
+            yield row
+            continue
         value = is_value_like(text) and bool(text)
-        if current is None or (last_value and not value):
+        heading = not value and (signal := section_signal(norm(text))) is not None and signal[0]
+        if current is None or (last_value and not value) or heading:
             if current is not None:
                 yield current
             current = Row([], loose=True)

@@ -49,6 +49,8 @@ _2019_ITEMS = frozenset({"other_external_services", "government_procurement"})
 _MAX_ITEM_LABEL = 14
 _MAX_ROW_LABEL = 80
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Narrative, not a table row: "…结果维持 2 件，结果纠正 1 件。"
+_SENTENCE = re.compile(r"[。；]|\d(?:件|条|次|个|项|人次|万元|元)[，,、]")
 _ENUMERATED = re.compile(r"^[(（]?\d+[.．、)）]")  # 3.其他, （2）…
 
 
@@ -89,10 +91,11 @@ def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
             if current is not None:
                 out[current].append(row)
             continue
+        sentence = _SENTENCE.search(text) is not None
         signal = L.section_signal(text)
-        if signal is not None:
+        if signal is not None and (signal[0] or not sentence):
             current = signal[1]
-        if current is not None and "。" not in text:
+        if current is not None and not sentence:
             out[current].append(row)
     return out
 
@@ -256,6 +259,8 @@ class _Reader:
                         key = joined
                         if pending_values and not any(looks_numeric(c.text) for c in value_cells):
                             value_cells = pending_values
+                if key is None and waiting and numbers:  # the numbers of a wrapped label
+                    key = waiting
                 if key in (None, "_group"):
                     pending = (pending + label)[-_MAX_ROW_LABEL:] if key is None else label
                     pending_values = value_cells
@@ -271,7 +276,12 @@ class _Reader:
                 continue
             seen.add(key)
             last_key = key
-            for applicant, cell in zip(applicants, _fit(value_cells, len(applicants)), strict=True):
+            columns = applicants
+            if len(columns) < len(APPLICANTS) and numbers:
+                printed = sum(1 for c in value_cells if c.text.strip())
+                if printed == len(APPLICANTS):  # a header read in part: trust the 7 numbers
+                    columns = list(APPLICANTS)
+            for applicant, cell in zip(columns, _fit(value_cells, len(columns)), strict=True):
                 parsed = self.value(cell, None, f"applications.{key}.{applicant}")
                 raw = parsed.raw
                 out.append(ApplicationCell(key, applicant, parsed.value, raw))
@@ -313,10 +323,10 @@ class _Reader:
             return out
         if not values:
             return out
-        if not groups:
-            groups = [list(OUTCOMES)] * 3
         rest = [p for p in PROCEEDINGS if p not in procs]
         order = (procs + rest)[: len(groups)]
+        if not _clean_review_header(order, groups, values):
+            order, groups = list(PROCEEDINGS), [list(OUTCOMES)] * 3
         return out + self._review_cells(order, groups, values)
 
     def _review_cells(self, procs, groups, values: list[Cell]) -> list[ReviewCell]:
@@ -331,6 +341,19 @@ class _Reader:
             raw = parsed.raw
             out.append(ReviewCell(proc, outcome, parsed.value, raw))
         return out
+
+
+def _clean_review_header(procs: list[str], groups: list[list[str]], values: list[Cell]) -> bool:
+    """False when the header read cannot name the values (none, or scrambled by a text layer).
+
+    A header naming fewer columns than the row of 15 numbers, or one outcome twice in a
+    proceeding, is not trusted; the official order is used instead.
+    """
+    keys = [(p, o) for p, g in zip(procs, groups, strict=False) for o in g]
+    if not keys or len(set(keys)) != len(keys):
+        return False
+    printed = len([v for v in values if v.text.strip()])
+    return not (printed >= 15 and len(keys) < 15)
 
 
 def _resolve_new(metrics: list[str]) -> list[str]:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
-from parsers.schema import Report
+from parsers.schema import OUTCOMES, PROCEEDINGS, Report
 from parsers.tables import Tables, read_tables
 from tests.render import portal_page
 
@@ -348,3 +348,21 @@ def test_transposed_review_table():
     assert got[(R, "litigation_direct", "corrected")] == 1
     assert got[(R, "litigation_after_review", "total")] is None
     assert len(got) == 15
+
+
+def test_text_layer_of_a_pdf_with_wrapped_labels():
+    """``pdftotext -layout`` of huaian-2024.pdf: labels wrapped over lines, header scrambled."""
+    tables = read("huaian-2024-pdftotext-layout.txt")
+    got = cells(tables)
+    assert tables.template == "2021"
+    assert len(got) == 10 + 25 * 7 + 15
+    assert got[(A, "regulations", "in_force")] == 11
+    assert got[(A, "administrative_fees", "fee_amount")] == 96171.6
+    assert got[(P, "partially_granted", "total")] == 454  # numbers on the line between
+    assert got[(P, "rejected_confirmation", "total")] == 1
+    assert got[(P, "other_overdue_correction", "natural_person")] == 67
+    assert got[(P, "other_overdue_fee", "total")] == 6
+    assert got[(P, "total_processed", "total")] == 3050
+    review = [got[(R, p, o)] for p in PROCEEDINGS for o in OUTCOMES]
+    assert review == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
+    assert tables.findings == []
