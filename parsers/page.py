@@ -307,9 +307,32 @@ def find_body(root: etree._Element, markup: str | set[tuple[str, str]]) -> etree
             and (_content_length(el) >= 100 or _holds_table(el))
         ]
         if matches:
-            return _narrow(max(matches, key=_content_length))
+            return _narrow(_join_parts(matches))
     start = root.find("body")
     return _narrow(root if start is None else start)
+
+
+def _join_parts(matches: list[etree._Element]) -> etree._Element:
+    """The fullest container, or the block holding it and any other one with tables.
+
+    Some editors save a report as two containers (the text, then the tables).
+    """
+    best = max(matches, key=_content_length)
+    others = [
+        el
+        for el in matches
+        if el is not best
+        and _holds_table(el)
+        and best not in el.iterancestors()
+        and el not in best.iterancestors()
+    ]
+    if not others:
+        return best
+    ancestors = list(best.iterancestors())
+    for el in others:
+        mine = set(el.iterancestors())
+        ancestors = [a for a in ancestors if a in mine]
+    return ancestors[0] if ancestors else best
 
 
 def _narrow(node: etree._Element) -> etree._Element:

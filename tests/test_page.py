@@ -190,6 +190,17 @@ def test_densest_block_without_known_container_drops_chrome():
     assert "栏目" not in page.text and "上一篇" not in page.text and "主办单位" not in page.text
 
 
+def test_report_saved_as_two_editor_blocks():
+    page = read_page(
+        "<html><body><div class='nav'><a>首页</a></div><div class='article'>"
+        "<div class='TRS_Editor'>" + "<p>一、总体情况。正文。</p>" * 30 + "</div>"
+        "<div class='TRS_Editor'><table><tr><td>行政许可</td><td>5</td></tr></table></div>"
+        "</div></body></html>"
+    )
+    assert page.body.get("class") == "article"
+    assert "一、总体情况" in page.text and "行政许可\t5" in page.text
+
+
 def test_layout_table_is_not_read_as_a_data_table():
     page = read_page(
         "<html><body><table><tr><td><div id='zoom'><p>一、总体情况</p>"

@@ -121,6 +121,18 @@ def test_broken_pdf_is_a_one_line_error(tmp_path, capsys):
     assert err.startswith("nianbao parse: ") and err.count("\n") == 1
 
 
+def test_a_parser_bug_is_one_line_not_a_traceback(monkeypatch, capsys):
+    import nianbao.commands.parse as command
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(command, "parse_report", broken)
+    assert main(["parse", str(TRS)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "could not be parsed (KeyError" in err
+
+
 def test_stdin_in_a_subprocess():
     """The installed command, reading a GBK page from stdin."""
     proc = subprocess.run(

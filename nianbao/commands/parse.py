@@ -44,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"nianbao parse: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a parser bug must not become a traceback for the user
+        print(
+            f"nianbao parse: {args.file}: could not be parsed ({type(exc).__name__}: {exc})",
+            file=sys.stderr,
+        )
+        return 2
     if args.format == "table":
         out = render_table(report)
     else:
