@@ -67,6 +67,12 @@ def test_2021_fixture_reads_every_cell(name: str) -> None:
     assert {k: cells.get(k, "absent") for k in EXPECTED_2021} == EXPECTED_2021
     assert {k: v for k, v in cells.items() if k[0] == "active_disclosure"} == ACTIVE_2021
     assert report.findings == []
+    assert (report.title, report.agency, report.year, report.published) == (
+        make.TITLE_2021,
+        "示例镇人民政府",
+        2022,
+        "2023-01-18",
+    )
 
 
 def test_row_cut_by_the_page_break_is_one_row() -> None:

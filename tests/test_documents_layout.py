@@ -89,3 +89,13 @@ def test_title_is_the_short_lines_naming_the_report_not_the_metadata_above() -> 
     assert "<h1>淮安市人民政府2024年政府信息公开工作年度报告</h1>" in markup
     assert "<p>索引号：11320800014078412X/2025-00012</p>" in markup
     assert title_span(Document("pdf", ["一、总体情况", "本年度共公开信息120条。"])) == (0, 0)
+
+
+def test_tidy_drops_justification_spaces_and_unmapped_glyphs() -> None:
+    from parsers.documents.model import join_cell_lines, tidy
+
+    assert tidy("2024 年政府信息公开 工作年度报告 ") == "2024年政府信息公开工作年度报告"
+    assert tidy("hzzwgk@126.com ） 。") == "hzzwgk@126.com）。"
+    assert tidy("(cid:12)(cid:345) (cid:7)") == ""
+    assert join_cell_lines("商业企\n业") == "商业企业"
+    assert join_cell_lines("Annual\nreport") == "Annual report"

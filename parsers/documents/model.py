@@ -16,9 +16,14 @@ _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]"
 _SPACE_BY_CJK = re.compile(rf"(?<={_CJK})[ \t\u3000]+|[ \t\u3000]+(?={_CJK})")
 
 
+# What pdfminer prints for a glyph its font cannot map to a character.
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+
+
 def tidy(text: str) -> str:
-    """``text`` with the spaces that justification put around Chinese characters removed."""
-    return _SPACE_BY_CJK.sub("", text).strip()
+    """``text`` without unmapped glyphs ``(cid:123)`` and without the spaces that
+    justification put around Chinese characters."""
+    return _SPACE_BY_CJK.sub("", _UNMAPPED_GLYPH.sub("", text)).strip()
 
 
 def join_cell_lines(text: str) -> str:
