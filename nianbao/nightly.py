@@ -163,10 +163,14 @@ class RunLog:
 def run_nightly(
     options: NightlyOptions,
     *,
-    out: IO[str] | None = sys.stdout,
+    out: IO[str] | None = None,
     command: CrawlCommand = crawl_command,
 ) -> int:
-    """One nightly run (or the resumption of an interrupted one); returns the exit status."""
+    """One nightly run (or the resumption of an interrupted one); returns the exit status.
+
+    Messages and the summary go to ``out`` (default: standard output) and the run's log.
+    """
+    out = out or sys.stdout
     try:
         sites = load_sites(options.sites)
     except (OSError, ValueError, KeyError) as exc:

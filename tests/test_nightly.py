@@ -283,3 +283,23 @@ def test_every_site_failing_publishes_nothing(setup):
     assert code == EXIT_CRAWL_FAILED and "every site failed" in text
     assert values(options.db) == {"a": 1, "b": 2}
     assert not RunPaths(options.workdir).run.exists()  # finished: nothing to resume
+
+
+def test_cli_rejects_bad_thresholds_and_missing_sites(tmp_path, capsys):
+    from nianbao.cli import main
+
+    db = str(tmp_path / "n.db")
+    assert main(["nightly", "--sites", "x.csv", "--db", db, "--max-failed-nights", "0"]) == 2
+    assert main(["nightly", "--sites", "x.csv", "--db", db, "--max-parse-failure-rate", "2"]) == 2
+    assert main(["nightly", "--sites", str(tmp_path / "none.csv"), "--db", db]) == EXIT_BAD_INPUT
+    out = capsys.readouterr().out
+    assert "--max-failed-nights ≥ 1" in out and "cannot read sites file" in out
+    assert not (tmp_path / "n.db").exists()
+
+
+def test_default_workdir_is_beside_the_database(setup):
+    options, write_plan, command = setup
+    options.workdir = None
+    write_plan()
+    assert run(options, command)[0] == EXIT_OK
+    assert list((options.db.parent / "nightly" / "logs").glob("*.log"))
