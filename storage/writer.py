@@ -305,12 +305,36 @@ def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any
     db.conn.executemany(sql, [tuple(r.values()) for r in rows])
 
 
+def _upsert_rows(
+    db: sqlite_utils.Database,
+    table: str,
+    rows: list[dict[str, Any]],
+    pk: tuple[str, ...],
+    on_insert: dict[str, Any],
+) -> None:
+    """Upsert rows on ``pk`` in one statement; ``on_insert`` columns (first_seen) only on insert.
+
+    The same ``INSERT … ON CONFLICT DO UPDATE`` that ``upsert_all`` issues, without its
+    per-call schema introspection, which cost more than the write on this hot path.
+    """
+    columns = [*rows[0], *on_insert]
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in rows[0] if c not in pk)
+    sql = "insert into [{}] ({}) values ({}) on conflict ({}) do update set {}".format(
+        table,
+        ", ".join(f"[{c}]" for c in columns),
+        ", ".join("?" * len(columns)),
+        ", ".join(f"[{c}]" for c in pk),
+        updates,
+    )
+    db.conn.executemany(sql, [(*r.values(), *on_insert.values()) for r in rows])
+
+
 def _write_report(
     db: sqlite_utils.Database, rid: str, report: Report, row: dict[str, Any], *, new: bool
 ) -> None:
     """Upsert the report row, then replace its cells and findings (caller holds the transaction)."""
     if new:
-        db["reports"].insert(row, pk="id")
+        _insert_rows(db, "reports", [row])
     else:
         db["reports"].update(rid, row)
     for table in CELL_TABLES:
@@ -356,12 +380,7 @@ def _save_sources(
         for s in sources
     ]
     if rows:
-        db["report_sources"].insert_all(
-            [{"report_id": rid, "url": r["url"], "first_seen": when} for r in rows],
-            pk=("report_id", "url"),
-            ignore=True,
-        )
-        db["report_sources"].upsert_all(rows, pk=("report_id", "url"))
+        _upsert_rows(db, "report_sources", rows, ("report_id", "url"), {"first_seen": when})
     files = [
         r[0]
         for r in db.execute(
