@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import task
 
 
 class SiteBudget:
@@ -59,4 +60,6 @@ class RetryBackoff:
         if retries and self.base > 0:
             delay = min(self.base * 2 ** (retries - 1), self.cap)
             self.stats.inc_value("nianbao/retry_backoff_seconds", delay)
-            await asyncio.sleep(delay)
+            from twisted.internet import reactor  # the one Scrapy installed
+
+            await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))

@@ -146,7 +146,7 @@ def test_report_metadata(crawled, portal_server, site):
 def test_attachments_downloaded_through_redirects(crawled, portal_server):
     files_dir = Path(crawled.workdir) / "files"
     with_files = [i for i in crawled.items if i["file_urls"]]
-    assert len(with_files) == 5
+    assert len(with_files) == 6
     for item in with_files:
         assert [f["url"] for f in item["files"]] == item["file_urls"]
         for f in item["files"]:
@@ -156,8 +156,20 @@ def test_attachments_downloaded_through_redirects(crawled, portal_server):
     assert (only["classification"], only["status"]) == ("report", 200)
 
 
-def test_stats_and_summary(crawled):
-    assert crawled.stats["nianbao/reports"] == 33
-    assert "reports found:    33" in crawled.stdout
+def test_report_link_answered_with_a_file(crawled, portal_server):
+    server = portal_server["gkmlpt"]
+    item = site_items(crawled, server)["/files/mj-czj-2022.pdf"]
+    assert (item["classification"], item["status"]) == ("report", 200)
+    assert item["title"] == "梅州市梅江区财政局2022年政府信息公开工作年度报告"
+    assert item["files"][0]["url"] == server.url("/files/mj-czj-2022.pdf")
+    # FilesPipeline got the file from the HTTP cache: the server sent it once.
+    assert server.paths_requested().count("/files/mj-czj-2022.pdf") == 1
+
+
+def test_stats_and_summary(crawled, portal_server):
+    reports = sum(len(s.expected["reports"]) for s in portal_server.values())
+    assert crawled.stats["nianbao/reports"] == reports == 34
+    assert f"reports found:    {reports}" in crawled.stdout
+    assert crawled.stats["nianbao/retry_backoff_seconds"] > 0
     assert crawled.stats.get("log_count/ERROR", 0) == 0
     assert json.dumps(crawled.stats)  # the stats file is plain JSON

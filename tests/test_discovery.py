@@ -13,7 +13,13 @@ from crawler.discovery.generic import Generic
 from crawler.discovery.gkmlpt import Gkmlpt
 from crawler.discovery.hanweb import Hanweb
 from crawler.discovery.trs import Trs
-from crawler.pagemeta import attachment_links, index_number, page_title, publisher
+from crawler.pagemeta import (
+    attachment_links,
+    gb_decoded,
+    index_number,
+    page_title,
+    publisher,
+)
 from nianbao.sampleportals import PORTALS_DIR
 from pipelines.attachments import attachment_extension
 
@@ -143,3 +149,17 @@ def test_manifests_name_existing_pages():
             assert report["cells"]["applications.new_received.total"] >= 3
         assert len(site["reports"]) >= 6
     assert Path(PORTALS_DIR / "trs" / "www" / "robots.txt").is_file()
+
+
+def test_gb_fallback_for_missing_or_wrong_charset():
+    html = "<html><head><title>城关镇2022年政府信息公开工作年度报告</title></head></html>"
+    body = html.encode("gbk")
+    undeclared = HtmlResponse(HOST + "/a.html", body=body)
+    assert gb_decoded(undeclared).encoding == "gb18030"
+    assert page_title(gb_decoded(undeclared)) == "城关镇2022年政府信息公开工作年度报告"
+    wrong = HtmlResponse(
+        HOST + "/b.html", body=body, headers={"Content-Type": "text/html; charset=utf-8"}
+    )
+    assert page_title(gb_decoded(wrong)) == "城关镇2022年政府信息公开工作年度报告"
+    utf8 = HtmlResponse(HOST + "/c.html", body=html.encode("utf-8"))
+    assert gb_decoded(utf8) is utf8

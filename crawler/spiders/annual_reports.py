@@ -23,7 +23,14 @@ from scrapy.http import Response, TextResponse
 
 from crawler.discovery import Lead, strategies
 from crawler.items import PageItem
-from crawler.pagemeta import attachment_links, index_number, page_text, page_title, publisher
+from crawler.pagemeta import (
+    attachment_links,
+    gb_decoded,
+    index_number,
+    page_text,
+    page_title,
+    publisher,
+)
 from crawler.sites import Site, load_sites, site_from_url
 from parsers.classify import (
     AREA,
@@ -37,10 +44,19 @@ from parsers.classify import (
 )
 
 CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
+_FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # PDF, DOCX (zip), DOC/WPS (OLE)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def is_file(response: Response) -> bool:
+    """A document rather than a page: PDF / Word by content type or magic bytes."""
+    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if ctype.startswith(("application/pdf", "application/msword", "application/vnd.")):
+        return True
+    return response.body.startswith(_FILE_MAGIC)
 
 
 def _base_domain(url: str) -> str:
@@ -92,8 +108,11 @@ class AnnualReportsSpider(scrapy.Spider):
         if response.status >= 400:
             yield self._item(response, f"rejected:http_{response.status}", None, None)
             return
-        if not isinstance(response, TextResponse):
-            return  # a binary file behind a page link: attachments come via file_urls
+        if not isinstance(response, TextResponse) or is_file(response):
+            if candidate:  # a report link that turned out to be a file
+                yield self._file_item(response)
+            return
+        response = gb_decoded(response)
         title = page_title(response)
         text = page_text(response)
         files = [url for url, _ in attachment_links(response)]
@@ -228,6 +247,27 @@ class AnnualReportsSpider(scrapy.Spider):
             index_no=index_number(text or "") if is_report else None,
             publisher=publisher(text or "") if is_report else None,
             file_urls=list(files),
+        )
+
+    def _file_item(self, response: Response) -> PageItem:
+        """A report link answered with a file (PDF, Word): FilesPipeline stores it."""
+        site = response.meta["site_id"]
+        self.crawler.stats.inc_value(f"nianbao/reports/{site}")
+        self.crawler.stats.inc_value("nianbao/reports")
+        self.crawler.stats.inc_value("nianbao/attachment_only_reports")
+        text = response.meta.get("link_text")
+        return PageItem(
+            url=response.url,
+            site_id=site,
+            status=response.status,
+            classification=REPORT,
+            fetched_at=_now(),
+            title=text,
+            link_text=text,
+            referer=response.meta.get("referer"),
+            content_hash=hashlib.sha256(response.body).hexdigest(),
+            from_cache="cached" in response.flags,
+            file_urls=[response.url],
         )
 
     def _attachment_item(self, lead: Lead, response: Response) -> PageItem:

@@ -412,7 +412,7 @@ def minimal_pdf(text: str) -> bytes:
     objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")  # binary marker line, as real PDFs have
     offsets = []
     for i, obj in enumerate(objs, 1):
         offsets.append(out.tell())
@@ -1061,7 +1061,12 @@ def build_gkmlpt() -> Portal:
     p.add("/files/mj2023.pdf", minimal_pdf("Meijiang District 2023 annual report"))
     dpath = "/gkmlpt/content/2/2031/"
     distractors = distractor_pages(p, dpath, "梅江区")
+    # A report link without a file extension that answers with a PDF.
+    czj = Report("/files/mj-czj-2022.pdf", "梅州市梅江区财政局", 2022, 56, "department", "")
+    p.reports.append(czj)
+    p.add(czj.path, minimal_pdf("Meijiang finance bureau 2022 annual report"))
     p.config["redirects"] = {
+        "/gkmlpt/download?id=88": [czj.path, 302],
         "/attach/mj2023.pdf": ["/files/mj2023.pdf", 302],
         "/gkmlpt/content/2/2031/post_1830000.html": [reps[2].path, 301],
     }
@@ -1089,7 +1094,10 @@ def build_gkmlpt() -> Portal:
             art(reps[3].path, reps[3].title, "2023-01-12"),
             art(reps[4].path, reps[4].title, "2023-01-13"),
         ],
-        "2033": [art(reps[5].path, reps[5].title, "2023-01-14")],
+        "2033": [
+            art(reps[5].path, reps[5].title, "2023-01-14"),
+            art("/gkmlpt/download?id=88", czj.title, "2023-01-15"),
+        ],
     }
     news_titles = ("区领导调研重点项目建设", "区政务公开工作推进会召开", "我区开展安全生产大检查")
     columns["1001"] = [
