@@ -369,10 +369,27 @@ def render(report: Report, layout: str) -> str:
 
 
 def portal_page(
-    body: str, *, title: str = "政府信息公开工作年度报告", encoding: str = "utf-8"
+    body: str,
+    *,
+    title: str = "政府信息公开工作年度报告",
+    encoding: str = "utf-8",
+    pad_to: int = 0,
 ) -> bytes:
-    """A whole portal page around ``body``: navigation and footer in layout tables."""
+    """A whole portal page around ``body``: navigation and footer in layout tables.
+
+    ``pad_to`` (bytes) adds portal chrome (a list of links) until the page is about that big,
+    for benchmarks on realistic 30–80 KB pages.
+    """
     nav = "".join(f'<td><a href="/col/{i}/">栏目{i}</a></td>' for i in range(1, 9))
+    chrome = ""
+    link = '<li><a href="/art/2022/1/20/art_{0}.html">关于做好第{0}项工作的通知</a></li>'
+    size = len(body.encode(encoding, errors="xmlcharrefreplace")) + 900
+    links: list[str] = []
+    while size + len(chrome) < pad_to:
+        links.append(link.format(len(links)))
+        size += len(links[-1].encode(encoding, errors="xmlcharrefreplace"))
+    if links:
+        chrome = f'<ul class="related">{"".join(links)}</ul>'
     page = f"""<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset={encoding}">
 <title>{html_lib.escape(title)}</title></head>
@@ -384,6 +401,7 @@ def portal_page(
   <div class="info">{_INFO}</div>
   {body}
 </td></tr></table>
+{chrome}
 <table class="footer"><tr><td>{_FOOTER}</td></tr></table>
 </body></html>"""
     return page.encode(encoding, errors="xmlcharrefreplace")
