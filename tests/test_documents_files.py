@@ -222,3 +222,28 @@ def test_word_file_holding_only_a_scanned_picture_is_image_only() -> None:
     assert not report.has_cells
     assert [(f.rule, f.severity) for f in report.findings] == [("image_only", "error")]
     assert "Word文件（1张图片" in report.findings[0].message
+
+
+@pytest.mark.parametrize("name", ["filled-2021.pdf", "filled-2021.docx"])
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.9])
+def test_truncated_files_give_a_report_or_a_clear_error(name: str, cut: float) -> None:
+    """A download cut short never crashes the parser: a report, or a DocumentError."""
+    data = (FIXTURES / name).read_bytes()
+    try:
+        report = parse_document(data[: int(len(data) * cut)], filename=name)
+    except DocumentError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(report, Report)
+
+
+def test_corrupted_pdf_stream_gives_a_report_or_a_clear_error() -> None:
+    data = bytearray((FIXTURES / "filled-2021.pdf").read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 2000] = bytes(range(256)) * 7 + bytes(208)
+    try:
+        report = parse_document(bytes(data), filename="corrupt.pdf")
+    except DocumentError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(report, Report)
