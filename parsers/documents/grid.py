@@ -101,18 +101,6 @@ class Grid:
         parts.append("</table>")
         return "".join(parts)
 
-    def to_text(self) -> str:
-        """One line per row, the anchored texts separated by tabs."""
-        return "\n".join(
-            "\t".join(squash_lines(c.text) for c in self.row_cells(r) if c.text)
-            for r in range(self.n_rows)
-        )
-
-
-def squash_lines(text: str) -> str:
-    """A cell's text on one line."""
-    return " ".join(text.split())
-
 
 def _header_rows(grid: Grid) -> int:
     """How many rows precede the first row that holds a number."""

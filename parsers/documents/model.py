@@ -69,7 +69,3 @@ class Document:
         return "\n".join(
             b.to_html() if isinstance(b, Grid) else f"<p>{html.escape(b)}</p>" for b in self.blocks
         )
-
-    def to_text(self) -> str:
-        """The document as text: its lines, each table row one line of tab-separated cells."""
-        return "\n".join(b.to_text() if isinstance(b, Grid) else b for b in self.blocks)
