@@ -140,6 +140,7 @@ _HEADINGS = etree.XPath(
 _COUNT_TABLES = etree.XPath("count(.//table)")
 _LENGTH = etree.XPath("string-length(normalize-space())")
 _LINK_TEXT = etree.XPath(".//a//text()")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in a tree
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
@@ -213,7 +214,7 @@ def _holds_table(el: etree._Element) -> bool:
 
 def parse_html(markup: str) -> etree._Element | None:
     """The document tree of ``markup`` (None for markup with no elements)."""
-    markup = _XML_DECL.sub("", markup, count=1)
+    markup = _CONTROL.sub("", _XML_DECL.sub("", markup, count=1))
     if not markup.strip():
         return None
     try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html
 
 from parsers.encoding import decode
@@ -217,3 +219,30 @@ def test_empty_markup_gives_an_empty_page(markup):
     page = read_page(markup)
     assert page.body is None or page.text == ""
     assert page.title is None and page.year is None
+
+
+_SOUP = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "<div class='TRS_Editor'>", "</div>", "<table>", "<tr>", "<td rowspan='2'>",
+                "</td>", "</table>", "<p>", "<br>", "索引号：", "发布日期：2022-01-20",
+                "<h1>", "</h1>", "瓦屋镇2021年政府信息公开工作年度报告", "一、总体情况",
+                "<script>var a = '<div>';</script>", "<!-- x -->", "<?xml version='1.0'?>",
+                "&nbsp;", "<title>", "</title>", "二〇二二年一月二十日", "<meta charset=gbk>",
+            ]
+        ),
+        st.text(max_size=20),
+    ),
+    max_size=40,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(_SOUP)
+def test_any_markup_reads_without_error(parts):
+    markup = "".join(parts)
+    page = read_page(markup)
+    assert isinstance(page.text, str)
+    assert page.year is None or 1900 < page.year < 2100
+    assert page.published is None or len(page.published) == 10

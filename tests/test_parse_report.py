@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parsers import UnsupportedDocument, parse_report
 from parsers.report import document_kind, is_html
@@ -162,3 +164,19 @@ def test_documents_package_missing_is_a_clear_error(monkeypatch):
     monkeypatch.delattr(documents, "parse_document")
     with pytest.raises(UnsupportedDocument, match="PDF files are not supported"):
         parse_report(b"%PDF-1.4 fake")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.binary(max_size=300),
+    st.sampled_from([b"", b"<html><body><div id='zoom'>", "一、总体情况\t0\t".encode("gbk")]),
+)
+def test_any_bytes_give_a_report_or_a_clear_error(data, prefix):
+    data = prefix + data
+    if document_kind(data):  # PDF/Word magic: the documents package says what is wrong
+        with pytest.raises(ValueError):
+            parse_report(data)
+        return
+    report = parse_report(data)
+    rules = {f.rule for f in report.findings}
+    assert report.has_cells or rules & {"not_a_report", "missing_table"}
