@@ -137,6 +137,8 @@ def _line_cells(line: str) -> tuple[str, list[str]]:
         return "end", []
     if stripped.endswith("|"):
         return "pipe", [stripped.rstrip("|").strip()]
+    if len(stripped) > _MAX_LOOSE_CELL and "。" in stripped:  # a paragraph: no table row
+        return "loose", [stripped]
     cells = _split_words(stripped)
     return ("loose" if len(cells) == 1 else "row"), cells
 

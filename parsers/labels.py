@@ -25,15 +25,16 @@ def norm(text: str) -> str:
 # --- section of a row ------------------------------------------------------------------------
 
 _SECTION = re.compile(
+    r"(?=[主收行存其改第信勾申本上结未复])"  # the first characters below: fails fast elsewhere
     # headings
-    r"(?P<h_active>主动公开政府信息(的)?情况)"
+    r"(?:(?P<h_active>主动公开政府信息(的)?情况)"
     r"|(?P<h_applications>收到(和|及)处理政府信息公开申请)"
     r"|(?P<h_review>行政复议[、,和及]?行政诉讼)"
     r"|(?P<h_end>存在的主要问题|其他需要报告的事项|改进情况)"
     # cues inside a table that tell the section even without a heading
     r"|(?P<c_active>第二十条|^信息内容)"
     r"|(?P<c_applications>勾稽|申请人情况|本年新收|上年结转)"
-    r"|(?P<c_review>结果维持|未经复议|复议后起诉)"
+    r"|(?P<c_review>结果维持|未经复议|复议后起诉))"
 )
 
 
