@@ -143,7 +143,7 @@ class Report:
             "year": self.year,
             "level": self.level,
             "index_no": self.index_no,
-            "template": "2021" if self.year >= 2021 else "2019",
+            "template": "2021",  # every mock report prints the 2021 tables
             "attachments": [href for href, _ in self.attachments],
             "cells": {k: cells[k] for k in KNOWN_CELLS},
         }
@@ -264,6 +264,7 @@ class Portal:
     reports: list[Report] = field(default_factory=list)
     distractors: list[str] = field(default_factory=list)
     config: dict[str, object] = field(default_factory=dict)
+    pdfs: dict[str, Report] = field(default_factory=dict)  # path → report rendered as PDF
 
     def page(self, title: str, body: str, crumbs: str = "", head: str = "") -> str:
         nav = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in self.nav)
@@ -427,17 +428,57 @@ def minimal_pdf(text: str) -> bytes:
     return out.getvalue()
 
 
+def _merge(table: object, row: int, first: int, last: int, text: str) -> None:
+    cell = table.cell(row, first).merge(table.cell(row, last))  # type: ignore[attr-defined]
+    cell.text = text
+
+
 def report_docx(report: Report) -> bytes:
-    """The report as a Word file: title, sections and the section 三 table."""
+    """The report as a Word file with the three tables of the 2021 format."""
     import docx
 
+    v = report.values()
     document = docx.Document()
     document.add_heading(report.title, level=1)
     document.add_paragraph("一、总体情况")
     document.add_paragraph(f"{report.year}{INTRO.get(report.year, INTRO[2022])}")
+    document.add_paragraph("二、主动公开政府信息情况")
+    active = document.add_table(rows=14, cols=4)
+    active.style = "Table Grid"
+    rows: list[tuple[str, ...]] = [
+        ("第二十条第（一）项",),
+        ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
+        ("规章", "0", "0", "0"),
+        (
+            "行政规范性文件",
+            *(
+                _cell(v, f"active_disclosure.normative_documents.{m}")
+                for m in ("issued", "abolished", "in_force")
+            ),
+        ),
+        ("第二十条第（五）项",),
+        ("信息内容", "本年处理决定数量"),
+        ("行政许可", _cell(v, "active_disclosure.administrative_license.decisions")),
+        ("第二十条第（六）项",),
+        ("信息内容", "本年处理决定数量"),
+        ("行政处罚", _cell(v, "active_disclosure.administrative_penalty.decisions")),
+        ("行政强制", "0"),
+        ("第二十条第（八）项",),
+        ("信息内容", "本年收费金额（单位：万元）"),
+        ("行政事业性收费", _cell(v, "active_disclosure.administrative_fees.fee_amount")),
+    ]
+    for r, values in enumerate(rows):
+        if len(values) == 1:
+            _merge(active, r, 0, 3, values[0])
+        elif len(values) == 2:
+            active.cell(r, 0).text = values[0]
+            _merge(active, r, 1, 3, values[1])
+        else:
+            for c, text in enumerate(values):
+                active.cell(r, c).text = text
     document.add_paragraph("三、收到和处理政府信息公开申请情况")
-    v = report.values()
     table = document.add_table(rows=1, cols=8)
+    table.style = "Table Grid"
     header = ("", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
@@ -447,10 +488,60 @@ def report_docx(report: Report) -> bytes:
         for cell, ap in zip(row[1:], APPLICANT_KEYS, strict=True):
             cell.text = _cell(v, f"applications.{key}.{ap}")
     document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
-    document.add_paragraph(f"行政复议总计：{_cell(v, 'review_litigation.review.total')}")
+    review = document.add_table(rows=4, cols=15)
+    review.style = "Table Grid"
+    _merge(review, 0, 0, 4, "行政复议")
+    _merge(review, 0, 5, 14, "行政诉讼")
+    _merge(review, 1, 5, 9, "未经复议直接起诉")
+    _merge(review, 1, 10, 14, "复议后起诉")
+    outcomes = ("upheld", "corrected", "other", "pending", "total")
+    labels = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    for block, proceeding in enumerate(("review", "litigation_direct", "litigation_after_review")):
+        for k, (outcome, label) in enumerate(zip(outcomes, labels, strict=True)):
+            review.cell(2, block * 5 + k).text = label
+            review.cell(3, block * 5 + k).text = _cell(
+                v, f"review_litigation.{proceeding}.{outcome}"
+            )
+    document.add_paragraph("五、存在的主要问题及改进情况")
+    document.add_paragraph("一是公开内容不够全面；二是公开形式较为单一。")
+    document.add_paragraph("六、其他需要报告的事项")
+    document.add_paragraph("本年度未收取信息处理费。")
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def report_pdfs(reports: dict[Path, Report]) -> None:
+    """Write each report as a PDF (its Word file converted by LibreOffice, text layer kept).
+
+    Without LibreOffice, a one-line placeholder PDF is written instead.
+    """
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = []
+        for n, report in enumerate(reports.values()):
+            source = Path(tmp) / f"r{n}.docx"
+            source.write_bytes(report_docx(report))
+            sources.append(source)
+        try:
+            subprocess.run(
+                ["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                 "--convert-to", "pdf", "--outdir", tmp, *map(str, sources)],
+                check=True, capture_output=True, timeout=300,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            print("LibreOffice unavailable: placeholder PDFs written")
+        for source, (target, report) in zip(sources, reports.items(), strict=True):
+            pdf = source.with_suffix(".pdf")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = (
+                pdf.read_bytes()
+                if pdf.exists()
+                else minimal_pdf(report.title.encode("unicode_escape").decode())
+            )
+            target.write_bytes(data)
 
 
 def robots(extra: str = "") -> str:
@@ -585,7 +676,7 @@ def build_trs() -> Portal:
         (fin, "2022-01-12"),
     ):
         p.add(r.path, p.report_page(r, date))
-    p.add("/files/2024/qs2023nb.pdf", minimal_pdf("Qingshan County 2023 annual report"))
+    p.pdfs["/files/2024/qs2023nb.pdf"] = r2023
     p.config["redirects"] = {
         "/attach/qs2023nb.pdf": ["/files/2024/qs2023nb.pdf", 302],
         f"{nb}2023n/latest.html": [r2023.path, 301],
@@ -862,12 +953,12 @@ def build_townships() -> Portal:
         "SM-HYX-2023",
     )
     hyx20 = Report(
-        "/OpennessAnnualReport/year/show/341/2020.html",
+        "/OpennessAnnualReport/year/show/341/2021.html",
         "花园乡人民政府",
-        2020,
+        2021,
         46,
         "township",
-        "SM-HYX-2021",
+        "SM-HYX-2022",
     )
     p.reports = [county22, county21, zgz, wwz, cgz, hyx, hyx20]
     for r in p.reports:
@@ -979,7 +1070,7 @@ def build_townships() -> Portal:
         p.page(
             "花园乡政府信息公开年报",
             p.link_list(
-                [(hyx.path, hyx.title, "2023-01-15"), (hyx20.path, hyx20.title, "2021-01-15")]
+                [(hyx.path, hyx.title, "2023-01-15"), (hyx20.path, hyx20.title, "2022-01-15")]
             ),
             "花园乡 &gt; 年报",
         ),
@@ -1058,13 +1149,13 @@ def build_gkmlpt() -> Portal:
     p.reports = reps
     for r in reps:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-1{r.seed % 9}"))
-    p.add("/files/mj2023.pdf", minimal_pdf("Meijiang District 2023 annual report"))
+    p.pdfs["/files/mj2023.pdf"] = reps[0]
     dpath = "/gkmlpt/content/2/2031/"
     distractors = distractor_pages(p, dpath, "梅江区")
     # A report link without a file extension that answers with a PDF.
     czj = Report("/files/mj-czj-2022.pdf", "梅州市梅江区财政局", 2022, 56, "department", "")
     p.reports.append(czj)
-    p.add(czj.path, minimal_pdf("Meijiang finance bureau 2022 annual report"))
+    p.pdfs[czj.path] = czj
     p.config["redirects"] = {
         "/gkmlpt/download?id=88": [czj.path, 302],
         "/attach/mj2023.pdf": ["/files/mj2023.pdf", 302],
@@ -1306,10 +1397,13 @@ $(document).ready(function() {{
 
 
 def main() -> None:
+    pdfs: dict[Path, Report] = {}
     for build in (build_trs, build_pagelist, build_townships, build_gkmlpt, build_hanweb):
         portal = build()
         portal.write()
+        pdfs.update({ROOT / portal.key / "www" / p.lstrip("/"): r for p, r in portal.pdfs.items()})
         print(f"{portal.key}: {len(portal.files)} files, {len(portal.reports)} reports")
+    report_pdfs(pdfs)
 
 
 if __name__ == "__main__":
