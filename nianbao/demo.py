@@ -2,7 +2,8 @@
 
 Serves the mock county portals of ``samples/portals/`` on 127.0.0.1, crawls them with
 ``nianbao crawl --sites`` (a subprocess: a fresh Scrapy reactor), prepares the database for
-immutable serving and starts Datasette, printing its URL. Ctrl-C stops everything.
+immutable serving and starts Datasette, printing its URL. The portals keep serving meanwhile,
+so the reports' links work. Ctrl-C stops everything.
 
     python -m nianbao.demo [--db data/nianbao.db] [--port 8001] [--host 127.0.0.1] [--no-serve]
 
@@ -36,6 +37,7 @@ SITE_COLUMNS = (
     "start_url",
     "note",
 )
+PORTALS_LIFETIME = 7 * 24 * 3600.0  # the sample portals serve as long as the demo runs
 CRAWL_TIMEOUT = 600  # seconds; the sample portals crawl in well under a minute
 
 
@@ -86,16 +88,20 @@ def finalize(db: Path) -> dict[str, int]:
     return counts
 
 
-def build(db: Path, sites: tuple[str, ...] = SITES) -> dict[str, int]:
-    """Crawl the sample portals into a fresh ``db`` (the old one kept as ``.previous``)."""
+def build(db: Path, portals: dict[str, PortalServer] | None = None) -> dict[str, int]:
+    """Crawl the sample portals (started here unless given) into a fresh ``db``.
+
+    The old database is kept as ``<db>.previous``; the new one replaces it only when the crawl
+    stored reports.
+    """
+    if portals is None:
+        with serve_portals(SITES) as started:
+            return build(db, started)
     db.parent.mkdir(parents=True, exist_ok=True)
     building = db.with_name(db.name + ".building")
     for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
         stale.unlink(missing_ok=True)
-    with (
-        tempfile.TemporaryDirectory(prefix="nianbao-demo-") as tmp,
-        serve_portals(sites) as portals,
-    ):
+    with tempfile.TemporaryDirectory(prefix="nianbao-demo-") as tmp:
         workdir = Path(tmp)
         sites_csv = write_sites_csv(portals, workdir / "sites.csv")
         print(f"Crawling {len(portals)} sample portals on 127.0.0.1 …", flush=True)
@@ -124,15 +130,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="build the database and stop")
     args = parser.parse_args(argv)
     try:
-        counts = build(args.db)
-        print(
-            f"Built {args.db}: {counts['reports']} reports from {counts['sites']} sites,"
-            f" {counts['applications']} application cells, {counts['findings']} findings.",
-            flush=True,
-        )
-        if args.no_serve:
-            return 0
-        return serve_database(args.db, host=args.host, port=args.port)
+        # The portals stay up while Datasette runs, so the reports' links work; Ctrl-C ends both.
+        with serve_portals(SITES, lifetime=PORTALS_LIFETIME) as portals:
+            counts = build(args.db, portals)
+            print(
+                f"Built {args.db}: {counts['reports']} reports from {counts['sites']} sites,"
+                f" {counts['applications']} application cells, {counts['findings']} findings.",
+                flush=True,
+            )
+            if args.no_serve:
+                return 0
+            return serve_database(args.db, host=args.host, port=args.port)
     except ServeError as exc:
         print(f"nianbao demo: {exc}", file=sys.stderr)
         return 1
