@@ -166,7 +166,7 @@ _ROW_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"予以公开", "granted"),
         (r"总计|合计", "total_processed"),
         (r"(?:^|[(\d.、])其他(?:情形)?$|^\d\.?其他", "other_other"),
-        (r"其他处理|^其他$", "other_processing"),
+        (r"其他处理|^其他$|\)其他$", "other_processing"),
     )
 )
 

@@ -208,7 +208,10 @@ class _Reader:
         """Map section 二 data rows to cells for ``template``."""
         out: list[ActiveCell] = []
         for item, header, value_cells, units in found:
-            metrics = _item_metrics(item, header, template)
+            printed = len(value_cells)
+            while printed and not value_cells[printed - 1].text:
+                printed -= 1
+            metrics = _item_metrics(item, header, template, printed)
             if not metrics:
                 continue
             for metric, cell in zip(metrics, _fit(value_cells, len(metrics)), strict=True):
@@ -366,11 +369,20 @@ def _resolve_new(metrics: list[str]) -> list[str]:
     return out
 
 
-def _item_metrics(item: str, header: list[str] | None, template: Template) -> tuple[str, ...]:
-    """The metrics of ``item``'s columns: the header's when they fit the item, else the format's."""
+def _item_metrics(
+    item: str, header: list[str] | None, template: Template, printed: int = 0
+) -> tuple[str, ...]:
+    """The metrics of ``item``'s columns: the header's when they fit the item, else the format's.
+
+    A header that names fewer columns than the row prints (a label split over two lines,
+    ``对外公开`` / ``总数量``) gives way to the format's columns when those match the row.
+    """
     if header:
-        for layout in ACTIVE_LAYOUT.values():
+        for name, layout in ACTIVE_LAYOUT.items():
             if item in layout and set(header) <= set(layout[item]):
+                columns = layout[item]
+                if name == template and len(header) < printed <= len(columns):
+                    return columns
                 return tuple(header)
     layout = ACTIVE_LAYOUT.get(template) or ACTIVE_LAYOUT["2021"]
     if item in layout:

@@ -366,3 +366,19 @@ def test_text_layer_of_a_pdf_with_wrapped_labels():
     review = [got[(R, p, o)] for p in PROCEEDINGS for o in OUTCOMES]
     assert review == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20]
     assert tables.findings == []
+
+
+def test_header_split_over_two_lines_and_bare_other_row():
+    text = (
+        "二、主动公开政府信息情况\n第二十条第（一）项\n"
+        "信息内容\t本年新\t本年新\t对外公开\n\t制作数量\t公开数量\t总数量\n"
+        "规章\t1\t2\t3\n规范性文件\t4\t5\t6\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        "(六)其他\t1\t0\t0\t0\t0\t0\t1\n"
+    )
+    tables = read_tables(None, text)
+    got = cells(tables)
+    assert tables.template == "2019"
+    assert [got[(A, "normative_documents", m)] for m in ("new_made", "new_published")] == [4, 5]
+    assert got[(A, "normative_documents", "total_published")] == 6  # 对外公开 / 总数量
+    assert got[(P, "other_processing", "natural_person")] == 1
