@@ -140,7 +140,7 @@ _HEADINGS = etree.XPath(
 _COUNT_TABLES = etree.XPath("count(.//table)")
 _LENGTH = etree.XPath("string-length(normalize-space())")
 _LINK_TEXT = etree.XPath(".//a//text()")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in a tree
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # lxml refuses to set these
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
 
@@ -214,7 +214,7 @@ def _holds_table(el: etree._Element) -> bool:
 
 def parse_html(markup: str) -> etree._Element | None:
     """The document tree of ``markup`` (None for markup with no elements)."""
-    markup = _CONTROL.sub("", _XML_DECL.sub("", markup, count=1))
+    markup = _XML_DECL.sub("", markup, count=1)
     if not markup.strip():
         return None
     try:
@@ -230,10 +230,11 @@ def _drop(el: etree._Element) -> None:
         return
     if el.tail:
         prev = el.getprevious()
+        # lxml refuses control characters it let the parser keep: drop them when moving text
         if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
+            prev.tail = _CONTROL.sub("", (prev.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _CONTROL.sub("", (parent.text or "") + el.tail)
     parent.remove(el)
 
 

@@ -246,3 +246,8 @@ def test_any_markup_reads_without_error(parts):
     assert isinstance(page.text, str)
     assert page.year is None or 1900 < page.year < 2100
     assert page.published is None or len(page.published) == 10
+
+
+def test_control_characters_next_to_dropped_scripts():
+    page = read_page("\x1f<script>var a = '<div>';</script>索引号：\x0b123/2022-001")
+    assert page.index_no == "123/2022-001"
