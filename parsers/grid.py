@@ -67,9 +67,7 @@ def _span(el: lxml_html.HtmlElement, name: str) -> int:
 
 def leaf_tables(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     """The ``<table>``s of ``body`` that hold no other table (layout tables are skipped)."""
-    tables = [body] if body.tag == "table" else []
-    tables += list(body.iter("table"))
-    return [t for t in tables if next(t.iterdescendants("table"), None) is None]
+    return [t for t in body.iter("table") if next(t.iterdescendants("table"), None) is None]
 
 
 def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
