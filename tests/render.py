@@ -114,7 +114,8 @@ def _active_blocks(report: Report) -> list[tuple[str, list[str], list[tuple[str,
             continue
         values = [fmt(cells.get((item, m))) for m in metrics]
         if item in _CLAUSES or not blocks:
-            header = ["信息内容"] + [_METRIC_LABELS[m] for m in metrics]
+            labels = {**_METRIC_LABELS, "decisions": "处理决定数量"} if template == "2019" else {}
+            header = ["信息内容"] + [(labels or _METRIC_LABELS)[m] for m in metrics]
             blocks.append((_CLAUSES.get(item, "第二十条"), header, []))
         blocks[-1][2].append((names[item], values))
     return blocks
