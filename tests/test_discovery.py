@@ -72,7 +72,7 @@ def test_hanweb_embedded_records_and_dataproxy_groups():
     assert Hanweb().detect(response)
     leads = list(Hanweb().leads(response))
     links = [lead for lead in leads if lead.kind == "link"]
-    feeds = [lead for lead in leads if lead.kind == "feed"]
+    feeds = [lead for lead in leads if lead.kind == "page"]
     assert len(links) == 3
     assert links[0].url == f"{HOST}/art/2024/1/22/art_1229214366_58900001.html"
     assert len(feeds) == 1 and feeds[0].strategy == "hanweb"

@@ -25,9 +25,11 @@ LeadKind = Literal["link", "page", "feed"]
 class Lead:
     """A URL worth considering.
 
-    ``link``: an ordinary link (text = its anchor text). ``page``: another page of the same
-    list (followed only while the list yields reports). ``feed``: a list served as data
-    (XML / JSON), parsed by the strategy named in ``strategy``.
+    ``link``: an ordinary link (text = its anchor text), scored on its own. ``page``: another
+    page of the same list, followed while the list yields reports or when the list is a
+    report column. ``feed``: a list served as data (a gkmlpt column; text = the column's
+    name). A lead with ``strategy`` set is answered with data that strategy's
+    ``feed_leads`` reads (Hanweb dataproxy XML, gkmlpt JSON).
     """
 
     url: str

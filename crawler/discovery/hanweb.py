@@ -69,7 +69,8 @@ class Hanweb:
         while start <= total:
             end = start + per * group - 1
             query = urlencode({"startrecord": start, "endrecord": end, "perpage": per, **params})
-            yield Lead(response.urljoin(f"{proxy.group(1)}?{query}"), "", "feed", self.name)
+            url = response.urljoin(f"{proxy.group(1)}?{query}")
+            yield Lead(url, f"{start}-{end}", "page", self.name)
             start = end + 1
 
     def feed_leads(self, response: TextResponse) -> Iterable[Lead]:

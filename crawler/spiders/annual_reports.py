@@ -93,7 +93,7 @@ class AnnualReportsSpider(scrapy.Spider):
                 callback=self.parse,
                 errback=self.failed,
                 priority=COLUMN,
-                meta={"site_id": site.id, "score": 0, "area": False},
+                meta={"site_id": site.id, "score": 0},
             )
 
     # -- responses ------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if verdict == REPORT:
             yield self._item(response, verdict, title, text, files)
             return
-        is_list = bool(strong) or any(lead.kind == "feed" for lead, _ in leads)
+        is_list = bool(strong) or any(lead.strategy for lead, _ in leads)
         named = classify_title(title) or ""
         if not is_list and (candidate or named.startswith("rejected:")):
             yield self._item(response, verdict, title, text)
@@ -173,9 +173,7 @@ class AnnualReportsSpider(scrapy.Spider):
         return out
 
     def _score(self, lead: Lead, response: Response) -> int:
-        if lead.kind == "page":
-            return int(response.meta.get("score", 0))
-        if lead.kind == "feed" and not lead.text:  # a column's own feed (Hanweb)
+        if lead.kind == "page":  # another page of the same list: as promising as this one
             return int(response.meta.get("score", 0))
         return link_score(lead.text, lead.url, in_area=response.meta.get("score", 0) >= AREA)
 
@@ -184,8 +182,10 @@ class AnnualReportsSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         meta = response.meta
         site = meta["site_id"]
+        # More pages of a list: while it yields reports, or always for a report column.
+        paginate = list_has_reports or meta.get("score", 0) >= COLUMN
         for lead, score in leads:
-            if lead.kind == "page" and not list_has_reports:
+            if lead.kind == "page" and not paginate:
                 self.crawler.stats.inc_value("nianbao/pagination_skipped")
                 continue
             if score < AREA:
