@@ -3,9 +3,9 @@
 Rules (the spec's "Values"):
 
 - full-width digits, signs and separators are read as ASCII; thousands separators are dropped;
-- a unit printed after the number (``4万元``, ``12件``, ``251000元``) is kept as printed in
-  ``unit`` and the number is **not** converted: ``251000元`` in a column defined in 万元 stays
-  ``251000`` with ``unit="元"``, so nobody gets a silently rescaled figure;
+- a unit printed after the number (``4万元``, ``12件``, ``3（件）``, ``251000元``) is kept as
+  printed in ``unit`` and the number is **not** converted: ``251000元`` in a column defined
+  in 万元 stays ``251000`` with ``unit="元"``, so nobody gets a silently rescaled figure;
 - negative changes: ``-2``, ``－2``, ``减少2`` (and ``增加2`` / ``+2`` positive);
 - blank, ``-``, ``/``, ``—``, ``－``, ``无``, ``\\xa0``, ``&nbsp;`` → not reported (``None``);
 - anything else is unreadable: ``None`` with ``ok=False`` (the caller records a finding);
@@ -22,14 +22,14 @@ from functools import lru_cache
 from parsers.schema import DECIMAL_METRICS
 
 _TRANSLATE = str.maketrans(
-    "０１２３４５６７８９－＋．，／　\xa0",
-    "0123456789-+.,/  ",
+    "０１２３４５６７８９－＋．，／（）　\xa0",
+    "0123456789-+.,/()  ",
 )
 _BLANKS = frozenset({"", "-", "--", "/", "—", "——", "–", "－", "无", "&nbsp;", "空", "\\", "、"})
 _UNITS = "万元|千元|亿元|元|件|项|个|次|条|人次|人|家|宗|份|笔|万"
 _NUMBER = re.compile(
     rf"^(?P<word>增加|减少|增|减)?(?P<sign>[-+−])?(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d+)"
-    rf"(?P<frac>\.\d+)?\s*(?P<unit>{_UNITS})?$"
+    rf"(?P<frac>\.\d+)?\s*(?:(?P<unit>{_UNITS})|\((?P<punit>{_UNITS})\))?$"
 )
 _SPACES = re.compile(r"\s+")
 
@@ -96,7 +96,7 @@ def _parse(raw: str, decimal: bool) -> Parsed:
         return Parsed(None, raw, ok=False)
     digits = m["num"].replace(",", "")
     negative = m["sign"] in ("-", "−") or m["word"] in ("减少", "减")
-    unit = m["unit"]
+    unit = m["unit"] or m["punit"]
     value: int | float
     if m["frac"]:
         number = float(digits + m["frac"])

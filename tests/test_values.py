@@ -14,6 +14,7 @@ from parsers.values import parse_value
         ("1,234", None, 1234, None),
         ("１，２３４", None, 1234, None),
         ("12件", None, 12, "件"),
+        ("3（件）", None, 3, "件"),
         (" 7 ", None, 7, None),
         ("4万元", "fee_amount", 4.0, "万元"),
         ("251000元", "procurement_amount", 251000.0, "元"),  # kept as printed, not rescaled
