@@ -115,7 +115,14 @@ def dated_copies(published: Path) -> list[Path]:
 def _stage(working: Path, published: Path) -> Path:
     """The file to rename over ``published``: ``working`` itself when on the same filesystem."""
     if working.parent.stat().st_dev == published.parent.stat().st_dev:
-        return working
+        try:  # a hard link proves a rename works too (bind mounts share st_dev)
+            probe = published.with_name(f".{published.name}.probe")
+            probe.unlink(missing_ok=True)
+            os.link(working, probe)
+            probe.unlink()
+            return working
+        except OSError:
+            pass
     staged = published.with_name(f".{published.name}.incoming")
     shutil.copyfile(working, staged)
     _fsync(staged)

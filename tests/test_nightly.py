@@ -303,3 +303,20 @@ def test_default_workdir_is_beside_the_database(setup):
     write_plan()
     assert run(options, command)[0] == EXIT_OK
     assert list((options.db.parent / "nightly" / "logs").glob("*.log"))
+
+
+def test_publish_copies_when_the_working_copy_cannot_be_renamed_over(tmp_path, monkeypatch):
+    published = tmp_path / "pub.db"
+    sqlite_utils.Database(published)["t"].insert({"v": 1})
+    working = tmp_path / "work.db"
+    publishing.copy_database(published, working)
+    sqlite_utils.Database(working)["t"].insert({"v": 2})
+
+    def no_links(*args):  # as on another filesystem (or one without hard links)
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(publishing.os, "link", no_links)
+    publishing.publish(working, published, keep=1)
+    assert values_of(published) == [1, 2]
+    assert values_of(tmp_path / "pub.db.previous") == [1]  # copied, not linked
+    assert not (tmp_path / ".pub.db.incoming").exists()
