@@ -96,9 +96,9 @@ class ParsePipeline:
             or not state["report_ids"]
         ):
             return []
-        for f in page.files:
-            if state["sources"].get(f.get("url")) != f.get("checksum"):
-                return []
+        hashes = {f.get("url"): f.get("checksum") for f in page.files}
+        if hashes != state["file_hashes"]:
+            return []
         return state["report_ids"]
 
     # --- parsing ---------------------------------------------------------------------------

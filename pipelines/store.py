@@ -77,14 +77,15 @@ class StorePipeline:
         site_ids = [s.id for s in self._sites()] or sorted(self.site_pages)
         failed = [s for s in site_ids if not self.site_reports.get(s)]
         for site_id in site_ids:
-            self.db["sites"].update(
-                site_id,
+            self.db["sites"].upsert(
                 {
+                    "id": site_id,
                     "last_crawled": finished,
                     "last_pages": self.site_pages.get(site_id, 0),
                     "last_reports": len(self.site_reports.get(site_id, ())),
                     "last_status": "ok" if self.site_reports.get(site_id) else "no reports",
                 },
+                pk="id",
             )
         if failed:
             logger.warning("sites that gave no report: %s", ", ".join(failed))
@@ -113,7 +114,8 @@ class StorePipeline:
         try:
             report_ids = self._store_reports(page, when)
             row = self._page_row(page, report_ids)
-            save_page(self.db, row, findings=page.page_findings, when=when)
+            findings = None if page.unchanged else page.page_findings  # None: keep them
+            save_page(self.db, row, findings=findings, when=when)
         except Exception:  # a write that fails is loud (log + stat), and the crawl goes on
             logger.exception("cannot store %s", page.url)
             self.stats.inc_value("nianbao/store/errors")
@@ -152,6 +154,7 @@ class StorePipeline:
             "from_cache": page.from_cache,
             "fetched_at": page.fetched_at,
             "file_urls": page.file_urls,
+            "file_hashes": {f.get("url"): f.get("checksum") for f in page.files},
             "report_id": report_ids[0] if report_ids else None,
             "parse_error": "; ".join(page.parse_errors) or None,
         }

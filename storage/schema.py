@@ -99,6 +99,7 @@ TABLES: dict[str, TableSpec] = {
             "from_cache": int,
             "fetched_at": str,
             "file_urls": str,
+            "file_hashes": str,
             "report_id": str,
             "parse_error": str,
             "first_seen": str,

@@ -102,30 +102,35 @@ def save_page(
     db: sqlite_utils.Database,
     page: Mapping[str, Any],
     *,
-    findings: Sequence[Finding] = (),
+    findings: Sequence[Finding] | None = (),
     when: str | None = None,
 ) -> None:
     """Upsert one ``pages`` row (keyed by url) and replace the page's own findings.
 
     ``page`` holds the columns of ``pages`` (``file_urls`` may be a list). Page findings (no
     report: a ``parse_error``, which ``page["parse_error"]`` also gives, or a parser's
-    ``not_a_report``) are stored with ``page_url`` and no ``report_id``. ``first_seen`` is
-    set once; ``last_checked`` is ``when``.
+    ``not_a_report``) are stored with ``page_url`` and no ``report_id``; ``findings=None``
+    keeps the stored ones (a page not parsed again). ``first_seen`` is set once;
+    ``last_checked`` is ``when``.
     """
     when = when or now_iso()
     row = {k: v for k, v in page.items() if k in db["pages"].columns_dict}
     if isinstance(row.get("file_urls"), list | tuple):
         row["file_urls"] = json.dumps(list(row["file_urls"]), ensure_ascii=False)
+    if isinstance(row.get("file_hashes"), dict):
+        row["file_hashes"] = json.dumps(row["file_hashes"], ensure_ascii=False, sort_keys=True)
     if row.get("from_cache") is not None:
         row["from_cache"] = int(bool(row["from_cache"]))
     row["last_checked"] = when
     url = row["url"]
-    all_findings = list(findings)
+    all_findings = list(findings or ())
     if row.get("parse_error"):
         all_findings.insert(0, Finding("parse_error", "error", row["parse_error"]))
     with db.atomic():
         db["pages"].insert({"url": url, "first_seen": when}, pk="url", ignore=True)
         db["pages"].upsert(row, pk="url")
+        if findings is None:
+            return
         db.execute("delete from findings where page_url = ? and report_id is null", [url])
         ensure_keys(db, "rules", {f.rule for f in all_findings} - set(schema.RULES))
         if all_findings:
@@ -143,13 +148,14 @@ def save_page(
 
 
 def page_state(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
-    """What the last crawl stored for ``url``: content hash, parse error, and its sources.
+    """What the last crawl stored for ``url``: content hash, parse error, and its reports.
 
-    ``sources`` maps each source URL found via this page to its ``raw_hash``; ``report_ids``
+    ``file_hashes`` maps each attachment URL of the page to its checksum; ``report_ids``
     lists the reports found there.
     """
     row = db.execute(
-        "select content_hash, parse_error, classification from pages where url = ?", [url]
+        "select content_hash, parse_error, classification, file_hashes from pages where url = ?",
+        [url],
     ).fetchone()
     if row is None:
         return None
@@ -161,7 +167,7 @@ def page_state(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
         "content_hash": row[0],
         "parse_error": row[1],
         "classification": row[2],
-        "sources": {s[1]: s[2] for s in sources},
+        "file_hashes": json.loads(row[3]) if row[3] else {},
         "report_ids": sorted({s[0] for s in sources}),
     }
 

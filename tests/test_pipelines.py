@@ -15,6 +15,7 @@ from scrapy.utils.test import get_crawler
 import storage
 from crawler.items import PageItem
 from crawler.sites import Site
+from parsers.schema import Finding, Report
 from pipelines.parse import ParsePipeline
 from pipelines.parsed import ParsedPage
 from pipelines.store import StorePipeline
@@ -263,3 +264,32 @@ def test_store_needs_a_database_setting():
     crawler = get_crawler(Spider, {})
     with pytest.raises(NotConfigured):
         StorePipeline.from_crawler(crawler)
+
+
+def test_unchanged_page_keeps_its_page_findings(settings, monkeypatch):
+    import pipelines.parse
+
+    real = pipelines.parse._parse
+
+    def parse(data, **kwargs):
+        if (kwargs.get("filename") or "").endswith(".pdf"):
+            return Report(findings=[Finding("not_a_report", "error", "标题不符")])
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(pipelines.parse, "_parse", parse)
+    files = Path(settings["FILES_STORE"])
+    (files / "townships").mkdir(parents=True)
+    (files / "townships" / "notice.pdf").write_bytes(b"%PDF-1.4 notice")
+    pdf = {"url": "http://townships.test/notice.pdf", "path": "townships/notice.pdf",
+           "checksum": "c1", "status": "downloaded"}  # fmt: skip
+    for _ in range(2):
+        chain = Chain(settings)
+        item = chain.process(page_item("townships", TOWNSHIP_PAGE, files=[pdf]))
+        chain.close()
+    assert item.unchanged
+    db = storage.open_db(settings["NIANBAO_DB"])
+    finding = next(db.query("select rule, message, page_url from findings where rule = ?",
+                            ["not_a_report"]))  # fmt: skip
+    assert finding["message"] == "http://townships.test/notice.pdf: 标题不符"
+    assert finding["page_url"] == item.url
+    assert db["reports"].count == 1
