@@ -39,11 +39,7 @@ BODY_CONTAINERS: tuple[tuple[str, str], ...] = (
     ("id", "content"),
     ("class", "content"),
 )
-# Attribute values in the source, one pattern per attribute (a literal start scans fast).
-_ATTRIBUTES = {
-    "class": re.compile(r"""class\s*=\s*["']?([^"'>]+)"""),
-    "id": re.compile(r"""id\s*=\s*["']?([^"'>]+)"""),
-}
+_ATTRIBUTES = {kind: etree.XPath(f"//@{kind}", smart_strings=False) for kind in ("class", "id")}
 # One compiled XPath per container; name tests (//div) are much faster in lxml than //*.
 _CONTAINER_XPATHS = {
     (kind, name): etree.XPath(
@@ -281,24 +277,24 @@ def _strip_chrome(container: etree._Element) -> None:
 # --- the body ----------------------------------------------------------------------------
 
 
-def attribute_tokens(markup: str) -> set[tuple[str, str]]:
-    """``("class" | "id", token)`` of every class and id attribute in the page's source."""
+def attribute_tokens(root: etree._Element) -> set[tuple[str, str]]:
+    """``("class" | "id", token)`` of every class and id attribute in the document."""
     return {
         (kind, token)
-        for kind, pattern in _ATTRIBUTES.items()
-        for value in pattern.findall(markup)
+        for kind, xpath in _ATTRIBUTES.items()
+        for value in xpath(root)
         for token in value.split()
     }
 
 
-def find_body(root: etree._Element, markup: str | set[tuple[str, str]]) -> etree._Element:
+def find_body(root: etree._Element, tokens: set[tuple[str, str]] | None = None) -> etree._Element:
     """The element holding the report: a known CMS container, else the densest block.
 
-    ``markup`` is the page's source (or its :func:`attribute_tokens`): containers whose class
-    or id it lacks are not looked for.
-    Menus weigh little in the densest-block search, which counts text outside links.
+    Containers whose class or id is not among ``tokens`` (:func:`attribute_tokens`) are not
+    looked for. Menus weigh little in the densest-block search, which counts text outside
+    links.
     """
-    present = attribute_tokens(markup) if isinstance(markup, str) else markup
+    present = attribute_tokens(root) if tokens is None else tokens
     for kind, name in BODY_CONTAINERS:
         if (kind, name) not in present:
             continue
@@ -442,7 +438,7 @@ def read_page(markup: str, url: str | None = None) -> Page:
         _drop(el)
     start = markup.find("<body")
     info = _info(markup[start:] if start >= 0 else markup)
-    tokens = attribute_tokens(markup)
+    tokens = attribute_tokens(root)
     titles = _title_candidates(root, tokens)
     body = find_body(root, tokens)
     body_text = text_of(body)
