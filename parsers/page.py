@@ -117,17 +117,34 @@ _VALUES = {
 }
 
 
+_SPACE = r"(?:[ \u3000\xa0]|&nbsp;|&#160;)*"
+
+
 def _spaced(label: str) -> str:
     """A label as printed, maybe with spaces or &nbsp; between its characters (索 引 号)."""
-    return r"(?:[ \u3000\xa0]|&nbsp;|&#160;)*".join(re.escape(c) for c in label)
+    return _SPACE.join(re.escape(c) for c in label)
 
 
 # One pattern per label, each starting with a literal character (fast to scan for).
-_LABELS = {
-    key: [re.compile(_spaced(label)) for label in labels] for key, labels in _INFO_LABELS.items()
-}
+_LABEL_KEY = {label: key for key, labels in _INFO_LABELS.items() for label in labels}
+_LABEL_GROUP = {f"l{i}": label for i, label in enumerate(_LABEL_KEY)}
+# One scan per first character (a literal start is fast to search for) for all its labels.
+_LABEL_SCANS = [
+    re.compile(
+        re.escape(first)
+        + _SPACE
+        + "(?:{})".format(
+            "|".join(
+                f"(?P<{group}>{_spaced(label[1:])})"
+                for group, label in _LABEL_GROUP.items()
+                if label[0] == first
+            )
+        )
+    )
+    for first in dict.fromkeys(label[0] for label in _LABEL_KEY)
+]
 _LOOSE_DATE = re.compile(
-    r"(?<![\u4e00-\u9fff])(?:日期|时间)\s*[:：]\s*([0-9]{4}[-/.年][0-9]{1,2}[-/.月][0-9]{1,2})"
+    r"(?:日期|时间)\s*[:：]\s*(?:<[^>]*>\s*)*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2})"
 )
 _HEADING_CLASSES = ("title", "article-title", "tit", "bt", "news_title", "detail-title", "sp_title")
 _HEADINGS = etree.XPath(
@@ -398,35 +415,37 @@ def _pick_title(candidates: Iterator[str], body_text: str) -> str | None:
     return textmeta.title_in_text(body_text) or textmeta.clean_title(first)
 
 
-def _labelled(markup: str, label: re.Pattern[str], value: re.Pattern[str]) -> str | None:
-    """The value after the first ``label`` that is a word of its own and has one."""
-    for m in label.finditer(markup):
-        if m.start() and "\u4e00" <= markup[m.start() - 1] <= "\u9fff":
-            continue  # part of a longer word (资金来源)
-        after = html_lib.unescape(_TAG.sub("\t", markup[m.end() : m.end() + 300]))
-        found = value.match(after)
-        if found:
-            return found.group(1).strip()
-    return None
+def _word_start(markup: str, at: int) -> bool:
+    """True unless a Chinese character precedes ``at`` (来源 inside 资金来源 is no label)."""
+    return not at or not "\u4e00" <= markup[at - 1] <= "\u9fff"
 
 
 def _info(markup: str) -> dict[str, str | None]:
     """索引号, 发布机构, publication and writing dates from the page's info block.
 
-    Read off the markup (after ``<body``): the first label, then its value in the text that
-    follows (tags become tabs), whether the block is a table, a list or a line of text.
+    Read off the markup: each label's first occurrence followed by a value in the text
+    after it (tags become tabs), whether the block is a table, a list or a line of text.
     """
-    found: dict[str, str | None] = dict.fromkeys(_INFO_LABELS)
-    for key, patterns in _LABELS.items():
-        found[key] = next(
-            filter(None, (_labelled(markup, p, _VALUES[key]) for p in patterns)), None
-        )
-    if not found["published"]:
-        m = _LOOSE_DATE.search(_TAG.sub(" ", markup))
-        found["published"] = m.group(1) if m else None
-    found["published"] = textmeta.parse_date(found["published"])
-    found["written"] = textmeta.parse_date(found["written"])
-    return found
+    values: dict[str, str] = {}
+    for scan in _LABEL_SCANS:
+        for m in scan.finditer(markup):
+            label = _LABEL_GROUP[m.lastgroup or ""]
+            if label in values or not _word_start(markup, m.start()):
+                continue
+            after = html_lib.unescape(_TAG.sub("\t", markup[m.end() : m.end() + 300]))
+            found = _VALUES[_LABEL_KEY[label]].match(after)
+            if found:
+                values[label] = found.group(1).strip()
+    info = {
+        key: next((values[label] for label in labels if label in values), None)
+        for key, labels in _INFO_LABELS.items()
+    }
+    if not info["published"]:
+        m = next((m for m in _LOOSE_DATE.finditer(markup) if _word_start(markup, m.start())), None)
+        info["published"] = m.group(1) if m else None
+    info["published"] = textmeta.parse_date(info["published"])
+    info["written"] = textmeta.parse_date(info["written"])
+    return info
 
 
 def read_page(markup: str, url: str | None = None) -> Page:
