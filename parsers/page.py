@@ -101,7 +101,9 @@ _CHROME_TEXT = re.compile(
     r"返回顶部|我要纠错|收藏|当前位置|您现在的位置|您的位置|【?大\s*中\s*小】?)"
 )
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u200b\ufeff]+")
-_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — | – |--|—|－)\s*")
+# Separators of "report title - site name" in <title> (a hyphen between digits is kept).
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — | – |--|—|－|(?<!\d)-(?!\d))\s*")
+_PUBDATE_METAS = ("PubDate", "publishdate", "firstpublishedtime", "article:published_time")
 _INFO_LABELS = {
     "index_no": ("索引号",),
     "publisher": ("发布机构", "发文机关", "发布单位", "信息来源", "来源"),
@@ -125,7 +127,6 @@ def _spaced(label: str) -> str:
     return _SPACE.join(re.escape(c) for c in label)
 
 
-# One pattern per label, each starting with a literal character (fast to scan for).
 _LABEL_KEY = {label: key for key, labels in _INFO_LABELS.items() for label in labels}
 _LABEL_GROUP = {f"l{i}": label for i, label in enumerate(_LABEL_KEY)}
 # One scan per first character (a literal start is fast to search for) for all its labels.
@@ -375,10 +376,11 @@ def _narrow(node: etree._Element) -> etree._Element:
 
 
 def _meta(root: etree._Element, name: str) -> str | None:
+    """The content of ``<meta name=…>`` (or ``property=…``), whatever the case of the name."""
     head = root.find("head")
     for el in head.iter("meta") if head is not None else ():
         content = (el.get("content") or "").strip()
-        if content and (el.get("name") or "").lower() == name.lower():
+        if content and (el.get("name") or el.get("property") or "").lower() == name.lower():
             return content
     return None
 
@@ -468,7 +470,7 @@ def read_page(markup: str, url: str | None = None) -> Page:
     sig = textmeta.signature(body_text)
     published = (
         info["published"]
-        or textmeta.parse_date(_meta(root, "PubDate"))
+        or next(filter(None, (textmeta.parse_date(_meta(root, n)) for n in _PUBDATE_METAS)), None)
         or info["written"]
         or sig.date
     )

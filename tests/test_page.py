@@ -143,6 +143,20 @@ def test_title_from_meta_and_title_suffix_removed():
     )
 
 
+def test_title_with_a_hyphenated_site_name_and_a_meta_date():
+    page = read_page(
+        "<html><head><title>魏店镇2021年政府信息公开工作年度报告-秦安县人民政府</title>"
+        '<meta name="publishdate" content="2022-01-19"></head><body><div id="zoom">'
+        + "<p>一、总体情况。</p>" * 30
+        + "</div></body></html>"
+    )
+    assert (page.title, page.agency, page.published) == (
+        "魏店镇2021年政府信息公开工作年度报告",
+        "魏店镇",
+        "2022-01-19",
+    )
+
+
 def test_info_block_as_divs_with_spaced_labels_and_nbsp():
     page = read_page(
         "<html><body><div class='info'><span>索&nbsp;引&nbsp;号：</span><span>000014349/2022-00005"
