@@ -22,18 +22,13 @@ because the HTTP cache holds every page already fetched.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import fcntl
 import json
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +38,7 @@ import sqlite_utils
 
 from crawler.sites import load_sites
 from nianbao import publishing
+from nianbao.nightlyprocess import die_with_parent, forward_signals, hold_lock
 from nianbao.nightlysummary import (
     EXIT_BAD_INPUT,
     EXIT_BUSY,
@@ -292,9 +288,9 @@ def crawl(
     with log_file.open("a", encoding="utf-8") as stream:
         proc = subprocess.Popen(
             argv, env=env, stdin=subprocess.DEVNULL, stdout=stream, stderr=stream,
-            pass_fds=(lock_fd,), start_new_session=True, preexec_fn=_die_with_parent(),
+            pass_fds=(lock_fd,), start_new_session=True, preexec_fn=die_with_parent(),
         )  # fmt: skip
-        with _forward_signals(proc):
+        with forward_signals(proc):
             returncode = proc.wait()
     log(f"crawl process exited with status {returncode}", echo=returncode != 0)
     return returncode
@@ -379,63 +375,6 @@ def _open_working(path: Path) -> sqlite_utils.Database:
     except ImportError:
         return sqlite_utils.Database(path)
     return open_db(path)
-
-
-@contextlib.contextmanager
-def hold_lock(path: Path, wait: float) -> Iterator[int | None]:
-    """An exclusive ``flock`` on ``path`` (waiting up to ``wait`` seconds); None if not had."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    yield None
-                    return
-                time.sleep(0.2)
-        yield fd
-    finally:
-        os.close(fd)
-
-
-@contextlib.contextmanager
-def _forward_signals(proc: subprocess.Popen[bytes]) -> Iterator[None]:
-    """Pass SIGTERM/SIGINT on to the crawl once: Scrapy then stops cleanly, saving its queue."""
-    forwarded = False
-
-    def forward(signum: int, frame: Any) -> None:
-        nonlocal forwarded
-        if not forwarded and proc.poll() is None:
-            forwarded = True
-            proc.send_signal(signal.SIGTERM)
-
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-    previous = {s: signal.signal(s, forward) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-def _die_with_parent() -> Callable[[], None] | None:
-    """On Linux: the crawl gets SIGTERM (a clean Scrapy shutdown) if this process dies."""
-    if not sys.platform.startswith("linux"):
-        return None
-    parent = os.getpid()
-
-    def set_parent_death_signal() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the parent died before prctl
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    return set_parent_death_signal
 
 
 def _default_settings() -> str:

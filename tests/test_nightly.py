@@ -17,7 +17,8 @@ import pytest
 import sqlite_utils
 
 from nianbao import publishing
-from nianbao.nightly import NightlyOptions, RunPaths, hold_lock, run_nightly
+from nianbao.nightly import NightlyOptions, RunPaths, run_nightly
+from nianbao.nightlyprocess import hold_lock
 from nianbao.nightlysummary import (
     EXIT_BAD_INPUT,
     EXIT_BUSY,

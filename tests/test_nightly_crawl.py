@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.nightly import RunPaths, hold_lock
+from nianbao.nightly import RunPaths
+from nianbao.nightlyprocess import hold_lock
 from nianbao.nightlysummary import EXIT_CRAWL_FAILED, EXIT_OK, EXIT_SITES_FAILING
 from nianbao.sampleportals import PortalServer, serve_portals
 
