@@ -24,8 +24,8 @@ from parsers.tables import read_tables
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|div|table|p|title)\b", re.I)
 _HTML_NAMES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps
-
-
+# Verdicts of parsers.classify that a body with a report's sections overrules.
+_WEAK_REJECTIONS = frozenset({"rejected:标题不符", "rejected:无年份"})
 _FORMAT_NAMES = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
 
 
@@ -133,8 +133,8 @@ def judge(page: Page) -> str | None:
     verdict = classify.classify_page(page.title, page.text)
     if verdict == classify.REPORT:
         return None
-    if not page.title and len(classify.body_markers(page.text)) >= 3:
-        return None  # a plain-text report without a title line: its sections say what it is
+    if verdict in _WEAK_REJECTIONS and len(classify.body_markers(page.text)) >= 4:
+        return None  # no usable title (or no year in it), but the sections of a report
     reason = verdict.partition(":")[2] or verdict
     title = f"“{page.title}”" if page.title else "此页面"
     return f"{title}不是政府信息公开工作年度报告（{reason}）"

@@ -117,6 +117,16 @@ def test_plain_text_reports():
     assert not [f for f in dandi.findings if f.rule == "not_a_report"]
 
 
+def test_a_report_under_a_generic_title_is_still_a_report():
+    """The page title says only 年报, the body is a whole report: the sections decide."""
+    body = (HERE / "sample_000_wawu_2021.txt").read_text(encoding="utf-8")
+    body = body.replace("瓦屋镇2021年政府信息公开工作年度报告", "")
+    page = "<html><head><title>年报</title></head><body><div id='zoom'>{}</div></body></html>"
+    report = parse_report(page.format("".join(f"<p>{ln}</p>" for ln in body.splitlines())))
+    assert "not_a_report" not in {f.rule for f in report.findings}
+    assert report.template == "2021" and len(report.review_litigation) == 15
+
+
 def test_bytes_and_text_give_the_same_report():
     data = (HERE / "jiangsu_qidong_2019_bom.html").read_bytes()
     assert parse_report(data) == parse_report(data.decode("utf-8-sig"))
