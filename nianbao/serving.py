@@ -27,6 +27,8 @@ SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 3000,  # canned queries stay well below; ad-hoc SQL gets some room
     "facet_time_limit_ms": 1000,
     "max_csv_mb": 0,  # "download all rows" streams whole tables, however large
+    # Canned-query results (and their CSV) are not paginated: this is their row limit.
+    "max_returned_rows": 20000,
     "truncate_cells_html": 300,  # report text is long: the full text is on the row page
     "default_page_size": 50,
 }

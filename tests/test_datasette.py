@@ -484,6 +484,14 @@ def test_csv_of_view_and_canned_query(client: Any) -> None:
     assert [r["agency"] for r in missing] == ["管头镇人民政府"]
 
 
+def test_query_csv_is_not_cut_at_a_thousand_rows(client: Any) -> None:
+    # Query results are not paginated: their CSV holds every row up to max_returned_rows.
+    sql = urlencode({"sql": "select a.value, b.label from applications a, applicants b"})
+    data = csv_rows(client, f"/nianbao.csv?{sql}")
+    assert len(data) == 4 * len(schema.APPLICATION_ROWS_BY_TEMPLATE["2021"]) * 7 * 7
+    assert data[0]["label"] == "自然人"
+
+
 def test_xlsx_download_of_a_table(client: Any) -> None:
     from openpyxl import load_workbook
 
