@@ -7,7 +7,9 @@ the crawl goes on. A page whose hash, and whose attachments' checksums, match th
 not parsed again (set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
 
 Copies of one report (the page and its PDF) are grouped by report id; the copy with the most
-reported cells is kept and every copy is listed as a source.
+reported cells is kept and every copy is listed as a source. An attachment of the page's year
+takes the page's agency (the only attachment, or one naming the same agency), so a PDF whose
+signature reads 某某人民政府办公室 is still the page's report, not a second one.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from crawler.items import PageItem
 from parsers.schema import Finding, Report
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, open_db, page_state, report_id_for
+from storage.ids import normalise_agency
 from storage.writer import reported_cells
 
 logger = logging.getLogger(__name__)
@@ -32,6 +35,10 @@ _INHERITED = ("title", "agency", "year", "published", "index_no", "publisher")
 def _not_a_report(report: Report) -> bool:
     """The parser judged this is no annual report (and read no cell from it)."""
     return not report.has_cells and any(f.rule == "not_a_report" for f in report.findings)
+
+
+def _same_agency(a: Report, b: Report) -> bool:
+    return normalise_agency(a.agency) == normalise_agency(b.agency)
 
 
 def _parse(data: bytes | str, **kwargs: Any) -> Report:
@@ -171,6 +178,9 @@ class ParsePipeline:
                     if name == "title" and fallback is None:
                         fallback = page.title
                     setattr(report, name, fallback)
+            same_report = page_report is not None and report.year == page_report.year
+            if same_report and (len(file_reports) == 1 or _same_agency(report, page_report)):
+                report.agency = page_report.agency  # the page's copy: one identity, one id
             report.url = report.url or f.get("url")
             source = Source(
                 f.get("url") or page.url,

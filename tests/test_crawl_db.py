@@ -119,46 +119,24 @@ def check_report(db: Path, server, want: dict) -> None:
         assert cells.get(key) == pytest.approx(value), (server.key, want["url"], key)
 
 
-def is_file(path: str) -> bool:
-    return path.lower().endswith((".pdf", ".doc", ".docx", ".wps"))
-
-
 def test_every_manifest_report_stored_with_its_values(crawls, portals):
     for server in portals.values():
-        for want in server.expected["reports"]:
-            if not is_file(want["url"]):
-                check_report(crawls["db"], server, want)
+        for want in server.expected["reports"]:  # pages, and reports published only as a file
+            check_report(crawls["db"], server, want)
 
 
-@pytest.mark.xfail(reason="parsers.documents reads only section 三 of jtj2022.docx", strict=False)
-def test_report_published_only_as_a_file_stored_with_its_values(crawls, portals):
-    wanted = [(s, w) for s in portals.values() for w in s.expected["reports"] if is_file(w["url"])]
-    assert wanted
-    for server, want in wanted:
-        check_report(crawls["db"], server, want)
-
-
-def test_attachments_listed_as_sources_or_recorded(crawls, portals):
+def test_page_and_its_attachments_are_one_report_with_every_source(crawls, portals):
     db = crawls["db"]
     for server in portals.values():
         for want in server.expected["reports"]:
             report = report_at(db, server.url(want["url"]))
-            sources = {r["url"] for r in query(db, "select url from report_sources"
-                                               " where report_id = ?", [report["id"]])}  # fmt: skip
-            for path in want["attachments"]:
-                url = server.url(path)
-                if url in sources:
-                    continue
-                notes = query(db, "select message from findings where page_url = ?",
-                              [server.url(want["url"])])  # fmt: skip
-                assert any(url in n["message"] for n in notes), url  # not a source: said why
-
-
-def test_docx_attachment_and_its_page_are_one_report(crawls, portals):
-    server = portals["hanweb"]
-    page = server.url("/art/2023/1/20/art_1229214366_58800002.html")
-    docx = server.url("/module/download/downfile.jsp?classid=0&filename=jb2022.docx")
-    assert report_at(crawls["db"], page)["id"] == report_at(crawls["db"], docx)["id"]
+            sources = query(db, "select url, kind, file_path from report_sources"
+                            " where report_id = ?", [report["id"]])  # fmt: skip
+            assert {s["url"] for s in sources} == {
+                server.url(p) for p in [want["url"], *want["attachments"]]
+            }
+            files = [s["file_path"] for s in sources if s["kind"] == "attachment"]
+            assert sorted(json.loads(report["attachments"] or "[]")) == sorted(files)
 
 
 def test_lookalikes_are_pages_not_reports(crawls, portals):

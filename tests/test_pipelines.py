@@ -293,3 +293,35 @@ def test_unchanged_page_keeps_its_page_findings(settings, monkeypatch):
     assert finding["message"] == "http://townships.test/notice.pdf: 标题不符"
     assert finding["page_url"] == item.url
     assert db["reports"].count == 1
+
+
+def test_attachment_naming_its_agency_differently_is_the_page_report(settings, monkeypatch):
+    import pipelines.parse
+
+    real = pipelines.parse._parse
+
+    def parse(data, **kwargs):
+        report = real(data, **kwargs)
+        if (kwargs.get("filename") or "").endswith(".pdf"):
+            report.agency = "瓦屋镇人民政府办公室"  # the signature of the PDF copy
+            report.applications = report.applications[:10]  # a poorer copy
+        return report
+
+    monkeypatch.setattr(pipelines.parse, "_parse", parse)
+    files = Path(settings["FILES_STORE"])
+    (files / "townships").mkdir(parents=True)
+    shutil.copy(
+        PORTALS / "townships" / "www" / TOWNSHIP_PAGE.lstrip("/"), files / "townships" / "w.pdf"
+    )
+    pdf = {"url": "http://townships.test/w.pdf", "path": "townships/w.pdf",
+           "checksum": "c1", "status": "downloaded"}  # fmt: skip
+    chain = Chain(settings)
+    item = chain.process(page_item("townships", TOWNSHIP_PAGE, files=[pdf]))
+    chain.close()
+    assert len(item.reports) == 1
+    assert [s.url for s in item.reports[0].sources] == [item.url, "http://townships.test/w.pdf"]
+    db = storage.open_db(settings["NIANBAO_DB"])
+    assert db["reports"].count == 1
+    stored = next(db.query("select agency, cells, source_url from reports"))
+    assert stored["agency"] == "瓦屋镇人民政府"
+    assert (stored["source_url"], stored["cells"] > 10) == (item.url, True)  # the fuller copy
