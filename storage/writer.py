@@ -37,7 +37,7 @@ class Source:
     """Where a report was found: a page URL, or an attachment (its URL and stored file)."""
 
     url: str
-    kind: str = "page"  # page | attachment | file
+    kind: str = "page"  # page | attachment
     page_url: str | None = None  # the page an attachment was linked from
     file_path: str | None = None  # the attachment as stored (relative to FILES_STORE)
     raw_hash: str | None = None  # hash of the bytes as served
@@ -51,23 +51,22 @@ def now_iso() -> str:
 # --- sites and pages ----------------------------------------------------------------------
 
 
+_SITE_COLUMNS = (
+    "id",
+    "name",
+    "province",
+    "city",
+    "county",
+    "level",
+    "start_url",
+    "cms_style",
+    "note",
+)
+
+
 def _site_row(site: Site | Mapping[str, Any]) -> dict[str, Any]:
     row = site.to_dict() if isinstance(site, Site) else dict(site)
-    return {
-        k: row.get(k)
-        for k in (
-            "id",
-            "name",
-            "province",
-            "city",
-            "county",
-            "level",
-            "start_url",
-            "cms_style",
-            "note",
-        )
-        if k in row
-    }
+    return {k: row.get(k) for k in _SITE_COLUMNS if k in row}
 
 
 def save_sites(
