@@ -112,7 +112,7 @@ class ParsePipeline:
 
     def _fail(self, page: ParsedPage, where: str, exc: BaseException) -> None:
         message = f"{where}: {type(exc).__name__}: {exc}"
-        logger.error("cannot parse %s", message, extra={"url": page.url})
+        logger.error("cannot parse %s", message)
         page.parse_errors.append(message)
         self.stats.inc_value("nianbao/reports/failed")
 

@@ -2,8 +2,9 @@
 
 Findings stay on the report (they are stored with it); nothing is dropped. Each finding adds
 to the stat ``nianbao/findings/<rule>``, and ``nianbao/findings/severity/<severity>``; a page
-that could not be parsed counts as ``nianbao/findings/parse_error``; a report without any
-cell as ``nianbao/reports/without_cells``.
+that could not be parsed counts as ``nianbao/findings/parse_error``, a page finding (the
+parser's ``not_a_report``) under its rule; a report without any cell counts as
+``nianbao/reports/without_cells``.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class ValidatePipeline:
             return item
         for _ in item.parse_errors:
             self.stats.inc_value("nianbao/findings/parse_error")
+        for finding in item.page_findings:  # e.g. not_a_report: a page, not a report
+            self.stats.inc_value(f"nianbao/findings/{finding.rule}")
         for parsed in item.reports:
             report = parsed.report
             if self.validate is not None:

@@ -282,10 +282,12 @@ def test_unchanged_page_keeps_its_page_findings(settings, monkeypatch):
     (files / "townships" / "notice.pdf").write_bytes(b"%PDF-1.4 notice")
     pdf = {"url": "http://townships.test/notice.pdf", "path": "townships/notice.pdf",
            "checksum": "c1", "status": "downloaded"}  # fmt: skip
+    chains = []
     for _ in range(2):
-        chain = Chain(settings)
-        item = chain.process(page_item("townships", TOWNSHIP_PAGE, files=[pdf]))
-        chain.close()
+        chains.append(Chain(settings))
+        item = chains[-1].process(page_item("townships", TOWNSHIP_PAGE, files=[pdf]))
+        chains[-1].close()
+    assert chains[0].stat("nianbao/findings/not_a_report") == 1
     assert item.unchanged
     db = storage.open_db(settings["NIANBAO_DB"])
     finding = next(db.query("select rule, message, page_url from findings where rule = ?",
