@@ -64,8 +64,11 @@ def build_settings(args: argparse.Namespace) -> Any:
         name, sep, value = pair.partition("=")
         if not sep:
             raise SystemExit(f"nianbao crawl: -s expects NAME=VALUE, got {pair!r}")
-        if value[:1] in "{[":
-            value = json.loads(value)
+        if value.startswith(("{", "[")):
+            try:
+                value = json.loads(value)
+            except ValueError as exc:
+                raise SystemExit(f"nianbao crawl: -s {name}: not valid JSON ({exc})") from exc
         settings.set(name.strip(), value, priority="cmdline")
     if args.db:
         settings.set("NIANBAO_DB", str(Path(args.db).resolve()), priority="cmdline")
