@@ -68,8 +68,11 @@ def check_database(path: str | Path) -> Path:
     if not path.is_file():
         raise ServeError(f"database not found: {path} (build it with `nianbao crawl … --db`)")
     try:
-        with sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True) as conn:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
             tables = {r[0] for r in conn.execute("select name from sqlite_master")}
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
         raise ServeError(f"not a SQLite database: {path} ({exc})") from None
     if "reports" not in tables:

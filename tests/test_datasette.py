@@ -221,11 +221,17 @@ def csv_rows(client: Any, path: str) -> list[dict[str, str]]:
 # --- metadata -----------------------------------------------------------------------------
 
 
-def test_metadata_describes_every_table_and_column(db_path: Path) -> None:
+def test_metadata_describes_every_table_and_column(db_path: Path, tmp_path: Path) -> None:
     import sqlite_utils
 
+    from nianbao.nightlysummary import RunSummary, SiteOutcome, store_run
+
     meta = load_metadata()["databases"]["nianbao"]["tables"]
-    db = sqlite_utils.Database(db_path)
+    copy = tmp_path / "nianbao.db"
+    copy.write_bytes(db_path.read_bytes())
+    db = sqlite_utils.Database(copy)
+    site = SiteOutcome(site_id="www.xiangning.gov.cn", name="乡宁县人民政府").judge()
+    store_run(db, RunSummary(run_id="r1", started="2026-11-20T08:00:00+00:00", sites=[site]))
     names = [t for t in db.table_names() if not t.startswith("reports_fts")] + db.view_names()
     undescribed = [n for n in names if not meta.get(n, {}).get("description")]
     assert undescribed == []
@@ -464,6 +470,9 @@ def test_every_canned_query_runs(client: Any) -> None:
         data = get(client, f"/nianbao/{name}.json").json()
         assert data["ok"] is True, name
         get(client, f"/nianbao/{name}")  # the HTML page with its form
+        lines = get(client, f"/nianbao/{name}.csv").text.splitlines()
+        assert lines[0].split(",") == data["columns"], name
+        assert len(lines) == 1 + len(data["rows"]), name
 
 
 # --- CSV ------------------------------------------------------------------------------------
