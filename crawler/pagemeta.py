@@ -5,40 +5,28 @@ from __future__ import annotations
 import re
 
 from scrapy.http import TextResponse
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from parsers.classify import is_attachment_url
-
-GB = "gb18030"  # decodes GB2312 and GBK too
+from parsers.encoding import decode
 
 _INDEX_NO = re.compile(r"索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z\-/_.（）()]*)")
 _PUBLISHER = re.compile(r"发\s*布\s*机\s*构\s*[:：]?\s*([^\s:：|]{2,40})")
 
 
 def gb_decoded(response: TextResponse) -> TextResponse:
-    """The response decoded as GB18030 when its charset is missing or wrong and GB fits.
+    """The response re-decoded when its declared charset is missing or wrong.
 
-    Scrapy already maps a declared gb2312/gbk to gb18030. Undeclared bodies that are not
-    UTF-8, and declared ones that decode with replacement characters, are re-read as GB18030
-    when the bytes are valid GB18030 (Chinese portals' usual encoding).
+    Scrapy trusts the declaration (and maps gb2312/gbk to gb18030); ``parsers.encoding``
+    trusts it only when the bytes decode under it, and falls back to GB18030. The page's
+    encoding is the one ``parsers.encoding`` finds, so crawler and parsers read it alike.
     """
-    if response.encoding == GB:
-        return response
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-    declared = (
-        read_bom(response.body)[0]
-        or http_content_type_encoding(content_type)
-        or html_body_declared_encoding(response.body)
-    )
-    if declared and "\ufffd" not in response.text:
+    _, encoding = decode(response.body, content_type or None)
+    if encoding in (response.encoding, "ascii") or (
+        encoding == "utf-8" and response.encoding == "ascii"
+    ):
         return response
-    if not declared and response.encoding in ("utf-8", "ascii"):
-        return response
-    try:
-        response.body.decode(GB)
-    except UnicodeDecodeError:
-        return response
-    return response.replace(encoding=GB)
+    return response.replace(encoding=encoding)
 
 
 def page_title(response: TextResponse) -> str | None:
