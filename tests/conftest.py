@@ -75,3 +75,16 @@ def run_crawl(
 def crawl_runner():
     """``run_crawl(urls, workdir, cache=…, settings=…, pipelines=…) -> CrawlResult``."""
     return run_crawl
+
+
+# --- storage (issue 4): a database with the project's schema -------------------------------------
+
+
+@_pytest.fixture
+def nianbao_db(tmp_path):
+    """An empty nianbao database (``storage.open_db``: tables, lookups, views, FTS) in tmp_path."""
+    from storage import open_db
+
+    db = open_db(tmp_path / "nianbao.db")
+    yield db
+    db.close()

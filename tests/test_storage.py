@@ -60,10 +60,8 @@ SITE = {"id": "shimen", "name": "石门县人民政府", "province": "四川省"
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = storage.open_db(tmp_path / "nianbao.db")
-    yield database
-    database.close()
+def db(nianbao_db):
+    return nianbao_db
 
 
 def counts(db) -> dict[str, int]:
