@@ -63,7 +63,7 @@ _CELLS = frozenset(("td", "th"))
 _WRAPPERS = frozenset(("div", "section", "article", "main", "center", "form", "font", "span"))
 _INLINE = frozenset(("a", "span", "font", "strong", "b", "em", "i", "u", "label"))
 # Plain lxml elements (no lxml.html element classes: creating their proxies costs more).
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 _NOISE = ("script", "style", "noscript", "iframe", "object", "select", "button", "textarea")
 _TAG = re.compile(r"<[^>]*>")
 _CHROME_CANDIDATES = "|".join(
