@@ -50,7 +50,7 @@ _MAX_ITEM_LABEL = 14
 _MAX_ROW_LABEL = 80
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Narrative, not a table row: "…结果维持 2 件，结果纠正 1 件。"
-_SENTENCE = re.compile(r"[。；]|\d(?:件|条|次|个|项|人次|万元|元)[，,、]")
+_SENTENCE = re.compile(r"。|\d(?:件|条|次|个|项|人次|万元|元)[，,、；;]")
 _ENUMERATED = re.compile(r"^[(（]?\d+[.．、)）]")  # 3.其他, （2）…
 
 
