@@ -42,6 +42,14 @@ def test_json_is_readable_chinese(capsys):
     assert out.startswith("{\n  ")
 
 
+def test_extras_option(capsys):
+    main(["parse", str(TRS), "--extras"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["index_no"] == "11520527009480737X/2022-00012"
+    assert data["publisher"] == "赫章县人民政府办公室"
+    assert data["text"].startswith("一、总体情况")
+
+
 def test_url_option(capsys):
     main(["parse", str(TRS), "--url", "https://www.gzhezhang.gov.cn/a.html"])
     assert json.loads(capsys.readouterr().out)["url"] == "https://www.gzhezhang.gov.cn/a.html"

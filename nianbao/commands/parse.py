@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="json: the canonical JSON (default); table: a readable table",
     )
     parser.add_argument("--url", help="the page's address, recorded in the report")
+    parser.add_argument(
+        "--extras",
+        action="store_true",
+        help="json: add index_no (索引号), publisher (发布机构) and the report's text",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "table":
         out = render_table(report)
     else:
-        out = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        out = json.dumps(report.to_dict(extras=args.extras), ensure_ascii=False, indent=2) + "\n"
     try:
         sys.stdout.write(out)
         sys.stdout.flush()
