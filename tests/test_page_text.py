@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers.text import agency_from_title, parse_date, read_text, signature, year_in
 
@@ -81,3 +83,16 @@ def test_plain_text_samples():
         2020,
         "2021-01-21",
     )
+
+
+_DATE_ALPHABET = "0123456789０１２年月日-/.二〇○一三十九 发布时间：镇人民政府\n"
+
+
+@given(st.text(alphabet=_DATE_ALPHABET, max_size=40))
+def test_text_helpers_never_fail(text):
+    date = parse_date(text)
+    assert date is None or (len(date) == 10 and 1 <= int(date[5:7]) <= 12)
+    year = year_in(text)
+    assert year is None or 1900 <= year <= 2099
+    signature(text)
+    agency_from_title(text)
