@@ -185,8 +185,10 @@ def materialize_summary(path: Path) -> float:
     """
     start = time.perf_counter()
     conn = sqlite3.connect(path)
+    if conn.execute("select 1 from sqlite_master where name = 'report_figures'").fetchone():
+        conn.close()  # a database kept from an earlier run with --figures-table
+        return 0.0
     with conn:
-        conn.execute("drop table if exists report_figures")
         conn.execute("create table report_figures as select * from report_summary")
         conn.execute("create unique index report_figures_id on report_figures (id)")
         conn.execute("create index report_figures_year on report_figures (year)")
