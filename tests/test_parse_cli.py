@@ -141,6 +141,35 @@ def test_a_parser_bug_is_one_line_not_a_traceback(monkeypatch, capsys):
     assert err.count("\n") == 1 and "could not be parsed (KeyError" in err
 
 
+def test_old_word_files_are_converted_first(monkeypatch, capsys):
+    import nianbao.commands.parse as command
+
+    seen = []
+
+    def fake_prepare(data, filename):
+        seen.append(filename)
+        return b"<html><head><title>x</title></head><body><p>x</p></body></html>", "x.html"
+
+    monkeypatch.setattr(command, "prepare", fake_prepare)
+    doc = HERE.parent / "documents" / "filled-2021.doc"
+    assert main(["parse", str(doc)]) == 0
+    assert seen == ["filled-2021.doc"]
+    assert json.loads(capsys.readouterr().out)["findings"][0]["rule"] == "not_a_report"
+
+
+def test_conversion_failure_is_one_line(monkeypatch, capsys):
+    import nianbao.commands.parse as command
+    from nianbao.office import OfficeError
+
+    def failing(data, filename):
+        raise OfficeError("LibreOffice is not installed\n(soffice not found)")
+
+    monkeypatch.setattr(command, "prepare", failing)
+    assert main(["parse", str(TRS)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"nianbao parse: {TRS}: LibreOffice is not installed (soffice not found)\n"
+
+
 def test_stdin_in_a_subprocess():
     """The installed command, reading a GBK page from stdin."""
     proc = subprocess.run(

@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from nianbao.office import prepare
 from parsers import parse_report
 from parsers.schema import (
     APPLICANTS,
@@ -45,16 +46,15 @@ def run(args: argparse.Namespace) -> int:
     """Read, parse and print one report; 1 with a one-line error when the file is unusable."""
     try:
         data, name = read_input(args.file)
+    except (OSError, ValueError) as exc:
+        return _fail(str(exc))
+    try:
+        data, name = prepare(data, name)  # .doc/.wps → .docx (LibreOffice)
         report = parse_report(data, url=args.url, filename=name)
     except (OSError, ValueError) as exc:
-        print(f"nianbao parse: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"{args.file}: {exc}")
     except Exception as exc:  # a parser bug must not become a traceback for the user
-        print(
-            f"nianbao parse: {args.file}: could not be parsed ({type(exc).__name__}: {exc})",
-            file=sys.stderr,
-        )
-        return 2
+        return _fail(f"{args.file}: could not be parsed ({type(exc).__name__}: {exc})", 2)
     if args.format == "table":
         out = render_table(report)
     else:
@@ -65,6 +65,12 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `nianbao parse … | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _fail(message: str, status: int = 1) -> int:
+    """Print ``message`` as one line on stderr; return ``status``."""
+    print(f"nianbao parse: {' '.join(message.split())}", file=sys.stderr)
+    return status
 
 
 def read_input(file: str) -> tuple[bytes, str | None]:
