@@ -9,7 +9,7 @@ from lxml import html
 
 from parsers.encoding import decode
 from parsers.page import read_page, text_of
-from tests.fixtures.pages.build import HERE, PAGES, PageSpec
+from tests.fixtures.pages.build import HERE, PAGES, PageSpec, page_bytes
 
 REPORTS = [spec for spec in PAGES if spec.report]
 CHROME = (
@@ -39,6 +39,12 @@ def read(spec: PageSpec):
 @pytest.fixture(scope="module")
 def pages():
     return {spec.name: read(spec) for spec in PAGES}
+
+
+def test_fixture_files_are_what_the_builder_makes():
+    """The committed pages match build.py (run it after changing it)."""
+    for spec in PAGES:
+        assert (HERE / spec.filename).read_bytes() == page_bytes(spec), spec.filename
 
 
 def test_fixture_pages_are_full_size_portal_pages():
