@@ -271,3 +271,19 @@ def test_any_markup_reads_without_error(parts):
 def test_control_characters_next_to_dropped_scripts():
     page = read_page("\x1f<script>var a = '<div>';</script>索引号：\x0b123/2022-001")
     assert page.index_no == "123/2022-001"
+
+
+def test_chrome_inside_the_container_is_stripped():
+    page = read_page(
+        "<html><body><div id='zoom'><p>一、总体情况</p>"
+        + "<p>本机关认真贯彻落实条例。</p>" * 20
+        + "<table><tr><td>行政许可</td><td>5</td></tr></table>"
+        "<p>六、其他需要报告的事项</p><p>无。</p>"
+        "<div class='bdshare'>分享到：<a>微信</a><a>微博</a></div>"
+        "<p><a href='javascript:window.print()'>【打印本页】</a> <a>【关闭窗口】</a></p>"
+        "<p>上一篇：<a href='/a.html'>关于印发某方案的通知</a></p>"
+        "<div class='xglj'><h4>相关链接</h4><ul><li><a>某县2020年年报</a></li></ul></div>"
+        "</div></body></html>"
+    )
+    assert page.text.endswith("六、其他需要报告的事项\n无。")
+    assert "行政许可\t5" in page.text
