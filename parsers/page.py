@@ -13,6 +13,7 @@ from __future__ import annotations
 import html as html_lib
 import itertools
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -62,8 +63,7 @@ _CELLS = frozenset(("td", "th"))
 # Elements that may wrap a whole article (a <p> or <li> never does).
 _WRAPPERS = frozenset(("div", "section", "article", "main", "center", "form", "font", "span"))
 _INLINE = frozenset(("a", "span", "font", "strong", "b", "em", "i", "u", "label"))
-# Plain lxml elements (no lxml.html element classes: creating their proxies costs more).
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_THREAD = threading.local()  # an lxml parser must not be shared between threads
 _NOISE = ("script", "style", "noscript", "iframe", "object", "select", "button", "textarea")
 _TAG = re.compile(r"<[^>]*>")
 _CHROME_CANDIDATES = "|".join(
@@ -226,13 +226,23 @@ def _holds_table(el: etree._Element) -> bool:
 # --- parsing and cleaning ---------------------------------------------------------------
 
 
+def _parser() -> etree.HTMLParser:
+    """This thread's parser: plain lxml elements (lxml.html's element classes cost more)."""
+    parser = getattr(_THREAD, "parser", None)
+    if parser is None:
+        parser = _THREAD.parser = etree.HTMLParser(
+            remove_comments=True, remove_pis=True, collect_ids=False
+        )
+    return parser
+
+
 def parse_html(markup: str) -> etree._Element | None:
     """The document tree of ``markup`` (None for markup with no elements)."""
     markup = _XML_DECL.sub("", markup, count=1)
     if not markup.strip():
         return None
     try:
-        return etree.fromstring(markup, _PARSER)
+        return etree.fromstring(markup, _parser())
     except (etree.ParserError, ValueError):
         return None
 
