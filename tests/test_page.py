@@ -287,3 +287,12 @@ def test_chrome_inside_the_container_is_stripped():
     )
     assert page.text.endswith("六、其他需要报告的事项\n无。")
     assert "行政许可\t5" in page.text
+
+
+def test_loose_date_line_of_old_pages():
+    page = read_page(
+        "<html><head><title>晋安区2016年政府信息公开工作年度报告</title></head><body><table><tr>"
+        "<td>日期：<font>2017-07-21</font>　来源：区政府办</td></tr></table>"
+        "<div class='TRS_Editor'>" + "<p>一、概述</p>" * 30 + "</div></body></html>"
+    )
+    assert (page.published, page.publisher, page.year) == ("2017-07-21", "区政府办", 2016)
