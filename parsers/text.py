@@ -120,7 +120,7 @@ class Signature:
 
 def signature(text: str, *, tail_lines: int = 8) -> Signature:
     """The signature at the end of a report: ``XX镇人民政府`` then ``2022年1月20日``."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][-tail_lines:]
+    lines = [ln.strip() for ln in text[-2000:].splitlines() if ln.strip()][-tail_lines:]
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
         if len(line) > 40:
@@ -128,7 +128,7 @@ def signature(text: str, *, tail_lines: int = 8) -> Signature:
         date = parse_date(line)
         if not date:
             continue
-        rest = _DATE.sub("", normalize(line)).strip(" \t,，")
+        rest = _DATE.sub("", normalize(line)).strip(" \t,，()（）")
         if rest and not _is_agency(rest):
             continue  # a date inside other text (a list entry, a sentence): not a signature
         agency = rest or None

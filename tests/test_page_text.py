@@ -55,6 +55,8 @@ def test_signature_agency_and_date():
     assert (sig.agency, sig.date) == ("凼底乡人民政府", "2021-01-21")
     sig = signature("正文。\n洪雅县止戈镇人民政府 二〇二三年一月十日")
     assert (sig.agency, sig.date) == ("洪雅县止戈镇人民政府", "2023-01-10")
+    sig = signature("正文。\n沭阳县人民政府\n（2026年1月23日）")
+    assert (sig.agency, sig.date) == ("沭阳县人民政府", "2026-01-23")
 
 
 def test_a_date_inside_a_sentence_or_list_is_no_signature():
