@@ -8,12 +8,15 @@ Public API (names are stable; other packages use them):
 - ``save_sites``, ``save_page``, ``page_state``, ``touch_reports`` — sites and pages.
 - ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table.
 - ``report_id_for(site, report)`` — the stable report id; ``search_reports`` — search.
+- ``refresh_figures(db, ids=None)`` — recompute ``report_figures`` (after writing cells
+  directly, not through ``save_report``).
 """
 
 from storage.ids import content_hash, level_for, report_id_for
 from storage.runs import mark_interrupted_runs, record_run
 from storage.schema import TABLES, create_schema, open_db
 from storage.search import search_reports
+from storage.views import refresh_figures
 from storage.writer import (
     SaveStatus,
     Source,
@@ -37,6 +40,7 @@ __all__ = [
     "open_db",
     "page_state",
     "record_run",
+    "refresh_figures",
     "report_id_for",
     "save_page",
     "save_report",

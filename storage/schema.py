@@ -17,7 +17,7 @@ import sqlite_utils
 
 from storage.lookups import create_lookups
 from storage.search import enable_search
-from storage.views import create_views
+from storage.views import FIGURES, create_views, fill_missing_figures
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,13 @@ TABLES: dict[str, TableSpec] = {
     ),
 }
 
+TABLES["report_figures"] = TableSpec(
+    "one row per report: its headline figures (kept by the writer; read by report_summary)",
+    {"report_id": str, **dict.fromkeys(FIGURES, int)},
+    pk="report_id",
+    foreign_keys=[("report_id", "reports", "id")],
+)
+
 # Create referenced tables first.
 _ORDER = (
     "sites",
@@ -225,6 +232,7 @@ _ORDER = (
     "findings",
     "report_changes",
     "crawl_runs",
+    "report_figures",
 )
 
 
@@ -251,6 +259,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
             _create_table(db, name, TABLES[name])
         enable_search(db)
         create_views(db)
+        fill_missing_figures(db)
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -1,5 +1,5 @@
 """SQL views: ``report_summary`` (one row per report) and ``applications_wide`` (one row per
-report and application row, one column per applicant).
+report and application row, one column per applicant), and the ``report_figures`` they read.
 
 A row's figure is its 总计 cell; when the report has no 总计 column (or left it blank) it is the
 sum of the applicant columns that were reported. Group figures (withheld, unavailable, rejected,
@@ -7,6 +7,8 @@ other) add up their rows; a figure with no reported cell at all is ``null``, nev
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import sqlite_utils
 
@@ -51,37 +53,69 @@ def _findings(severity: str) -> str:
     )
 
 
+# The headline figures of a report, each a correlated subquery on ``r.id``.
+FIGURES: dict[str, str] = {
+    "applications_received": _row_total("new_received"),
+    "carried_over": _row_total("carried_over"),
+    "granted": _row_total("granted"),
+    "partially_granted": _row_total("partially_granted"),
+    "withheld": _group_total(ROW_GROUPS["withheld"]),
+    "unavailable": _group_total(ROW_GROUPS["unavailable"]),
+    "rejected": _group_total(ROW_GROUPS["rejected"]),
+    "other": _group_total(ROW_GROUPS["other"]),
+    "total_processed": _row_total("total_processed"),
+    "carried_forward": _row_total("carried_forward"),
+    "review_total": _proceeding_total(("review",)),
+    "litigation_total": _proceeding_total(LITIGATION),
+    "errors": _findings("error"),
+    "warnings": _findings("warning"),
+}
+_REPORT_COLUMNS = ("id", "site", "province", "city", "county", "level", "agency", "year",
+                   "template", "title", "published", "url")  # fmt: skip
+
+
+def refresh_figures(db: sqlite_utils.Database, report_ids: Sequence[str] | None = None) -> None:
+    """(Re)compute ``report_figures`` for some reports (all when ``report_ids`` is None).
+
+    ``save_report`` calls it for the report it writes; call it after writing cells directly.
+    """
+    columns = ", ".join(FIGURES)
+    sql = (
+        f"insert or replace into report_figures (report_id, {columns})\nselect r.id, "
+        + ", ".join(FIGURES.values())
+        + "\nfrom reports r"
+    )
+    if report_ids is None:
+        db.execute(sql)
+    else:
+        for rid in report_ids:
+            db.execute(sql + " where r.id = ?", [rid])
+
+
+def fill_missing_figures(db: sqlite_utils.Database) -> None:
+    """Compute the figures of reports that have none (written by other means than the writer)."""
+    db.execute(
+        f"insert into report_figures (report_id, {', '.join(FIGURES)})\nselect r.id, "
+        + ", ".join(FIGURES.values())
+        + "\nfrom reports r where r.id not in (select report_id from report_figures)"
+    )
+
+
 def report_summary_sql() -> str:
-    """``report_summary``: headline figures of every report."""
-    columns = [
-        "r.id",
-        "r.site",
-        "r.province",
-        "r.city",
-        "r.county",
-        "r.level",
-        "r.agency",
-        "r.year",
-        "r.template",
-        "r.title",
-        "r.published",
-        "r.url",
-        f"{_row_total('new_received')} as applications_received",
-        f"{_row_total('carried_over')} as carried_over",
-        f"{_row_total('granted')} as granted",
-        f"{_row_total('partially_granted')} as partially_granted",
-        f"{_group_total(ROW_GROUPS['withheld'])} as withheld",
-        f"{_group_total(ROW_GROUPS['unavailable'])} as unavailable",
-        f"{_group_total(ROW_GROUPS['rejected'])} as rejected",
-        f"{_group_total(ROW_GROUPS['other'])} as other",
-        f"{_row_total('total_processed')} as total_processed",
-        f"{_row_total('carried_forward')} as carried_forward",
-        f"{_proceeding_total(('review',))} as review_total",
-        f"{_proceeding_total(LITIGATION)} as litigation_total",
-        f"{_findings('error')} as errors",
-        f"{_findings('warning')} as warnings",
+    """``report_summary``: headline figures of every report.
+
+    Read from ``report_figures`` (stored with each report, so a whole-table aggregate does not
+    recompute ~15 subqueries per report); computed live for a report that has no figures row.
+    """
+    columns = [f"r.{c}" for c in _REPORT_COLUMNS] + [
+        f"case when f.report_id is null then {live} else f.{name} end as {name}"
+        for name, live in FIGURES.items()
     ]
-    return "select\n  " + ",\n  ".join(columns) + "\nfrom reports r"
+    return (
+        "select\n  "
+        + ",\n  ".join(columns)
+        + "\nfrom reports r left join report_figures f on f.report_id = r.id"
+    )
 
 
 def applications_wide_sql() -> str:

@@ -26,6 +26,7 @@ from parsers import schema
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
+from storage.views import refresh_figures
 
 SaveStatus = Literal["new", "changed", "unchanged"]
 CELL_TABLES = ("active_disclosure", "applications", "review_litigation")
@@ -509,4 +510,5 @@ def save_report(
                 status = "unchanged"
                 db.execute("update reports set last_checked = ? where id = ?", [when, rid])
         _save_sources(db, rid, srcs, chash, when)
+        refresh_figures(db, [rid])
     return status

@@ -153,6 +153,19 @@ def test_report_summary_view(db):
     assert summary["county"] == "石门县"
 
 
+def test_report_summary_reads_stored_figures_or_computes_them(db):
+    storage.save_report(db, make_report(), site=SITE)
+    stored = next(db.query("select * from report_summary"))
+    figures = next(db.query("select * from report_figures"))
+    assert (figures["withheld"], figures["litigation_total"], figures["errors"]) == (3, 3, 1)
+    db.execute("delete from report_figures")  # cells written by other means: computed live
+    assert next(db.query("select * from report_summary")) == stored
+    db.execute("update applications set value = 10 where row = 'granted'")
+    storage.refresh_figures(db)
+    assert next(db.query("select granted from report_summary"))["granted"] == 10
+    assert db["report_figures"].count == 1
+
+
 def test_report_summary_without_total_column_sums_applicants(db):
     cells = [
         ApplicationCell("new_received", "natural_person", 4, "4"),
