@@ -230,7 +230,11 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form; ``keys`` only where the finding names cells."""
-        data: dict[str, Any] = {"rule": self.rule, "severity": self.severity, "message": self.message}
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+        }
         if self.keys:
             data["keys"] = list(self.keys)
         return data
