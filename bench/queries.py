@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from nianbao.serving import load_metadata
 from parsers import schema
 from storage import open_db
+from storage.views import fill_missing_figures
 
 TARGET_MS = 500
 YEARS = range(2019, 2025)
@@ -177,26 +178,16 @@ def build(path: Path, n: int) -> None:
     conn.close()
 
 
-def materialize_summary(path: Path) -> float:
-    """What a stored figures table would give: ``report_summary`` as a view over a table.
+def prepare(path: Path) -> None:
+    """Bring a kept database to the current schema and store the figures of every report.
 
-    Storage computes ``report_summary`` live (correlated subqueries over the cell tables);
-    ``--figures-table`` measures the alternative where the figures are written once per report.
+    The bulk inserts bypass ``save_report``, which stores ``report_figures`` with each report.
     """
-    start = time.perf_counter()
-    conn = sqlite3.connect(path)
-    if conn.execute("select 1 from sqlite_master where name = 'report_figures'").fetchone():
-        conn.close()  # a database kept from an earlier run with --figures-table
-        return 0.0
-    with conn:
-        conn.execute("create table report_figures as select * from report_summary")
-        conn.execute("create unique index report_figures_id on report_figures (id)")
-        conn.execute("create index report_figures_year on report_figures (year)")
-        conn.execute("create index report_figures_region on report_figures (province, county)")
-        conn.execute("drop view report_summary")
-        conn.execute("create view report_summary as select * from report_figures")
-    conn.close()
-    return time.perf_counter() - start
+    db = open_db(path)
+    fill_missing_figures(db)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.close()
 
 
 def workload(db: str = "nianbao") -> list[tuple[str, str, dict[str, str]]]:
@@ -250,11 +241,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=50_000)
     parser.add_argument("--db", type=Path, help="keep the database here (reused if it exists)")
-    parser.add_argument(
-        "--figures-table",
-        action="store_true",
-        help="first turn report_summary into a view over a stored table (changes the database)",
-    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "nianbao.db"
@@ -262,8 +248,9 @@ def main() -> int:
             start = time.perf_counter()
             build(path, args.reports)
             print(f"built {path} ({args.reports} reports) in {time.perf_counter() - start:.0f} s")
-        if args.figures_table:
-            print(f"report_summary stored as a table in {materialize_summary(path):.0f} s")
+        start = time.perf_counter()
+        prepare(path)
+        print(f"schema migrated, figures filled in {time.perf_counter() - start:.0f} s")
         conn = sqlite3.connect(f"file:{path.resolve()}?immutable=1", uri=True)
         reports = conn.execute("select count(*) from reports").fetchone()[0]
         cells = conn.execute("select count(*) from applications").fetchone()[0]

@@ -535,4 +535,6 @@ def test_dashboard_page_and_chart_queries(client: Any) -> None:
         (2022, 14),
     ]
     reasons = get(client, chart_query(charts["withheld-reasons"])).json()["rows"]
-    assert reasons[0] == {"reason": "(三)不予公开 4.保护第三方合法权益", "applications": 3}
+    assert reasons[0] == {"reason": "(三)不予公开 6.属于四类过程性信息", "applications": 2}  # 2022
+    shanxi = get(client, chart_query(charts["withheld-reasons"], county="光山县")).json()["rows"]
+    assert shanxi[0] == {"reason": "(三)不予公开 1.属于国家秘密", "applications": 1}
