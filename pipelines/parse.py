@@ -41,6 +41,17 @@ def _same_agency(a: Report, b: Report) -> bool:
     return normalise_agency(a.agency) == normalise_agency(b.agency)
 
 
+def _unique(sources: list[Source]) -> list[Source]:
+    """The sources in order, each URL once."""
+    seen: set[str] = set()
+    out = []
+    for source in sources:
+        if source.url not in seen:
+            seen.add(source.url)
+            out.append(source)
+    return out
+
+
 def _parse(data: bytes | str, **kwargs: Any) -> Report:
     from parsers import parse_report  # the parsers package may land after this module
 
@@ -178,7 +189,11 @@ class ParsePipeline:
                     if name == "title" and fallback is None:
                         fallback = page.title
                     setattr(report, name, fallback)
-            same_report = page_report is not None and report.year == page_report.year
+            same_report = (
+                page_report is not None
+                and page_report.agency is not None
+                and report.year == page_report.year
+            )
             if same_report and (len(file_reports) == 1 or _same_agency(report, page_report)):
                 report.agency = page_report.agency  # the page's copy: one identity, one id
             report.url = report.url or f.get("url")
@@ -201,6 +216,5 @@ class ParsePipeline:
             else:
                 found.sources.extend(sources)
         for parsed in grouped.values():  # a source listed twice (shell page) once is enough
-            seen: set[str] = set()
-            parsed.sources = [s for s in parsed.sources if not (s.url in seen or seen.add(s.url))]
+            parsed.sources = _unique(parsed.sources)
         return list(grouped.values())

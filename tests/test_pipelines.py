@@ -327,3 +327,41 @@ def test_attachment_naming_its_agency_differently_is_the_page_report(settings, m
     stored = next(db.query("select agency, cells, source_url from reports"))
     assert stored["agency"] == "瓦屋镇人民政府"
     assert (stored["source_url"], stored["cells"] > 10) == (item.url, True)  # the fuller copy
+
+
+def test_shell_page_and_its_attachment_are_one_report_from_the_file(settings, monkeypatch):
+    import pipelines.parse
+
+    real = pipelines.parse._parse
+
+    def parse(data, **kwargs):
+        report = real(data, **kwargs)
+        if (kwargs.get("filename") or "").endswith(".pdf"):
+            report.agency = report.title = None  # the file names neither: the page's are used
+            return report
+        return Report(title=report.title, agency=report.agency, year=report.year, url=report.url)
+
+    monkeypatch.setattr(pipelines.parse, "_parse", parse)
+    files = Path(settings["FILES_STORE"])
+    (files / "townships").mkdir(parents=True)
+    shutil.copy(
+        PORTALS / "townships" / "www" / TOWNSHIP_PAGE.lstrip("/"), files / "townships" / "w.pdf"
+    )
+    pdf = {"url": "http://townships.test/w.pdf", "path": "townships/w.pdf",
+           "checksum": "c1", "status": "downloaded"}  # fmt: skip
+    chain = Chain(settings)
+    item = chain.process(page_item("townships", TOWNSHIP_PAGE, files=[pdf]))
+    chain.close()
+    assert [(s.url, s.kind) for s in item.reports[0].sources] == [
+        ("http://townships.test/w.pdf", "attachment"),
+        (item.url, "page"),
+    ]
+    db = storage.open_db(settings["NIANBAO_DB"])
+    report = next(db.query("select * from reports"))
+    assert (report["agency"], report["year"]) == ("瓦屋镇人民政府", 2021)
+    assert report["title"] == expected("townships", TOWNSHIP_PAGE)["title"]
+    assert report["source_url"] == "http://townships.test/w.pdf"
+    assert json.loads(report["attachments"]) == ["townships/w.pdf"]
+    cells = cell_values(db, report["id"])
+    for key, value in expected("townships", TOWNSHIP_PAGE)["cells"].items():
+        assert cells[key] == pytest.approx(value), key
