@@ -81,6 +81,8 @@ def test_open_db_creates_schema_idempotently(tmp_path):
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert {"report_summary", "applications_wide"} <= set(db.view_names())
     assert db["reports_fts"].exists()
+    trigger = db.execute("select sql from sqlite_master where name = 'reports_au'").fetchone()[0]
+    assert "AFTER UPDATE OF [title], [text]" in trigger  # last_checked does not re-index
     indexed = {tuple(i.columns) for i in db["reports"].indexes}
     assert {("year",), ("agency",), ("site",), ("template",)} <= indexed
 
