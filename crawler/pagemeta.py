@@ -22,9 +22,7 @@ def gb_decoded(response: TextResponse) -> TextResponse:
     """
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     _, encoding = decode(response.body, content_type or None)
-    if encoding in (response.encoding, "ascii") or (
-        encoding == "utf-8" and response.encoding == "ascii"
-    ):
+    if encoding == response.encoding or (encoding, response.encoding) == ("utf-8", "ascii"):
         return response
     return response.replace(encoding=encoding)
 

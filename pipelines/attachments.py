@@ -48,12 +48,10 @@ class AttachmentsPipeline(FilesPipeline):
     ) -> Any:
         item = super().item_completed(results, item, info)
         adapter = ItemAdapter(item)
-        stats = self.crawler.stats if getattr(self, "crawler", None) else None
         failed = sum(1 for ok, _ in results if not ok)
-        if stats is not None:
-            stats.inc_value("nianbao/attachments_stored", len(results) - failed)
-            if failed:
-                stats.inc_value("nianbao/attachments_failed", failed)
+        self.crawler.stats.inc_value("nianbao/attachments_stored", len(results) - failed)
+        if failed:
+            self.crawler.stats.inc_value("nianbao/attachments_failed", failed)
         if adapter.get("status") == 0 and results:
             adapter["status"] = 200 if all(ok for ok, _ in results) else 0
         return item
