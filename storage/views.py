@@ -49,7 +49,8 @@ def _proceeding_total(proceedings: tuple[str, ...]) -> str:
 
 def _findings(severity: str) -> str:
     return (
-        f"(select count(*) from findings f where f.report_id = r.id and f.severity = '{severity}')"
+        f"(select count(*) from findings fi where fi.report_id = r.id"
+        f" and fi.severity = '{severity}')"
     )
 
 
