@@ -62,7 +62,10 @@ def test_generic_next_page_and_links():
     response = page("pagelist", "/xxgk/xxgknb/list.html")
     leads = list(Generic().leads(response))
     pages = [lead for lead in leads if lead.kind == "page"]
-    assert pages == [Lead(f"{HOST}/xxgk/xxgknb/list.html?page=2", "下一页", "page")]
+    assert pages == [  # 共3页: page 3 announced with page 2
+        Lead(f"{HOST}/xxgk/xxgknb/list.html?page=2", "下一页", "page"),
+        Lead(f"{HOST}/xxgk/xxgknb/list.html?page=3", "3", "page"),
+    ]
     texts = {lead.text for lead in leads if lead.kind == "link"}
     assert "白水县人民政府2023年政府信息公开工作年度报告" in texts
 

@@ -1,4 +1,8 @@
-"""Generic discovery: every ``<a href>`` of a page, and 下一页 / ``?page=N`` pagination."""
+"""Generic discovery: every ``<a href>`` of a page, and 下一页 / ``?page=N`` pagination.
+
+When the pager says how many pages there are (共N页) and the next-page link numbers its page
+(``page=2``), every page is announced at once, so a long list costs no crawl depth.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ _PAGE_URL = re.compile(
     r"[?&](page|pageNo|pageIndex|currentPage|p)=\d+|[/_](index|page)_\d+\.", re.I
 )
 _SKIP = re.compile(r"^(javascript:|mailto:|tel:|#)", re.I)
+_PAGE_NUMBER = re.compile(r"([?&](?:page|pageNo|pageIndex|currentPage|p)=)(\d+)", re.I)
+_TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
+MAX_ANNOUNCED_PAGES = 200
 
 
 def anchors(response: TextResponse) -> Iterable[tuple[str, str]]:
@@ -39,6 +46,18 @@ class Generic:
         for url, text in anchors(response):
             paging = is_next_page_link(text) or (text.isdigit() and bool(_PAGE_URL.search(url)))
             yield Lead(url, text, "page" if paging else "link")
+            if is_next_page_link(text):
+                yield from self._all_pages(response, url)
+
+    def _all_pages(self, response: TextResponse, next_url: str) -> Iterable[Lead]:
+        """Pages after the next one, when the pager gives the total (共N页)."""
+        number, total = _PAGE_NUMBER.search(next_url), _TOTAL_PAGES.search(response.text)
+        if not (number and total):
+            return
+        last = min(int(total.group(1)), int(number.group(2)) + MAX_ANNOUNCED_PAGES)
+        for n in range(int(number.group(2)) + 1, last + 1):
+            url = _PAGE_NUMBER.sub(lambda m, n=n: f"{m.group(1)}{n}", next_url, count=1)
+            yield Lead(url, str(n), "page")
 
     def feed_leads(self, response: TextResponse) -> Iterable[Lead]:
         return ()

@@ -36,7 +36,7 @@ NIANBAO_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles each
 NIANBAO_RETRY_BACKOFF_MAX = 60.0
 
 # Focused discovery: depth from the home page and requests per portal.
-DEPTH_LIMIT = 10
+DEPTH_LIMIT = 16  # home → 公开 → 乡镇 → town → 年报 column → list pages → report
 DEPTH_STATS_VERBOSE = True
 NIANBAO_SITE_BUDGET = 400  # requests per site (robots.txt and attachments not counted)
 
