@@ -21,6 +21,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler.items import PageItem
+from parsers import parse_report
 from parsers.schema import Finding, Report
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, open_db, page_state, report_id_for
@@ -53,8 +54,7 @@ def _unique(sources: list[Source]) -> list[Source]:
 
 
 def _parse(data: bytes | str, **kwargs: Any) -> Report:
-    from parsers import parse_report  # the parsers package may land after this module
-
+    """``parsers.parse_report`` (the one place this module calls the parsers)."""
     return parse_report(data, **kwargs)
 
 

@@ -365,3 +365,26 @@ def test_shell_page_and_its_attachment_are_one_report_from_the_file(settings, mo
     cells = cell_values(db, report["id"])
     for key, value in expected("townships", TOWNSHIP_PAGE)["cells"].items():
         assert cells[key] == pytest.approx(value), key
+
+
+def test_validate_adds_missing_checks_once_and_counts_them():
+    from parsers.schema import APPLICANT_PARTS, ApplicationCell
+    from pipelines.parsed import ParsedReport
+
+    crawler = get_crawler(Spider, {})
+    report = Report(
+        year=2021,
+        template="2021",
+        applications=[
+            *(ApplicationCell("new_received", a, 1, "1") for a in APPLICANT_PARTS),
+            ApplicationCell("new_received", "total", 5, "5"),  # 6 × 1 ≠ 5: applicant_total_sum
+        ],
+    )
+    page = ParsedPage.from_page(page_item("townships", TOWNSHIP_PAGE))
+    page.reports = [ParsedReport(report)]
+    pipe = ValidatePipeline.from_crawler(crawler)
+    pipe.process_item(page)
+    pipe.process_item(page)  # again: nothing doubled
+    rules = [f.rule for f in report.findings]
+    assert rules.count("applicant_total_sum") == 1
+    assert crawler.stats.get_value("nianbao/findings/applicant_total_sum") == 2  # per pass
