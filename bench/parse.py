@@ -172,7 +172,7 @@ def main() -> int:
     # tests/fixtures/documents (ruled, split, borderless, scan), CPU time, best of --repeat.
     from parsers.documents import read_document
 
-    pdfs = sorted(Path("/work/shared/real-docs").glob("*.pdf"))
+    pdfs = sorted((ROOT / "tests" / "fixtures" / "real" / "docs").glob("*.pdf"))
     pdfs += sorted((ROOT / "tests" / "fixtures" / "documents").glob("*.pdf"))
     pdf_data = [path.read_bytes() for path in pdfs]
     pdf_pages = sum(read_document(data).pages for data in pdf_data)

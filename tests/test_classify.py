@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from parsers.classify import (
@@ -19,8 +17,9 @@ from parsers.classify import (
     link_score,
     report_year,
 )
+from tests.paths import SAMPLES as SAMPLE_DIR
 
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = SAMPLE_DIR
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from nianbao.cli import COMMANDS, build_parser
+from tests.paths import SAMPLES
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "000_f356be7c5f5db8bc.txt"
+SAMPLE = SAMPLES / "000_f356be7c5f5db8bc.txt"
 
 
 def test_every_command_is_registered() -> None:
@@ -26,7 +26,6 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     assert "invalid choice: 'bogus'" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="shared samples not beside the checkout")
 def test_parse_imports_neither_datasette_nor_scrapy() -> None:
     code = (
         "import sys; from nianbao.cli import main; "

@@ -6,16 +6,15 @@ The 洪泽区 reports use the 2021 format but print 三(六)其他处理 as one 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from parsers import parse_report
 from parsers.documents import Document, read_document
 from parsers.documents.grid import Grid
 from parsers.schema import APPLICATION_ROWS_BY_TEMPLATE, Report
+from tests.paths import REAL_DOCS
 
-REAL = Path("/work/shared/real-docs")
+REAL = REAL_DOCS
 APPLICANTS = (
     "natural_person",
     "commercial_enterprise",
@@ -27,8 +26,6 @@ APPLICANTS = (
 )
 OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
 PROCEEDINGS = ("review", "litigation_direct", "litigation_after_review")
-
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="real documents not available")
 
 
 def only_person(n: int) -> tuple[int, ...]:

@@ -6,15 +6,13 @@
   sub-table split with a bogus header row, section 四 as three small tables.
 """
 
-from pathlib import Path
-
 import pytest
 
 from parsers import parse_report
 from parsers.schema import APPLICANTS, PROCEEDINGS
+from tests.paths import REAL_DOCS
 
-REAL = Path("/work/shared/real-docs")
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="shared real documents not present")
+REAL = REAL_DOCS
 N = None
 
 
