@@ -3,7 +3,11 @@
 Pages classified ``report`` are parsed with ``parsers.parse_report``; so is every attachment in
 ``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse is recorded (the
 page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
-the crawl goes on. A page whose hash, and whose attachments' checksums, match the last crawl is
+the crawl goes on. An old Word/WPS attachment (.doc/.wps/.rtf) is first converted to .docx by
+``pipelines.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
+keeps crawling meanwhile; stats ``nianbao/attachments/converted`` and
+``nianbao/attachments/conversion_failed`` (a failure is a page ``parse_error``, like any file
+that cannot be read). A page whose hash, and whose attachments' checksums, match the last crawl is
 not parsed again (set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
 
 Copies of one report (the page and its PDF) are grouped by report id; the copy with the most
@@ -19,10 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import run_in_thread
 
 from crawler.items import PageItem
 from parsers import parse_report
 from parsers.schema import Finding, Report
+from pipelines import office
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, open_db, page_state, report_id_for
 from storage.ids import normalise_agency
@@ -83,7 +89,7 @@ class ParsePipeline:
             self.db.close()
             self.db = None
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
         page = item if isinstance(item, ParsedPage) else ParsedPage.from_page(item)
@@ -96,7 +102,8 @@ class ParsePipeline:
             self.stats.inc_value("nianbao/pages/skipped_unchanged")
             return page
         self.stats.inc_value("nianbao/pages/parsed")
-        self._parse_page(page)
+        files = [await self._load(page, f) for f in page.files]
+        self._parse_page(page, [loaded for loaded in files if loaded is not None])
         return page
 
     # --- incremental crawl ---------------------------------------------------------------
@@ -127,7 +134,31 @@ class ParsePipeline:
         page.parse_errors.append(message)
         self.stats.inc_value("nianbao/reports/failed")
 
-    def _parse_page(self, page: ParsedPage) -> None:
+    async def _load(
+        self, page: ParsedPage, f: dict[str, Any]
+    ) -> tuple[dict[str, Any], bytes, str | None] | None:
+        """``(file, data, filename)`` of a downloaded attachment, .doc/.wps converted to .docx
+        in a thread; ``None`` (the failure recorded) when it cannot be read or converted."""
+        url, path = f.get("url"), f.get("path")
+        try:
+            data = self._read_file(path)
+        except OSError as exc:
+            self._fail(page, f"{url} ({path})", exc)
+            return None
+        if not office.needs_conversion(data, path):
+            return f, data, path
+        try:
+            data, name = await run_in_thread(office.prepare, data, path)
+        except OSError as exc:  # OfficeError: LibreOffice missing, failed or too slow
+            self.stats.inc_value("nianbao/attachments/conversion_failed")
+            self._fail(page, f"{url} ({path})", exc)
+            return None
+        self.stats.inc_value("nianbao/attachments/converted")
+        return f, data, name
+
+    def _parse_page(
+        self, page: ParsedPage, files: list[tuple[dict[str, Any], bytes, str | None]]
+    ) -> None:
         page_report: Report | None = None
         if page.body:
             content_type = f"text/html; charset={page.encoding}" if page.encoding else "text/html"
@@ -136,13 +167,12 @@ class ParsePipeline:
             except Exception as exc:
                 self._fail(page, page.url, exc)
         file_reports = []
-        for f in page.files:
-            url, path = f.get("url"), f.get("path")
+        for f, data, filename in files:
+            url = f.get("url")
             try:
-                data = self._read_file(path)
-                report = _parse(data, url=url, filename=path)
+                report = _parse(data, url=url, filename=filename)
             except Exception as exc:
-                self._fail(page, f"{url} ({path})", exc)
+                self._fail(page, f"{url} ({f.get('path')})", exc)
                 continue
             file_reports.append((report, f))
         if page_report is None and not file_reports and not page.parse_errors:

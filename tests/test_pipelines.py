@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import inspect
 import json
 import shutil
 from pathlib import Path
@@ -74,6 +76,8 @@ class Chain:
     def process(self, item):
         for pipe in self.pipes:
             item = pipe.process_item(item)
+            if inspect.isawaitable(item):  # ParsePipeline is async (conversions in a thread)
+                item = asyncio.run(item)
         return item
 
     def stat(self, name: str):

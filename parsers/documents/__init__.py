@@ -6,7 +6,7 @@ tables in reading order: :mod:`.pdf`, :mod:`.docx`); the document is written as 
 portal page (:func:`parsers.page.read_page`, :func:`parsers.report.assemble`), so label
 mapping and checks are written once. A document with pictures but no text gets the finding
 ``image_only`` and no cells. ``.doc``/``.wps`` files must first be converted to ``.docx``
-(:mod:`nianbao.office`, outside this pure package).
+(:mod:`pipelines.office`, outside this pure package).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def read_document(data: bytes, *, filename: str | None = None) -> Document:
     if data[:8] == _OLE:
         raise DocumentError(
             f"the file{name} is an old Word/WPS document (.doc/.wps): convert it to .docx "
-            "first (nianbao.office.to_docx, which runs LibreOffice)"
+            "first (pipelines.office.to_docx, which runs LibreOffice)"
         )
     raise DocumentError(f"the file{name} is neither a PDF nor a Word (.docx) document")
 
