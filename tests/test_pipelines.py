@@ -392,3 +392,81 @@ def test_validate_adds_missing_checks_once_and_counts_them():
     rules = [f.rule for f in report.findings]
     assert rules.count("applicant_total_sum") == 1
     assert crawler.stats.get_value("nianbao/findings/applicant_total_sum") == 2  # per pass
+
+
+DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "documents"
+CRAWL_PIPELINES = {
+    "pipelines.attachments.AttachmentsPipeline": 100,
+    "pipelines.parse.ParsePipeline": 300,
+    "pipelines.validate.ValidatePipeline": 400,
+    "pipelines.store.StorePipeline": 800,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
+def test_crawled_doc_attachment_becomes_a_report_with_its_cells(tmp_path):
+    """The pagelist portal lists a report as a .doc file: downloaded, converted, parsed, stored."""
+    import importlib.util
+
+    from nianbao.sampleportals import serve_portals
+    from tests.conftest import run_crawl
+
+    spec = importlib.util.spec_from_file_location("documents_make", DOCUMENTS / "make.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    doc_path = "/uploadfiles/202301/jtj2022.doc"
+    with serve_portals(("pagelist",), lifetime=120) as servers:
+        portal = servers["pagelist"]
+        listing = portal.read_page("/xxgk/xxgknb/list.html").decode("utf-8")
+        portal.set_page("/xxgk/xxgknb/list.html", listing.replace("jtj2022.docx", "jtj2022.doc"))
+        portal.set_page(
+            doc_path, (DOCUMENTS / "filled-2021.doc").read_bytes(), "application/msword"
+        )
+        db_path = tmp_path / "nianbao.db"
+        result = run_crawl(
+            [portal.url()],
+            tmp_path / "crawl",
+            settings={"NIANBAO_DB": str(db_path)},
+            pipelines=CRAWL_PIPELINES,
+        )
+        assert doc_path in portal.paths_requested(200)
+    assert result.stats.get("finish_reason") == "finished", result.stderr[-3000:]
+    assert result.stats.get("nianbao/attachments/converted") == 1
+    assert "nianbao/attachments/conversion_failed" not in result.stats
+    db = storage.open_db(db_path)
+    source = next(db.query("select * from report_sources where url like ?", [f"%{doc_path}"]))
+    report = db["reports"].get(source["report_id"])
+    assert (report["agency"], report["template"]) == ("示例镇人民政府", "2021")
+    cells = cell_values(db, report["id"])
+    want = {
+        ".".join(key): value for key, value in make.expected_cells(make.APPLICATIONS_2021).items()
+    }
+    assert {key: cells.get(key, "absent") for key in want} == want
+    page = db["pages"].get(source["page_url"] or source["url"])
+    assert (page["classification"], page["parse_error"]) == ("report", None)
+
+
+def test_failed_doc_conversion_is_a_page_error_not_a_crash(settings, monkeypatch):
+    monkeypatch.setenv("NIANBAO_SOFFICE", "/nonexistent/soffice")
+    files = Path(settings["FILES_STORE"]) / "hanweb"
+    files.mkdir(parents=True)
+    shutil.copy(DOCUMENTS / "filled-2021.doc", files / "nb.doc")
+    item = page_item(
+        "hanweb",
+        HANWEB_PAGE,
+        files=[{"url": "http://hanweb.test/nb.doc", "path": "hanweb/nb.doc",
+                "checksum": "d1", "status": "downloaded"}],
+    )  # fmt: skip
+    chain = Chain(settings)
+    out = chain.process(item)
+    assert chain.stat("nianbao/attachments/conversion_failed") == 1
+    assert chain.stat("nianbao/attachments/converted") is None
+    chain.close()
+    assert len(out.reports) == 1  # the page's own report is still read and stored
+    db = storage.open_db(settings["NIANBAO_DB"])
+    error = db["pages"].get(item.url)["parse_error"]
+    assert error.startswith("http://hanweb.test/nb.doc (hanweb/nb.doc): OfficeError: LibreOffice")
+    assert "not installed" in error
+    rules = db.execute("select rule from findings where page_url = ?", [item.url]).fetchall()
+    assert ("parse_error",) in rules
