@@ -5,6 +5,11 @@ Each report goes through ``storage.save_report`` (one transaction each); its out
 a ``pages`` row. The crawl itself is a ``crawl_runs`` row: written ``running`` when the spider
 opens, completed when it closes with the Scrapy stats, the report counts and the sites that
 gave no report (``sites_failed``: "0 reports" is a failure, not a quiet success).
+
+A write that fails (database locked, disk full, a constraint) is logged and counted in
+``nianbao/store/errors``; the other reports go on being stored, the page is stored without
+its content hash (so the next crawl parses it again), and the run ends as
+``<reason>_with_errors`` (``finished_with_errors``): a run that lost data is not green.
 """
 
 from __future__ import annotations
@@ -34,6 +39,12 @@ from storage import (
 logger = logging.getLogger(__name__)
 
 OUTCOMES = ("new", "changed", "unchanged", "failed")
+STORE_ERRORS = "nianbao/store/errors"
+
+
+def run_status(reason: str, store_errors: int) -> str:
+    """The ``crawl_runs.status`` of a run: Scrapy's finish reason, marked when writes failed."""
+    return f"{reason}_with_errors" if store_errors else reason
 
 
 class StorePipeline:
@@ -94,7 +105,7 @@ class StorePipeline:
             self.db,
             run_id=self.run_id,
             finished=finished,
-            status=reason,
+            status=run_status(reason, self.stats.get_value(STORE_ERRORS, 0)),
             stats=self.stats.get_stats(),
             reports=counts,
             pages=sum(self.site_pages.values()),
@@ -112,32 +123,46 @@ class StorePipeline:
         page = item if isinstance(item, ParsedPage) else ParsedPage.from_page(item)
         when = now_iso()
         try:
-            report_ids = self._store_reports(page, when)
+            report_ids, complete = self._store_reports(page, when)
             row = self._page_row(page, report_ids)
+            if not complete:  # a report of it was lost: parse the page again next crawl
+                row["content_hash"] = None
             findings = None if page.unchanged else page.page_findings  # None: keep them
             save_page(self.db, row, findings=findings, when=when)
         except Exception:  # a write that fails is loud (log + stat), and the crawl goes on
             logger.exception("cannot store %s", page.url)
-            self.stats.inc_value("nianbao/store/errors")
+            self.stats.inc_value(STORE_ERRORS)
         return item
 
-    def _store_reports(self, page: ParsedPage, when: str) -> list[str]:
+    def _store_reports(self, page: ParsedPage, when: str) -> tuple[list[str], bool]:
+        """Store the page's reports; their ids, and whether every one was written."""
         self.site_pages[page.site_id] += 1
         if page.unchanged:
             touch_reports(self.db, page.known_reports, when=when)
             self.stats.inc_value("nianbao/reports/unchanged", len(page.known_reports))
             self.site_reports[page.site_id].update(page.known_reports)
-            return list(page.known_reports)
+            return list(page.known_reports), True
         ids = []
+        complete = True
         for parsed in page.reports:
-            status = save_report(
-                self.db, parsed.report, site=page.site_id, sources=parsed.sources, checked_at=when
-            )
+            try:
+                status = save_report(
+                    self.db,
+                    parsed.report,
+                    site=page.site_id,
+                    sources=parsed.sources,
+                    checked_at=when,
+                )
+            except Exception:  # one report lost (rolled back): say so, store the others
+                logger.exception("cannot store report %r from %s", parsed.report.title, page.url)
+                self.stats.inc_value(STORE_ERRORS)
+                complete = False
+                continue
             self.stats.inc_value(f"nianbao/reports/{status}")
             rid = report_id_for(page.site_id, parsed.report)
             ids.append(rid)
             self.site_reports[page.site_id].add(rid)
-        return ids
+        return ids, complete
 
     @staticmethod
     def _page_row(page: ParsedPage, report_ids: list[str]) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def record_run(
     spider: str | None = None,
     started: str | None = None,
     finished: str | None = None,
-    status: str = "running",
+    status: str | None = None,
     stats: Mapping[str, Any] | None = None,
     reports: Mapping[str, int] | None = None,
     pages: int | None = None,
@@ -62,13 +62,18 @@ def record_run(
 
     ``reports`` counts reports by outcome (keys ``new``, ``changed``, ``unchanged``,
     ``failed``); ``stats`` is the Scrapy stats dict (stored as JSON); ``failed_sites`` the ids
-    of sites that gave no report.
+    of sites that gave no report. A new row's ``status`` defaults to ``running``; an update
+    changes only what it is given (no ``status``: the row keeps its own).
     """
-    row: dict[str, Any] = {"status": status}
     if run_id is None:
-        row.update(started=started or now_iso(), pid=os.getpid(), host=socket.gethostname())
-    elif started is not None:
-        row["started"] = started
+        row: dict[str, Any] = {
+            "status": status or "running",
+            "started": started or now_iso(),
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+        }
+    else:
+        row = {k: v for k, v in {"status": status, "started": started}.items() if v is not None}
     optional = {"spider": spider, "finished": finished, "pages": pages, "sites_ok": sites_ok}
     row.update({k: v for k, v in optional.items() if v is not None})
     if stats is not None:

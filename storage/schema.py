@@ -4,7 +4,8 @@ Every table says what one row is (see ``TABLES``). The cell tables have no index
 primary key (report_id + keys): a secondary index such as (row, applicant) would be written at
 ~200 scattered places per report and made storing six times slower (``bench/store.py``).
 ``open_db`` is idempotent: it creates what is missing, adds columns a newer version defines,
-rewrites the lookup tables and the views, and never drops data.
+rewrites the lookup tables and the views, and never drops data. A figure column new to
+``report_figures`` is computed for every stored report (once, when it is added).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sqlite_utils
 
 from storage.lookups import create_lookups
 from storage.search import enable_search
-from storage.views import FIGURES, create_views, fill_missing_figures
+from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
 
 
 @dataclass(frozen=True)
@@ -236,8 +237,10 @@ _ORDER = (
 )
 
 
-def _create_table(db: sqlite_utils.Database, name: str, spec: TableSpec) -> None:
+def _create_table(db: sqlite_utils.Database, name: str, spec: TableSpec) -> list[str]:
+    """Create the table, or add the columns it lacks; returns the columns added."""
     table = db[name]
+    added: list[str] = []
     if not table.exists():
         table.create(
             spec.columns, pk=spec.pk, foreign_keys=spec.foreign_keys, not_null=spec.not_null
@@ -247,26 +250,31 @@ def _create_table(db: sqlite_utils.Database, name: str, spec: TableSpec) -> None
         for column, kind in spec.columns.items():
             if column not in have:
                 table.add_column(column, kind)
+                added.append(column)
     for columns in spec.indexes:
         table.create_index(columns, if_not_exists=True)
+    return added
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
     """Create or migrate every table, lookup, index, view and the full-text index."""
     with db.atomic():
         create_lookups(db)
-        for name in _ORDER:
-            _create_table(db, name, TABLES[name])
+        added = {name: _create_table(db, name, TABLES[name]) for name in _ORDER}
         enable_search(db)
         create_views(db)
-        fill_missing_figures(db)
+        if added["report_figures"]:  # a newer figure: compute it for every stored report
+            refresh_figures(db)
+        else:
+            fill_missing_figures(db)
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or migrating) the nianbao database at ``path``, in WAL mode.
 
     Safe to call on every start: the schema is created idempotently, lookups are refreshed
-    from ``parsers.schema``, no row of data is touched.
+    from ``parsers.schema``, no row of data is touched (``report_figures``, derived from the
+    cells, gains any new figure).
     """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,9 @@ report and application row, one column per applicant), and the ``report_figures`
 
 A row's figure is its 总计 cell; when the report has no 总计 column (or left it blank) it is the
 sum of the applicant columns that were reported. Group figures (withheld, unavailable, rejected,
-other) add up their rows; a figure with no reported cell at all is ``null``, never 0.
+other) add up their rows; each withheld reason is a figure of its own (``withheld_<reason>``,
+the row key). ``*_nonzero`` count a section's cells that are not 0 (an all-zero report has
+none). A figure with no reported cell at all is ``null``, never 0.
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ def _proceeding_total(proceedings: tuple[str, ...]) -> str:
     )
 
 
+def _nonzero(table: str) -> str:
+    """Cells of a section that are not 0; ``null`` when the section has no reported cell."""
+    return f"(select sum(x.value <> 0) from {table} x where x.report_id = r.id)"
+
+
 def _findings(severity: str) -> str:
     return (
         f"(select count(*) from findings fi where fi.report_id = r.id"
@@ -61,6 +68,7 @@ FIGURES: dict[str, str] = {
     "granted": _row_total("granted"),
     "partially_granted": _row_total("partially_granted"),
     "withheld": _group_total(ROW_GROUPS["withheld"]),
+    **{row: _row_total(row) for row in ROW_GROUPS["withheld"]},
     "unavailable": _group_total(ROW_GROUPS["unavailable"]),
     "rejected": _group_total(ROW_GROUPS["rejected"]),
     "other": _group_total(ROW_GROUPS["other"]),
@@ -68,6 +76,9 @@ FIGURES: dict[str, str] = {
     "carried_forward": _row_total("carried_forward"),
     "review_total": _proceeding_total(("review",)),
     "litigation_total": _proceeding_total(LITIGATION),
+    "active_nonzero": _nonzero("active_disclosure"),
+    "applications_nonzero": _nonzero("applications"),
+    "review_nonzero": _nonzero("review_litigation"),
     "errors": _findings("error"),
     "warnings": _findings("warning"),
 }

@@ -470,3 +470,58 @@ def test_failed_doc_conversion_is_a_page_error_not_a_crash(settings, monkeypatch
     assert "not installed" in error
     rules = db.execute("select rule from findings where page_url = ?", [item.url]).fetchall()
     assert ("parse_error",) in rules
+
+
+FAIL_WRITES_OF = (
+    "create trigger lose_{name} before insert on reports when new.agency = '{agency}'"
+    " begin select raise(abort, 'simulated write failure'); end"
+)
+
+
+def test_failed_report_write_turns_the_run_red(settings):
+    chain = Chain(settings)
+    with storage.open_db(settings["NIANBAO_DB"]).conn as conn:  # 瓦屋镇's report cannot be written
+        conn.execute(FAIL_WRITES_OF.format(name="wwz", agency="瓦屋镇人民政府"))
+    chain.process(page_item("townships", TOWNSHIP_PAGE))
+    chain.process(page_item("hanweb", HANWEB_PAGE))
+    chain.close()
+    assert chain.stat("nianbao/store/errors") == 1
+    db = storage.open_db(settings["NIANBAO_DB"])
+    assert [r["agency"] for r in db.query("select agency from reports")] == [
+        expected("hanweb", HANWEB_PAGE)["agency"]
+    ]
+    assert db["applications"].count > 0 and db["report_figures"].count == 1
+    lost = db["pages"].get(f"http://townships.test{TOWNSHIP_PAGE}")
+    assert (lost["report_id"], lost["content_hash"]) == (None, None)  # parsed again next time
+    run = db["crawl_runs"].get(1)
+    assert (run["status"], run["reports_new"]) == ("finished_with_errors", 1)
+    assert json.loads(run["stats"])["nianbao/store/errors"] == 1
+
+
+@pytest.mark.slow
+def test_crawl_with_a_failed_write_exits_non_zero(tmp_path):
+    from nianbao.sampleportals import serve_portals
+    from tests.conftest import run_crawl
+
+    db_path = tmp_path / "nianbao.db"
+    with storage.open_db(db_path).conn as conn:
+        conn.execute(FAIL_WRITES_OF.format(name="edu", agency="青山县教育局"))
+    with serve_portals(("trs",), lifetime=120) as servers:
+        portal = servers["trs"]
+        result = run_crawl(
+            [portal.url()],
+            tmp_path / "crawl",
+            settings={"NIANBAO_DB": str(db_path)},
+            pipelines=CRAWL_PIPELINES,
+        )
+    assert result.stats.get("finish_reason") == "finished", result.stderr[-3000:]
+    assert result.stats.get("nianbao/store/errors") == 1
+    assert result.returncode == 1
+    assert "NOT STORED:       1 database writes failed" in result.stdout
+    assert "simulated write failure" in result.stderr
+    db = storage.open_db(db_path)
+    stored = sorted(r["agency"] for r in db.query("select agency from reports"))
+    want = sorted(r["agency"] for r in portal.expected["reports"] if r["agency"] != "青山县教育局")
+    assert stored == want  # every other report of the portal is stored
+    run = db["crawl_runs"].get(1)
+    assert (run["status"], run["reports_new"]) == ("finished_with_errors", len(want))

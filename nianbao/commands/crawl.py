@@ -3,7 +3,8 @@
     nianbao crawl URL [URL…] --db data/nianbao.db
     nianbao crawl --sites sites/registry.csv --db data/nianbao.db
 
-Prints a summary from the crawl's stats and exits 1 when a site yielded no report at all.
+Prints a summary from the crawl's stats and exits 1 when a site yielded no report at all or
+a database write failed (stat ``nianbao/store/errors``; the run is ``finished_with_errors``).
 """
 
 from __future__ import annotations
@@ -148,8 +149,11 @@ def run(args: argparse.Namespace) -> int:
             json.dumps(stats, default=str, ensure_ascii=False, indent=1), encoding="utf-8"
         )
     lines, empty = summarize(stats, site_ids)
+    store_errors = stats.get("nianbao/store/errors", 0)
+    if store_errors:
+        lines.append(f"NOT STORED:       {store_errors} database writes failed (see the log)")
     print("\n".join(lines))
-    return 1 if empty or not site_ids else 0
+    return 1 if empty or not site_ids or store_errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
