@@ -1,16 +1,16 @@
-"""What the spider reads off a fetched page: title, text, 索引号, 发布机构, attachment links."""
+"""What the spider needs of a fetched page besides ``parsers.page.read_page``.
+
+The page's title, text, 索引号 and 发布机构 come from ``parsers.page.read_page`` (one page
+reader for crawler and parsers); here: the response re-decoded as ``parsers.encoding`` reads
+it, and the page's attachment links.
+"""
 
 from __future__ import annotations
-
-import re
 
 from scrapy.http import TextResponse
 
 from parsers.classify import is_attachment_url
 from parsers.encoding import decode
-
-_INDEX_NO = re.compile(r"索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z][0-9A-Za-z\-/_.（）()]*)")
-_PUBLISHER = re.compile(r"发\s*布\s*机\s*构\s*[:：]?\s*([^\s:：|]{2,40})")
 
 
 def gb_decoded(response: TextResponse) -> TextResponse:
@@ -25,33 +25,6 @@ def gb_decoded(response: TextResponse) -> TextResponse:
     if encoding == response.encoding or (encoding, response.encoding) == ("utf-8", "ascii"):
         return response
     return response.replace(encoding=encoding)
-
-
-def page_title(response: TextResponse) -> str | None:
-    """The article title: TRS ArticleTitle meta, the first <h1>, else <title>."""
-    for query in ('//meta[@name="ArticleTitle"]/@content', "//h1//text()", "//title/text()"):
-        text = " ".join(t.strip() for t in response.xpath(query).getall() if t.strip())
-        if text:
-            return text
-    return None
-
-
-def page_text(response: TextResponse) -> str:
-    """Visible text of the body, text nodes separated by spaces."""
-    nodes = response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
-    return " ".join(t.strip() for t in nodes.getall() if t.strip())
-
-
-def index_number(text: str) -> str | None:
-    """索引号, e.g. ``11520527MB1234567A/2024-00015``."""
-    m = _INDEX_NO.search(text)
-    return m.group(1) if m else None
-
-
-def publisher(text: str) -> str | None:
-    """发布机构."""
-    m = _PUBLISHER.search(text)
-    return m.group(1) if m else None
 
 
 def attachment_links(response: TextResponse) -> list[tuple[str, str]]:

@@ -13,17 +13,16 @@ from crawler.discovery.generic import Generic
 from crawler.discovery.gkmlpt import Gkmlpt
 from crawler.discovery.hanweb import Hanweb
 from crawler.discovery.trs import Trs
-from crawler.pagemeta import (
-    attachment_links,
-    gb_decoded,
-    index_number,
-    page_title,
-    publisher,
-)
+from crawler.pagemeta import attachment_links, gb_decoded
 from nianbao.sampleportals import PORTALS_DIR
+from parsers.page import read_page
 from pipelines.attachments import attachment_extension
 
 HOST = "http://www.example.gov.cn"
+
+
+def title_of(response: TextResponse) -> str | None:
+    return read_page(response.text, response.url).title
 
 
 def page(site: str, path: str, url_path: str | None = None) -> HtmlResponse:
@@ -52,10 +51,9 @@ def test_trs_second_page_points_back_to_first():
 def test_trs_gbk_page_title_and_labels():
     response = page("trs", "/zwgk/zfxxgk/zfxxgknb/2022n/202301/t20230120_2002.html")
     assert response.encoding == "gb18030"
-    assert page_title(response) == "金堃镇人民政府2022年政府信息公开工作年度报告"
-    text = " ".join(response.xpath("//body//text()").getall())
-    assert index_number(text) == "QS-2023-0012"
-    assert publisher(text) == "金堃镇人民政府"
+    read = read_page(gb_decoded(response).text, response.url)
+    assert read.title == "金堃镇人民政府2022年政府信息公开工作年度报告"
+    assert (read.index_no, read.publisher) == ("QS-2023-0012", "金堃镇人民政府")
 
 
 def test_generic_next_page_and_links():
@@ -159,10 +157,10 @@ def test_gb_fallback_for_missing_or_wrong_charset():
     body = html.encode("gbk")
     undeclared = HtmlResponse(HOST + "/a.html", body=body)
     assert gb_decoded(undeclared).encoding == "gb18030"
-    assert page_title(gb_decoded(undeclared)) == "城关镇2022年政府信息公开工作年度报告"
+    assert title_of(gb_decoded(undeclared)) == "城关镇2022年政府信息公开工作年度报告"
     wrong = HtmlResponse(
         HOST + "/b.html", body=body, headers={"Content-Type": "text/html; charset=utf-8"}
     )
-    assert page_title(gb_decoded(wrong)) == "城关镇2022年政府信息公开工作年度报告"
+    assert title_of(gb_decoded(wrong)) == "城关镇2022年政府信息公开工作年度报告"
     utf8 = HtmlResponse(HOST + "/c.html", body=html.encode("utf-8"))
     assert gb_decoded(utf8) is utf8

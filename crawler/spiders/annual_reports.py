@@ -6,7 +6,9 @@ Discovery is focused: links are scored by text and URL (``parsers.classify.link_
 fetched best first (request priority); list pagination is followed only while the list
 yields report links; ``DEPTH_LIMIT`` and the per-site budget (``NIANBAO_SITE_BUDGET``,
 ``crawler.middlewares.SiteBudget``) stop anything else. Every fetched candidate becomes a
-:class:`~crawler.items.PageItem` classified ``report`` or ``rejected:<reason>``.
+:class:`~crawler.items.PageItem` classified ``report`` or ``rejected:<reason>``: the page is
+read by ``parsers.page.read_page`` (title, body text, 索引号, 发布机构; chrome stripped), the
+same reader the parsers use, and judged by ``parsers.classify.classify_page``.
 """
 
 from __future__ import annotations
@@ -23,14 +25,7 @@ from scrapy.http import Response, TextResponse
 
 from crawler.discovery import Lead, strategies
 from crawler.items import PageItem
-from crawler.pagemeta import (
-    attachment_links,
-    gb_decoded,
-    index_number,
-    page_text,
-    page_title,
-    publisher,
-)
+from crawler.pagemeta import attachment_links, gb_decoded
 from crawler.sites import Site, load_sites, site_from_url
 from parsers.classify import (
     AREA,
@@ -42,6 +37,7 @@ from parsers.classify import (
     is_attachment_url,
     link_score,
 )
+from parsers.page import Page, read_page
 
 CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
 _FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # PDF, DOCX (zip), DOC/WPS (OLE)
@@ -106,26 +102,25 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         candidate = meta.get("score", 0) >= STRONG
         if response.status >= 400:
-            yield self._item(response, f"rejected:http_{response.status}", None, None)
+            yield self._item(response, f"rejected:http_{response.status}", None)
             return
         if not isinstance(response, TextResponse) or is_file(response):
             if candidate:  # a report link that turned out to be a file
                 yield self._file_item(response)
             return
         response = gb_decoded(response)
-        title = page_title(response)
-        text = page_text(response)
+        page = read_page(response.text, response.url)
         files = [url for url, _ in attachment_links(response)]
-        verdict = classify_page(title, text, has_attachment=bool(files))
+        verdict = classify_page(page.title, page.text, has_attachment=bool(files))
         leads = self._leads(response)
         strong = [lead for lead, score in leads if score >= STRONG]
         if verdict == REPORT:
-            yield self._item(response, verdict, title, text, files)
+            yield self._item(response, verdict, page, files)
             return
         is_list = bool(strong) or any(lead.strategy for lead, _ in leads)
-        named = classify_title(title) or ""
+        named = classify_title(page.title) or ""
         if not is_list and (candidate or named.startswith("rejected:")):
-            yield self._item(response, verdict, title, text)
+            yield self._item(response, verdict, page)
             return
         yield from self._follow(response, leads, bool(strong))
 
@@ -218,8 +213,7 @@ class AnnualReportsSpider(scrapy.Spider):
         self,
         response: Response,
         verdict: str,
-        title: str | None,
-        text: str | None,
+        page: Page | None,
         files: Iterable[str] = (),
     ) -> PageItem:
         site = response.meta["site_id"]
@@ -237,15 +231,15 @@ class AnnualReportsSpider(scrapy.Spider):
             status=response.status,
             classification=verdict,
             fetched_at=_now(),
-            title=title,
+            title=page.title if page else None,
             link_text=response.meta.get("link_text"),
             referer=response.meta.get("referer"),
             body=response.body if is_report else None,
             encoding=getattr(response, "encoding", None) if is_report else None,
             content_hash=hashlib.sha256(response.body).hexdigest(),
             from_cache="cached" in response.flags,
-            index_no=index_number(text or "") if is_report else None,
-            publisher=publisher(text or "") if is_report else None,
+            index_no=page.index_no if page and is_report else None,
+            publisher=page.publisher if page and is_report else None,
             file_urls=list(files),
         )
 
