@@ -3,8 +3,12 @@
 Bytes are decoded (:mod:`parsers.encoding`); PDF and Word files go to
 :mod:`parsers.documents`; HTML is read as a portal page (:mod:`parsers.page`) and anything
 else as a plain-text report. The page's metadata, the tables read by :mod:`parsers.tables`,
-the arithmetic checks of :mod:`parsers.findings` and two findings of this module
-(``not_a_report``, ``template_year_mismatch``) make up the report.
+the arithmetic checks of :mod:`parsers.findings` and the findings of this module
+(``not_a_report``, ``image_only``, ``template_year_mismatch``) make up the report.
+
+A page whose title names an annual report but whose body is only pictures (the report
+scanned, as ``<img>``s) is a report with no cells and an ``image_only`` error, worded by
+:func:`image_only_finding` as for scanned PDF/Word files.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import importlib
 import io
 import re
 import zipfile
+
+from lxml import etree
 
 from parsers import classify
 from parsers.encoding import to_text
@@ -27,6 +33,10 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps
 # Verdicts of parsers.classify that a body with a report's sections overrules.
 _WEAK_REJECTIONS = frozenset({"rejected:标题不符", "rejected:无年份"})
 _FORMAT_NAMES = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
+# A scanned page: at most this many characters of prose around its pictures (metadata lines
+# with a colon, the title and table rows aside).
+_SCAN_MAX_PROSE = 60
+_NOT_A_SCAN = re.compile(r"icon|logo|share|print|qrcode|erweima|ewm|btn|button|arrow|spacer", re.I)
 
 
 class UnsupportedDocument(ValueError):
@@ -111,7 +121,11 @@ def assemble(page: Page) -> Report:
     )
     verdict = judge(page)
     if verdict is not None:
-        report.findings.append(Finding("not_a_report", "error", verdict))
+        pictures = scanned_pictures(page)
+        if pictures:
+            report.findings.append(image_only_finding("此页面", "网页", pictures, "page"))
+        else:
+            report.findings.append(Finding("not_a_report", "error", verdict))
         return report
     tables = read_tables(page.body, page.text)
     report.template = tables.template
@@ -138,6 +152,51 @@ def judge(page: Page) -> str | None:
     reason = verdict.partition(":")[2] or verdict
     title = f"“{page.title}”" if page.title else "此页面"
     return f"{title}不是政府信息公开工作年度报告（{reason}）"
+
+
+def scanned_pictures(page: Page) -> int:
+    """How many pictures make up the body of a page that publishes its report as scans.
+
+    0 unless the title names an annual report (no look-alike), the body holds next to no
+    prose (lines with a colon such as 索引号：/发布时间：, the title and table rows aside)
+    and at least one picture that is not an icon, logo, share or QR-code image.
+    """
+    if page.body is None or classify.classify_title(page.title) != classify.REPORT:
+        return 0
+    prose = sum(
+        len(line.strip())
+        for line in page.text.splitlines()
+        if not re.search(r"[：:\t]", line) and (not page.title or page.title not in line)
+    )
+    if prose > _SCAN_MAX_PROSE:
+        return 0
+    return sum(1 for img in page.body.iter("img") if _is_picture(img))
+
+
+def _is_picture(img: etree._Element) -> bool:
+    """An ``<img>`` that may be a scanned page (not an icon: small, or named like one)."""
+    if _NOT_A_SCAN.search(f"{img.get('src', '')} {img.get('class', '')} {img.get('alt', '')}"):
+        return False
+    for side in ("width", "height"):
+        size = (img.get(side) or "").strip().removesuffix("px")
+        if size.isdigit() and int(size) < 100:
+            return False
+    return bool(img.get("src"))
+
+
+def image_only_finding(subject: str, what: str, pictures: int, kind: str) -> Finding:
+    """The ``image_only`` error of a scanned report (a page of pictures, a PDF/Word scan).
+
+    ``subject``: 此页面 or 《file name》; ``what``: 网页, 3页PDF, Word文件; ``kind``: the
+    English noun (page, document).
+    """
+    found = f"{pictures}张图片" if pictures else "没有可读的文字"
+    return Finding(
+        "image_only",
+        "error",
+        f"{subject}是只含图片的{what}（{found}，无文字），未读取任何数字，数据须查看原件 "
+        f"(the {kind} holds only images: no numbers were read)",
+    )
 
 
 def template_year_mismatch(report: Report) -> Finding | None:

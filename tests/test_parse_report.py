@@ -190,3 +190,70 @@ def test_any_bytes_give_a_report_or_a_clear_error(data, prefix):
     report = parse_report(data)
     rules = {f.rule for f in report.findings}
     assert report.has_cells or rules & {"not_a_report", "missing_table"}
+
+
+def _scanned_spec():
+    from tests.fixtures.pages.build import IMAGE_PAGES
+
+    return IMAGE_PAGES[0]
+
+
+def test_page_of_scanned_pictures_is_an_image_only_report():
+    """A report page whose body is only <img>s: a report, no cells, one image_only error."""
+    spec = _scanned_spec()
+    report = parse(spec.filename, url="https://example.gov.cn/magu.html")
+    assert not report.has_cells
+    assert [(f.rule, f.severity) for f in report.findings] == [("image_only", "error")]
+    assert report.findings[0].message.startswith("此页面是只含图片的网页（5张图片，无文字）")
+    assert "no numbers were read" in report.findings[0].message
+    assert (report.title, report.agency, report.year, report.published, report.index_no) == (
+        spec.title,
+        spec.agency,
+        spec.year,
+        spec.published,
+        spec.index_no,
+    )
+    assert report.template == "none"
+
+
+def test_fixture_page_of_pictures_is_what_the_builder_makes():
+    from tests.fixtures.pages.build import page_bytes
+
+    spec = _scanned_spec()
+    assert (HERE / spec.filename).read_bytes() == page_bytes(spec)
+
+
+def _page_with_body(body: str, title: str = "某县某局2022年政府信息公开工作年度报告") -> bytes:
+    from dataclasses import replace
+
+    from tests.fixtures.pages.build import page_bytes
+
+    return page_bytes(replace(_scanned_spec(), title=title, body_html=body))
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "reason"),
+    [
+        (  # news with a photo: prose, so not a scan
+            "某县某局2022年政府信息公开工作年度报告",
+            "<p>1月18日，我局召开会议，传达学习上级关于政务公开工作的部署要求，会议强调要认真"
+            "总结经验，查找不足，进一步提升政务公开工作质量和水平，切实保障群众知情权。</p>"
+            '<p><img src="/uploadfiles/202301/meeting.jpg" width="600" height="400"></p>',
+            "仅提及年报",
+        ),
+        (  # only the share and QR-code icons
+            "某县某局2022年政府信息公开工作年度报告",
+            '<p><img src="/images/icon_weixin.png"><img src="/images/qrcode.png"></p>',
+            "",
+        ),
+        (  # an interpretation in pictures (a look-alike title)
+            "图解：某县某局2022年政府信息公开工作年度报告",
+            '<p><img src="/uploadfiles/202301/tj1.jpg"></p>',
+            "解读",
+        ),
+    ],
+)
+def test_pictures_that_are_not_a_scanned_report_stay_not_a_report(title, body, reason):
+    report = parse_report(_page_with_body(body, title))
+    assert [f.rule for f in report.findings] == ["not_a_report"]
+    assert reason in report.findings[0].message

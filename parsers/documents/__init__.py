@@ -18,7 +18,7 @@ from parsers.documents.docx import read_docx
 from parsers.documents.errors import DocumentError
 from parsers.documents.model import Document
 from parsers.documents.pdf import read_pdf
-from parsers.schema import Finding, Report
+from parsers.schema import Report
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps (and .xls …): OLE2 compound file
 _TITLE_WORDS = ("报告", "年报")
@@ -65,14 +65,11 @@ def parse_document(data: bytes, *, filename: str | None = None) -> Report:
 
 def image_only_report(doc: Document, filename: str | None = None) -> Report:
     """The report of a scan: no cells, one ``image_only`` error saying why."""
+    from parsers.report import image_only_finding
+
     name = f"《{filename}》" if filename else "该文件"
     what = f"{doc.pages}页PDF" if doc.kind == "pdf" else "Word文件"
-    pictures = f"{doc.images}张图片" if doc.images else "没有可读的文字"
-    message = (
-        f"{name}是只含图片的{what}（{pictures}，无文字层），未读取任何数字 "
-        "(the document holds only images: no numbers were read)"
-    )
-    return Report(findings=[Finding("image_only", "error", message)])
+    return Report(findings=[image_only_finding(name, what, doc.images, "document")])
 
 
 def title_span(doc: Document) -> tuple[int, int]:
