@@ -300,3 +300,32 @@ def test_word_report_without_the_tables_of_two_sections_says_so() -> None:
     assert not any(key[0] != "applications" for key in cells)
     missing = [f.message for f in report.findings if f.rule == "missing_table"]
     assert len(missing) == 2 and "二、主动公开" in missing[0] and "四、" in missing[1]
+
+
+def test_report_framed_in_a_layout_table_reads_every_cell() -> None:
+    """The whole report inside a one-cell table (and a content control): its tables are read."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(FIXTURES / "filled-2021.docx"))
+    body = document.element.body
+    content = [child for child in body if child.tag != qn("w:sectPr")]
+    frame, row, cell = OxmlElement("w:tbl"), OxmlElement("w:tr"), OxmlElement("w:tc")
+    control, inner = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    control.append(inner)
+    cell.append(control)
+    for child in content:
+        inner.append(child)  # moves it out of the body
+    row.append(cell)
+    frame.append(row)
+    body.insert(0, frame)
+    buf = io.BytesIO()
+    document.save(buf)
+    doc = read_docx(buf.getvalue())
+    assert [(t.n_rows, t.n_cols) for t in doc.tables] == [(14, 4), (28, 10), (4, 15)]
+    report = parse_report(buf.getvalue(), filename="framed.docx")
+    cells = report.cell_map()
+    assert {k: cells.get(k, "absent") for k in EXPECTED_2021} == EXPECTED_2021
+    assert {k: cells.get(k, "absent") for k in ACTIVE_2021} == ACTIVE_2021
+    assert report.agency == "示例镇人民政府"

@@ -2,6 +2,9 @@
 
 Merged cells come from the WordprocessingML itself: ``w:gridSpan`` gives the colspan,
 ``w:vMerge`` (``restart`` … continue) the rowspan, ``w:gridBefore`` skipped columns.
+Content controls (``w:sdt``) and custom XML wrappers are looked into; a layout table (one
+whose cells hold tables: the whole report framed in a table) gives its cells' paragraphs and
+tables in order, not a table of its own.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR = qn("w:t"), qn("w:tab"), qn("w:br")
 _VAL = qn("w:val")
 _PICTURES = (qn("w:drawing"), qn("w:pict"))
+_WRAPPERS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
 
 
 def read_docx(data: bytes) -> Document:
@@ -43,15 +47,43 @@ def read_docx(data: bytes) -> Document:
 
 
 def _blocks(parent: etree._Element) -> list[etree._Element]:
-    """Top-level paragraphs and tables in order (looking inside content controls)."""
+    """Paragraphs and tables in order (inside content controls; layout tables unwrapped)."""
     out: list[etree._Element] = []
     for child in parent:
-        if child.tag in (_P, _TBL):
+        if child.tag == _TBL and _is_layout(child):
+            for tr in _rows(child):
+                for tc in _row_cells(tr):
+                    out.extend(_blocks(tc))
+        elif child.tag in (_P, _TBL):
             out.append(child)
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                out.extend(_blocks(content))
+        elif child.tag in _WRAPPERS:
+            out.extend(_blocks(child))
+    return out
+
+
+def _is_layout(tbl: etree._Element) -> bool:
+    """True for a table used as a frame: one of its cells holds a table."""
+    return any(
+        child.tag == _TBL for tr in _rows(tbl) for tc in _row_cells(tr) for child in _blocks_raw(tc)
+    )
+
+
+def _blocks_raw(parent: etree._Element) -> list[etree._Element]:
+    """The children of a cell, content controls and custom XML opened (no unwrapping)."""
+    out: list[etree._Element] = []
+    for child in parent:
+        out.extend(_blocks_raw(child) if child.tag in _WRAPPERS else [child])
+    return out
+
+
+def _rows(tbl: etree._Element) -> list[etree._Element]:
+    """The ``w:tr`` of a table (also inside content controls)."""
+    out: list[etree._Element] = []
+    for child in tbl:
+        if child.tag == _TR:
+            out.append(child)
+        elif child.tag in _WRAPPERS:
+            out.extend(_rows(child))
     return out
 
 
@@ -86,7 +118,7 @@ def _row_cells(parent: etree._Element) -> list[etree._Element]:
     for child in parent:
         if child.tag == _TC:
             out.append(child)
-        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
+        elif child.tag in _WRAPPERS:
             out.extend(_row_cells(child))
     return out
 
@@ -95,7 +127,7 @@ def table_grid(tbl: etree._Element) -> Grid:
     """A ``w:tbl`` as a :class:`Grid`, merged cells as spans."""
     grid = Grid()
     open_cells: dict[int, GridCell] = {}  # column → the anchor a vMerge continues
-    rows = [tr for tr in tbl if tr.tag == _TR]
+    rows = _rows(tbl)
     for r, tr in enumerate(rows):
         col = _int_prop(tr.find(qn("w:trPr")), "w:gridBefore", 0)
         for tc in _row_cells(tr):
