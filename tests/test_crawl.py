@@ -168,7 +168,7 @@ def test_report_link_answered_with_a_file(crawled, portal_server):
 
 def test_stats_and_summary(crawled, portal_server):
     reports = sum(len(s.expected["reports"]) for s in portal_server.values())
-    assert crawled.stats["nianbao/reports"] == reports == 34
+    assert crawled.stats["nianbao/reports"] == reports == 35
     assert f"reports found:    {reports}" in crawled.stdout
     assert crawled.stats["nianbao/retry_backoff_seconds"] > 0
     assert crawled.stats.get("log_count/ERROR", 0) == 0

@@ -43,6 +43,8 @@ INTRO = {
     ),
 }
 
+FORMAT_NOTICE = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
+
 APPLICANT_KEYS = (
     "natural_person",
     "commercial_enterprise",
@@ -90,6 +92,14 @@ ROWS_2021 = (
     ("total_processed", ("", "（七）总计")),
     ("carried_forward", ("四、结转下年度继续办理",)),
 )
+# Section 三 of the 2019 format (国办公开办函〔2019〕60号): one （六）其他处理 row.
+ROWS_2019 = tuple(
+    ("other_processing", ("", "（六）其他处理"))
+    if key == "other_overdue_correction"
+    else (key, labels)
+    for key, labels in ROWS_2021
+    if key not in ("other_overdue_fee", "other_other")
+)
 
 
 @dataclass
@@ -107,6 +117,11 @@ class Report:
     @property
     def title(self) -> str:
         return f"{self.agency}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def template(self) -> str:
+        """The format the page prints: 2019 (国办公开办函〔2019〕60号) before 2021, else 2021."""
+        return "2019" if self.year < 2021 else "2021"
 
     def values(self) -> dict[str, float | int]:
         """Known cells: a = natural persons, b = enterprises; arithmetic consistent."""
@@ -132,6 +147,25 @@ class Report:
             "applications.total_processed.total": a + b,
             "review_litigation.review.upheld": self.seed % 2,
             "review_litigation.review.total": self.seed % 2,
+            **(self._active_2019() if self.template == "2019" else {}),
+        }
+
+    def _active_2019(self) -> dict[str, float | int]:
+        """Section 二 of the 2019 format: made/published counts, prior year ± change."""
+        return {
+            "active_disclosure.normative_documents.new_made": self.seed % 5 + 1,
+            "active_disclosure.normative_documents.new_published": self.seed % 5 + 1,
+            "active_disclosure.normative_documents.total_published": self.seed % 5 + 20,
+            "active_disclosure.administrative_license.prior_year_count": 30 + self.seed % 4,
+            "active_disclosure.administrative_license.change": -2,
+            "active_disclosure.administrative_license.decisions": 100 + self.seed * 7,
+            "active_disclosure.administrative_penalty.prior_year_count": 12,
+            "active_disclosure.administrative_penalty.change": 1,
+            "active_disclosure.administrative_penalty.decisions": 10 + self.seed,
+            "active_disclosure.administrative_fees.prior_year_count": 3,
+            "active_disclosure.administrative_fees.change": 0,
+            "active_disclosure.government_procurement.procurement_count": 4 + self.seed % 3,
+            "active_disclosure.government_procurement.procurement_amount": 56.8,
         }
 
     def manifest(self) -> dict[str, object]:
@@ -143,29 +177,81 @@ class Report:
             "year": self.year,
             "level": self.level,
             "index_no": self.index_no,
-            "template": "2021",  # every mock report prints the 2021 tables
+            "template": self.template,
             "attachments": [href for href, _ in self.attachments],
-            "cells": {k: cells[k] for k in KNOWN_CELLS},
+            "cells": {k: cells[k] for k in KNOWN_CELLS[self.template]},
         }
 
 
-KNOWN_CELLS = (
-    "active_disclosure.normative_documents.issued",
-    "active_disclosure.administrative_license.decisions",
-    "active_disclosure.administrative_fees.fee_amount",
+_KNOWN_CELLS_COMMON = (
     "applications.new_received.total",
     "applications.granted.natural_person",
     "applications.total_processed.total",
     "review_litigation.review.total",
 )
+KNOWN_CELLS = {  # the cells a manifest lists, by the format the page prints
+    "2021": (
+        "active_disclosure.normative_documents.issued",
+        "active_disclosure.administrative_license.decisions",
+        "active_disclosure.administrative_fees.fee_amount",
+        *_KNOWN_CELLS_COMMON,
+    ),
+    "2019": (
+        "active_disclosure.normative_documents.new_made",
+        "active_disclosure.normative_documents.total_published",
+        "active_disclosure.administrative_license.change",
+        "active_disclosure.administrative_license.decisions",
+        "active_disclosure.government_procurement.procurement_amount",
+        *_KNOWN_CELLS_COMMON,
+    ),
+}
 
 
 def _cell(values: dict[str, float | int], key: str) -> str:
     return str(values.get(key, 0))
 
 
+def active_table_2019(v: dict[str, float | int]) -> list[str]:
+    """Section 二 of the 2019 format, laid out as 国办公开办函〔2019〕60号 prints it."""
+
+    def row(label: str, item: str, metrics: tuple[str, ...]) -> str:
+        spans = {3: (1, 2, 1), 2: (2, 2)}[len(metrics)]
+        cells = "".join(
+            f'<td colspan="{span}">{_cell(v, f"active_disclosure.{item}.{m}")}</td>'
+            for m, span in zip(metrics, spans, strict=True)
+        )
+        return f"<tr><td>{label}</td>{cells}</tr>"
+
+    def head(section: str, names: tuple[str, ...]) -> list[str]:
+        spans = {3: (1, 2, 1), 2: (2, 2)}[len(names)]
+        cells = "".join(
+            f'<td colspan="{n}">{name}</td>' for name, n in zip(names, spans, strict=True)
+        )
+        return [f'<tr><td colspan="5">{section}</td></tr>', f"<tr><td>信息内容</td>{cells}</tr>"]
+
+    made = ("new_made", "new_published", "total_published")
+    counted = ("prior_year_count", "change", "decisions")
+    return [
+        '<table class="MsoTableGrid" border="1" cellspacing="0">',
+        *head("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量")),
+        row("规章", "regulations", made),
+        row("规范性文件", "normative_documents", made),
+        *head("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量")),
+        row("行政许可", "administrative_license", counted),
+        row("其他对外管理服务事项", "other_external_services", counted),
+        *head("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量")),
+        row("行政处罚", "administrative_penalty", counted),
+        row("行政强制", "administrative_coercion", counted),
+        *head("第二十条第（八）项", ("上一年项目数量", "本年增/减")),
+        row("行政事业性收费", "administrative_fees", ("prior_year_count", "change")),
+        *head("第二十条第（九）项", ("采购项目数量", "采购总金额（单位：万元）")),
+        row("政府集中采购", "government_procurement", ("procurement_count", "procurement_amount")),
+        "</table>",
+    ]
+
+
 def tables_html(report: Report) -> str:
-    """The three statistical tables of the 2021 format, filled with the report's values."""
+    """The three statistical tables of the report's format, filled with its values."""
     v = report.values()
     active = [
         '<table class="MsoTableGrid" border="1" cellspacing="0">',
@@ -196,6 +282,8 @@ def tables_html(report: Report) -> str:
         "</tr>",
         "</table>",
     ]
+    if report.template == "2019":
+        active = active_table_2019(v)
     apps = [
         '<table class="MsoTableGrid" border="1" cellspacing="0">',
         '<tr><td colspan="3" rowspan="3">（本列数据的勾稽关系为：第一项加第二项之和，'
@@ -206,7 +294,7 @@ def tables_html(report: Report) -> str:
         "<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td>"
         "<td>其他</td></tr>",
     ]
-    for key, labels in ROWS_2021:
+    for key, labels in ROWS_2019 if report.template == "2019" else ROWS_2021:
         cells = [lab for lab in labels]
         first = ""
         if len(labels) == 1:
@@ -308,7 +396,7 @@ class Portal:
 <h1 class="article-title">{report.title}</h1>
 <div class="info">发布时间：{published} 来源：{report.agency} 浏览次数：<span id="hits">128</span></div>
 <div class="TRS_Editor" id="zoom">
-<p>本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>
+<p>本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{FORMAT_NOTICE[report.template]}）要求编制。本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>
 <p>一、总体情况</p>
 <p>{report.year}{intro}</p>
 {tables_html(report)}
@@ -401,33 +489,6 @@ def home(portal: Portal, columns: str) -> str:
     return portal.page("首页", body, "")
 
 
-def minimal_pdf(text: str) -> bytes:
-    """A small valid one-page PDF whose text layer says ``text`` (ASCII only)."""
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-    ]
-    stream = f"BT /F1 14 Tf 72 770 Td ({text}) Tj ET".encode()
-    objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")  # binary marker line, as real PDFs have
-    offsets = []
-    for i, obj in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    )
-    return out.getvalue()
-
-
 def _merge(table: object, row: int, first: int, last: int, text: str) -> None:
     cell = table.cell(row, first).merge(table.cell(row, last))  # type: ignore[attr-defined]
     cell.text = text
@@ -514,7 +575,8 @@ def report_docx(report: Report) -> bytes:
 def report_pdfs(reports: dict[Path, Report]) -> None:
     """Write each report as a PDF (its Word file converted by LibreOffice, text layer kept).
 
-    Without LibreOffice, a one-line placeholder PDF is written instead.
+    Without LibreOffice the build stops: a placeholder PDF holds no report, and the crawl
+    would find a report link whose file the parser rightly judges no report (a lost report).
     """
     import subprocess
     import tempfile
@@ -531,17 +593,16 @@ def report_pdfs(reports: dict[Path, Report]) -> None:
                  "--convert-to", "pdf", "--outdir", tmp, *map(str, sources)],
                 check=True, capture_output=True, timeout=300,
             )  # fmt: skip
-        except (OSError, subprocess.SubprocessError):
-            print("LibreOffice unavailable: placeholder PDFs written")
-        for source, (target, report) in zip(sources, reports.items(), strict=True):
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise SystemExit(
+                f"LibreOffice (soffice) cannot convert the report PDFs: {exc}"
+            ) from exc
+        for source, target in zip(sources, reports, strict=True):
             pdf = source.with_suffix(".pdf")
+            if not pdf.exists():
+                raise SystemExit(f"LibreOffice wrote no PDF for {target}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            data = (
-                pdf.read_bytes()
-                if pdf.exists()
-                else minimal_pdf(report.title.encode("unicode_escape").decode())
-            )
-            target.write_bytes(data)
+            target.write_bytes(pdf.read_bytes())
 
 
 def robots(extra: str = "") -> str:
@@ -960,7 +1021,15 @@ def build_townships() -> Portal:
         "township",
         "SM-HYX-2022",
     )
-    p.reports = [county22, county21, zgz, wwz, cgz, hyx, hyx20]
+    hyx19 = Report(  # a 2020 report: the 2019 format (国办公开办函〔2019〕60号)
+        "/OpennessAnnualReport/year/show/341/2020.html",
+        "花园乡人民政府",
+        2020,
+        47,
+        "township",
+        "SM-HYX-2021",
+    )
+    p.reports = [county22, county21, zgz, wwz, cgz, hyx, hyx20, hyx19]
     for r in p.reports:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-15"))
     p.config["redirects"] = {f"{nb}n2022n/xz/zgz-old.htm": [zgz.path, 302]}
@@ -1070,12 +1139,16 @@ def build_townships() -> Portal:
         p.page(
             "花园乡政府信息公开年报",
             p.link_list(
-                [(hyx.path, hyx.title, "2023-01-15"), (hyx20.path, hyx20.title, "2022-01-15")]
+                [
+                    (hyx.path, hyx.title, "2023-01-15"),
+                    (hyx20.path, hyx20.title, "2022-01-15"),
+                    (hyx19.path, hyx19.title, "2021-01-15"),
+                ]
             ),
             "花园乡 &gt; 年报",
         ),
     )
-    p.config["max_requests"] = 35
+    p.config["max_requests"] = 36
     return p
 
 
