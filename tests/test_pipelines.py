@@ -525,3 +525,34 @@ def test_crawl_with_a_failed_write_exits_non_zero(tmp_path):
     assert stored == want  # every other report of the portal is stored
     run = db["crawl_runs"].get(1)
     assert (run["status"], run["reports_new"]) == ("finished_with_errors", len(want))
+
+
+def test_page_of_scanned_pictures_is_stored_as_an_image_only_report(settings):
+    from tests.fixtures.pages.build import HERE, IMAGE_PAGES
+
+    spec = IMAGE_PAGES[0]
+    body = (HERE / spec.filename).read_bytes()
+    item = PageItem(
+        url="http://townships.test/zfxxgk/nb/magu2022.htm",
+        site_id="townships",
+        status=200,
+        classification="report",
+        fetched_at="2024-01-01T00:00:00+00:00",
+        title=spec.title,
+        body=body,
+        encoding="utf-8",
+        content_hash=hashlib.sha256(body).hexdigest(),
+    )
+    chain = Chain(settings)
+    chain.process(item)
+    assert chain.stat("nianbao/pages/not_a_report") is None
+    chain.close()
+    db = storage.open_db(settings["NIANBAO_DB"])
+    report = next(db.query("select * from reports"))
+    assert (report["agency"], report["year"]) == ("赫章县妈姑镇", 2022)
+    assert cell_values(db, report["id"]) == {}
+    findings = db.execute(
+        "select rule, severity, message from findings where report_id = ?", [report["id"]]
+    ).fetchall()
+    assert [(rule, severity) for rule, severity, _ in findings] == [("image_only", "error")]
+    assert "5张图片" in findings[0][2]
