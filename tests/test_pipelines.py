@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
+import importlib.util
 import inspect
 import json
 import shutil
@@ -395,6 +397,17 @@ def test_validate_adds_missing_checks_once_and_counts_them():
 
 
 DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "documents"
+
+
+@functools.cache
+def _documents_make():
+    """``tests/fixtures/documents/make.py`` (the values of its filled 2021 files)."""
+    spec = importlib.util.spec_from_file_location("documents_make", DOCUMENTS / "make.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    return make
+
+
 CRAWL_PIPELINES = {
     "pipelines.attachments.AttachmentsPipeline": 100,
     "pipelines.parse.ParsePipeline": 300,
@@ -407,14 +420,10 @@ CRAWL_PIPELINES = {
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
 def test_crawled_doc_attachment_becomes_a_report_with_its_cells(tmp_path):
     """The pagelist portal lists a report as a .doc file: downloaded, converted, parsed, stored."""
-    import importlib.util
-
     from nianbao.sampleportals import serve_portals
     from tests.conftest import run_crawl
 
-    spec = importlib.util.spec_from_file_location("documents_make", DOCUMENTS / "make.py")
-    make = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make)
+    make = _documents_make()
     doc_path = "/uploadfiles/202301/jtj2022.doc"
     with serve_portals(("pagelist",), lifetime=120) as servers:
         portal = servers["pagelist"]
@@ -556,3 +565,52 @@ def test_page_of_scanned_pictures_is_stored_as_an_image_only_report(settings):
     ).fetchall()
     assert [(rule, severity) for rule, severity, _ in findings] == [("image_only", "error")]
     assert "5张图片" in findings[0][2]
+
+
+def test_conversion_runs_in_a_thread_while_the_event_loop_goes_on(settings, monkeypatch):
+    """A slow LibreOffice (0.5 s here) does not stop the loop the reactor runs on."""
+    import time
+
+    import pipelines.parse
+
+    def slow_prepare(data: bytes, filename: str | None) -> tuple[bytes, str]:
+        time.sleep(0.5)
+        return (DOCUMENTS / "filled-2021.docx").read_bytes(), "nb.docx"
+
+    monkeypatch.setattr(pipelines.parse.office, "prepare", slow_prepare)
+    files = Path(settings["FILES_STORE"]) / "hanweb"
+    files.mkdir(parents=True)
+    shutil.copy(DOCUMENTS / "filled-2021.doc", files / "nb.doc")
+    item = page_item(
+        "hanweb",
+        HANWEB_PAGE,
+        body=b"",  # a report published only as the file
+        files=[{"url": "http://hanweb.test/nb.doc", "path": "hanweb/nb.doc",
+                "checksum": "d1", "status": "downloaded"}],
+    )  # fmt: skip
+    chain = Chain(settings)
+
+    async def crawl_and_tick() -> tuple[ParsedPage, int]:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.02)
+
+        ticker = asyncio.create_task(tick())
+        page = await chain.pipes[0].process_item(item)
+        ticker.cancel()
+        return page, ticks
+
+    page, ticks = asyncio.run(crawl_and_tick())
+    chain.close()
+    assert ticks >= 10  # the loop kept turning during the 0.5 s conversion
+    assert chain.stat("nianbao/attachments/converted") == 1
+    assert page.parse_errors == []
+    [parsed] = page.reports  # the file's report (the page itself has no body here)
+    assert parsed.sources[0].url == "http://hanweb.test/nb.doc"
+    key = ("applications", "new_received", "total")
+    make = _documents_make()
+    assert parsed.report.cell_map()[key] == make.expected_cells(make.APPLICATIONS_2021)[key]
