@@ -83,7 +83,15 @@ TABLES: dict[str, TableSpec] = {
         },
         pk="id",
         foreign_keys=[("site", "sites", "id"), ("template", "templates", "key")],
-        indexes=[("year",), ("agency",), ("site",), ("template",), ("province", "city", "county")],
+        # (year, province, county, id) covers what the year and region filters of the canned
+        # queries and charts read, so they scan the index, not the wide rows (text).
+        indexes=[
+            ("year", "province", "county", "id"),
+            ("agency",),
+            ("site",),
+            ("template",),
+            ("province", "city", "county"),
+        ],
     ),
     "pages": TableSpec(
         "one row per fetched candidate page (reports and the look-alikes rejected)",

@@ -84,7 +84,8 @@ def test_open_db_creates_schema_idempotently(tmp_path):
     trigger = db.execute("select sql from sqlite_master where name = 'reports_au'").fetchone()[0]
     assert "AFTER UPDATE OF [title], [text]" in trigger  # last_checked does not re-index
     indexed = {tuple(i.columns) for i in db["reports"].indexes}
-    assert {("year",), ("agency",), ("site",), ("template",)} <= indexed
+    assert {("agency",), ("site",), ("template",)} <= indexed
+    assert ("year", "province", "county", "id") in indexed  # covers year/region scans
 
 
 def test_open_db_adds_columns_of_a_newer_schema(tmp_path):
