@@ -169,6 +169,44 @@ def test_report_summary_reads_stored_figures_or_computes_them(db):
     assert db["report_figures"].count == 1
 
 
+def test_figures_by_withheld_reason_and_nonzero_cells(db):
+    storage.save_report(db, make_report(), site=SITE)
+    summary = next(db.query("select * from report_summary"))
+    reasons = {k: v for k, v in summary.items() if k.startswith("withheld_")}
+    assert reasons == {
+        "withheld_state_secret": 1,
+        "withheld_prohibited_by_law": None,  # no cell: not reported, not 0
+        "withheld_security_stability": None,
+        "withheld_third_party": 2,
+        "withheld_internal_affairs": None,
+        "withheld_process_info": None,
+        "withheld_enforcement_file": None,
+        "withheld_inquiry": None,
+    }
+    # 10 of 11 application cells are reported, 1 of them 0 (carried_forward); all 4 of 四.
+    nonzero = ("active_nonzero", "applications_nonzero", "review_nonzero")
+    assert [summary[k] for k in nonzero] == [2, 9, 4]
+    zero = make_report(
+        active_disclosure=[], review_litigation=[],
+        applications=[ApplicationCell("new_received", "total", 0, "0"),
+                      ApplicationCell("granted", "total", None, "")],
+    )  # fmt: skip
+    storage.save_report(db, zero, site="other")
+    row = next(db.query("select * from report_summary where site = 'other'"))
+    assert [row[k] for k in nonzero] == [None, 0, None]  # no reported cell: null
+
+
+def test_open_db_computes_a_new_figure_for_stored_reports(tmp_path):
+    path = tmp_path / "old.db"
+    old = storage.open_db(path)
+    storage.save_report(old, make_report(), site=SITE)
+    old["report_figures"].transform(drop={"withheld_third_party", "applications_nonzero"})
+    old.close()
+    db = storage.open_db(path)
+    figures = next(db.query("select * from report_figures"))
+    assert (figures["withheld_third_party"], figures["applications_nonzero"]) == (2, 9)
+
+
 def test_report_summary_without_total_column_sums_applicants(db):
     cells = [
         ApplicationCell("new_received", "natural_person", 4, "4"),
@@ -360,6 +398,11 @@ def test_crawl_runs_recorded_and_dead_runs_marked(db):
     assert (row["sites_ok"], row["sites_failed"]) == (1, 1)
     assert json.loads(row["failed_sites"]) == ["deadsite"]
     assert json.loads(row["stats"]) == {"item_scraped_count": 3}
+    storage.record_run(db, run_id=run, sites_ok=2, failed_sites=[])  # status kept
+    assert (db["crawl_runs"].get(run)["status"], db["crawl_runs"].get(run)["sites_ok"]) == (
+        "finished",
+        2,
+    )
     alive = storage.record_run(db, spider="annual_reports")  # this process: still running
     dead = storage.record_run(db, spider="annual_reports")
     db["crawl_runs"].update(dead, {"pid": 2**22 + 12345})  # no such process
