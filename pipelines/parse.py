@@ -149,7 +149,7 @@ class ParsePipeline:
             return f, data, path
         try:
             data, name = await run_in_thread(office.prepare, data, path)
-        except OSError as exc:  # OfficeError: LibreOffice missing, failed or too slow
+        except Exception as exc:  # OfficeError: LibreOffice missing, failed or too slow
             self.stats.inc_value("nianbao/attachments/conversion_failed")
             self._fail(page, f"{url} ({path})", exc)
             return None
