@@ -6,8 +6,8 @@ an attachment-only report), ``townships`` (static per-year/per-township folders,
 sub-sites, Anhui 集约化 report URLs), ``gkmlpt`` (Guangdong JSON-fed lists) and ``hanweb``
 (``/module/jpage/dataproxy.jsp`` XML). Each has chrome, robots.txt, look-alikes, a 404 link, a
 redirect, a page that fails once, a deep generated news column and attachments. Report pages
-are real 2021-format reports (text from ``tests/fixtures/real/samples``) with known table values,
-listed in ``expected.json``.
+are real reports in the format of their year (2021 format; 2019 format before 2021) with known
+table values, listed in ``expected.json``.
 
     python samples/portals/build.py
 """
