@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.test import get_crawler
 
 from crawler.discovery import Lead, strategies
 from crawler.discovery.anhui import Anhui
@@ -13,8 +15,11 @@ from crawler.discovery.generic import Generic
 from crawler.discovery.gkmlpt import Gkmlpt
 from crawler.discovery.hanweb import Hanweb
 from crawler.discovery.trs import Trs
+from crawler.items import PageItem
 from crawler.pagemeta import attachment_links, gb_decoded
+from crawler.spiders.annual_reports import AnnualReportsSpider
 from nianbao.sampleportals import PORTALS_DIR
+from parsers.classify import BODY_MARKERS, STRONG
 from parsers.page import read_page
 from pipelines.attachments import attachment_extension
 
@@ -164,3 +169,42 @@ def test_gb_fallback_for_missing_or_wrong_charset():
     assert title_of(gb_decoded(wrong)) == "城关镇2022年政府信息公开工作年度报告"
     utf8 = HtmlResponse(HOST + "/c.html", body=html.encode("utf-8"))
     assert gb_decoded(utf8) is utf8
+
+
+def spider_verdicts(*responses: HtmlResponse) -> list[PageItem]:
+    """Items the spider yields for candidate pages (score STRONG, as from a report link)."""
+    crawler = get_crawler(AnnualReportsSpider)
+    spider = AnnualReportsSpider.from_crawler(crawler, start_urls=HOST + "/index.html")
+    crawler.stats.open_spider()
+    items = []
+    for response in responses:
+        response.meta.update({"site_id": "s", "score": STRONG})
+        items += [x for x in spider.parse(response) if isinstance(x, PageItem)]
+    return items
+
+
+def candidate(path: str, html: str) -> HtmlResponse:
+    request = Request(HOST + path)
+    return HtmlResponse(request.url, body=html.encode("utf-8"), request=request)
+
+
+def test_spider_reads_pages_with_the_parsers_page_reader():
+    """Title, 索引号, 发布机构 from ``parsers.page.read_page``; the verdict from the body, so a
+    menu naming report sections (主动公开, 行政复议) does not make a news item a report."""
+    path = "/zwgk/zfxxgk/zfxxgknb/2022n/202301/t20230120_2002.html"
+    report = page("trs", path).replace(request=Request(HOST + path))
+    menu = "".join(f"<li><a href='/{n}'>{w}</a></li>" for n, w in enumerate(BODY_MARKERS))
+    news = candidate(
+        "/xw/1.html",
+        f"<html><head><title>青山县2022年政府信息公开工作年度报告已上线-青山县</title></head>"
+        f"<body><ul class='menu'>{menu}</ul><div class='article-content'>"
+        "<p>近日，2022年政府信息公开工作年度报告已在门户网站上线，欢迎查阅。</p>"
+        "</div></body></html>",
+    )
+    got, rejected = spider_verdicts(report, news)
+    assert got.classification == "report"
+    assert got.title == "金堃镇人民政府2022年政府信息公开工作年度报告"
+    assert (got.index_no, got.publisher) == ("QS-2023-0012", "金堃镇人民政府")
+    assert got.body == report.body and got.encoding == "gb18030"
+    assert rejected.classification == "rejected:仅提及年报"
+    assert (rejected.body, rejected.index_no) == (None, None)
