@@ -175,13 +175,14 @@ def scanned_pictures(page: Page) -> int:
 
 def _is_picture(img: etree._Element) -> bool:
     """An ``<img>`` that may be a scanned page (not an icon: small, or named like one)."""
-    if _NOT_A_SCAN.search(f"{img.get('src', '')} {img.get('class', '')} {img.get('alt', '')}"):
+    src = img.get("src") or img.get("data-src") or img.get("data-original") or ""
+    if _NOT_A_SCAN.search(f"{src} {img.get('class', '')} {img.get('alt', '')}"):
         return False
     for side in ("width", "height"):
         size = (img.get(side) or "").strip().removesuffix("px")
         if size.isdigit() and int(size) < 100:
             return False
-    return bool(img.get("src"))
+    return bool(src.strip())
 
 
 def image_only_finding(subject: str, what: str, pictures: int, kind: str) -> Finding:
