@@ -32,6 +32,8 @@ _HTML_NAMES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".p
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps
 # Verdicts of parsers.classify that a body with a report's sections overrules.
 _WEAK_REJECTIONS = frozenset({"rejected:标题不符", "rejected:无年份"})
+_SCAN_REJECTIONS = frozenset({"rejected:仅提及年报", "rejected:无正文", "rejected:无年份"})
+SCANNED = "report:scanned"  # a report published as pictures: kept, read as image_only
 _FORMAT_NAMES = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
 # A scanned page: at most this many characters of prose around its pictures (metadata lines
 # with a colon, the title and table rows aside).
@@ -119,13 +121,15 @@ def assemble(page: Page) -> Report:
         publisher=page.publisher,
         text=page.text,
     )
-    verdict = judge(page)
-    if verdict is not None:
+    verdict = page_verdict(page)
+    if verdict == SCANNED:
         pictures = scanned_pictures(page)
-        if pictures:
-            report.findings.append(image_only_finding("此页面", "网页", pictures, "page"))
-        else:
-            report.findings.append(Finding("not_a_report", "error", verdict))
+        report.findings.append(image_only_finding("此页面", "网页", pictures, "page"))
+        return report
+    if verdict != classify.REPORT:
+        report.findings.append(
+            Finding("not_a_report", "error", _not_a_report_message(page, verdict))
+        )
         return report
     tables = read_tables(page.body, page.text)
     report.template = tables.template
@@ -140,15 +144,31 @@ def assemble(page: Page) -> Report:
     return report
 
 
-def judge(page: Page) -> str | None:
-    """None for an annual report, else a message saying why the page is not one."""
+def page_verdict(page: Page, *, has_attachment: bool = False) -> str:
+    """What ``page`` is: ``classify.REPORT``, :data:`SCANNED`, or ``"rejected:<reason>"``.
+
+    The one decision the spider (which pages to keep) and :func:`assemble` (which pages to
+    read) share: :func:`parsers.classify.classify_page` on the page's title and text, overruled
+    for a page without a usable title (or without a year in it) whose body has the sections of
+    a report, and a page whose body is only scanned pictures of a report (:data:`SCANNED`).
+    """
     if not page.text.strip():
-        return "页面没有正文：不是政府信息公开工作年度报告 (the page has no text)"
-    verdict = classify.classify_page(page.title, page.text)
+        verdict = "rejected:无正文"
+    else:
+        verdict = classify.classify_page(page.title, page.text, has_attachment=has_attachment)
     if verdict == classify.REPORT:
-        return None
+        return verdict
     if verdict in _WEAK_REJECTIONS and len(classify.body_markers(page.text)) >= 4:
-        return None  # no usable title (or no year in it), but the sections of a report
+        return classify.REPORT  # no usable title (or no year in it), but a report's sections
+    if verdict in _SCAN_REJECTIONS and scanned_pictures(page):
+        return SCANNED
+    return verdict
+
+
+def _not_a_report_message(page: Page, verdict: str) -> str:
+    """The ``not_a_report`` finding's message for a rejected page."""
+    if verdict == "rejected:无正文":
+        return "页面没有正文：不是政府信息公开工作年度报告 (the page has no text)"
     reason = verdict.partition(":")[2] or verdict
     title = f"“{page.title}”" if page.title else "此页面"
     return f"{title}不是政府信息公开工作年度报告（{reason}）"

@@ -159,7 +159,7 @@ def test_old_word_files_are_converted_first(monkeypatch, capsys):
 
 def test_conversion_failure_is_one_line(monkeypatch, capsys):
     import nianbao.commands.parse as command
-    from nianbao.office import OfficeError
+    from pipelines.office import OfficeError
 
     def failing(data, filename):
         raise OfficeError("LibreOffice is not installed\n(soffice not found)")

@@ -8,7 +8,7 @@ yields report links; ``DEPTH_LIMIT`` and the per-site budget (``NIANBAO_SITE_BUD
 ``crawler.middlewares.SiteBudget``) stop anything else. Every fetched candidate becomes a
 :class:`~crawler.items.PageItem` classified ``report`` or ``rejected:<reason>``: the page is
 read by ``parsers.page.read_page`` (title, body text, 索引号, 发布机构; chrome stripped), the
-same reader the parsers use, and judged by ``parsers.classify.classify_page``.
+same reader the parsers use, and judged by ``parsers.report.page_verdict``, as the parsers judge it.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from parsers.classify import (
     COLUMN,
     REPORT,
     STRONG,
-    classify_page,
     classify_title,
     is_attachment_url,
     link_score,
 )
 from parsers.page import Page, read_page
+from parsers.report import SCANNED, page_verdict
 
 CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
 _FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # PDF, DOCX (zip), DOC/WPS (OLE)
@@ -111,10 +111,11 @@ class AnnualReportsSpider(scrapy.Spider):
         response = gb_decoded(response)
         page = read_page(response.text, response.url)
         files = [url for url, _ in attachment_links(response)]
-        verdict = classify_page(page.title, page.text, has_attachment=bool(files))
+        verdict = page_verdict(page, has_attachment=bool(files))
         leads = self._leads(response)
         strong = [lead for lead, score in leads if score >= STRONG]
-        if verdict == REPORT:
+        if verdict in (REPORT, SCANNED):  # a scanned report is kept: it is read as image_only
+            verdict = REPORT
             yield self._item(response, verdict, page, files)
             return
         is_list = bool(strong) or any(lead.strategy for lead, _ in leads)

@@ -9,7 +9,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from nianbao.office import prepare
+from pipelines.office import prepare
 from parsers import parse_report
 from parsers.schema import (
     APPLICANTS,
