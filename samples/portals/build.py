@@ -16,14 +16,30 @@ table values, listed in ``expected.json``.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import shutil
+import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parents[1]))  # the project: parsers.schema, tests.render
+
+from parsers.schema import (  # noqa: E402
+    ACTIVE_LAYOUT,
+    APPLICATION_ROWS_BY_TEMPLATE,
+    OUTCOMES,
+    PROCEEDINGS,
+    ActiveCell,
+    ApplicationCell,
+    ReviewCell,
+)
+from parsers.schema import APPLICANTS as APPLICANTS_ALL  # noqa: E402
+from parsers.schema import Report as CanonicalReport  # noqa: E402
+from tests.render import _NARRATIVE_AFTER, _NARRATIVE_BEFORE, render  # noqa: E402
 
 INTRO = {
     2020: (
@@ -113,6 +129,19 @@ class Report:
     level: str = "county"
     index_no: str = ""
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    # How the page is ugly (see ``ugly``): the layout of its tables, cells printed otherwise
+    # than ``values`` says (a misprint, 见附件, None for a blank), what it leaves out, its
+    # bytes, and the findings (rules) a parse must report.
+    layout: str = "html"  # html (own tables) or a tests.render layout: word split tabs lines
+    printed: dict[str, float | int | str | None] = field(default_factory=dict)
+    omit: tuple[str, ...] = ()  # sections (review_litigation) or the applicant column "total"
+    blank_zeros: bool = False  # zero cells printed blank (null, not 0)
+    all_zero: bool = False  # a body with nothing to report: every cell 0
+    image_only: bool = False  # the body is scanned pictures, no text
+    fmt: str = ""  # the format printed when not the one of its year
+    encoding: str = ""  # bytes in another charset than the portal declares (meta dropped)
+    findings: tuple[str, ...] = ()  # expected finding rules
+    gap: str = ""  # a known parser gap: what the parse gets wrong
 
     @property
     def title(self) -> str:
@@ -121,10 +150,14 @@ class Report:
     @property
     def template(self) -> str:
         """The format the page prints: 2019 (国办公开办函〔2019〕60号) before 2021, else 2021."""
-        return "2019" if self.year < 2021 else "2021"
+        if self.image_only:
+            return "none"
+        return self.fmt or ("2019" if self.year < 2021 else "2021")
 
     def values(self) -> dict[str, float | int]:
         """Known cells: a = natural persons, b = enterprises; arithmetic consistent."""
+        if self.all_zero:
+            return {k: 0 for k in _all_keys(self.template)}
         a, b = 3 + self.seed % 7, self.seed % 3
         return {
             "active_disclosure.normative_documents.issued": self.seed % 5 + 1,
@@ -168,9 +201,30 @@ class Report:
             "active_disclosure.government_procurement.procurement_amount": 56.8,
         }
 
+    def printed_cells(self) -> dict[str, float | int | str | None]:
+        """Every cell of the page's tables as printed (0 where ``values`` says nothing)."""
+        cells: dict[str, float | int | str | None] = dict.fromkeys(_all_keys(self.template), 0)
+        cells.update(self.values())
+        if self.blank_zeros:
+            cells = {k: None if v == 0 else v for k, v in cells.items()}
+        cells.update(self.printed)
+        return {k: v for k, v in cells.items() if not self._omitted(k)}
+
+    def _omitted(self, key: str) -> bool:
+        section, _, rest = key.partition(".")
+        return section in self.omit or (
+            section == "applications" and rest.endswith(".total") and "total" in self.omit
+        )
+
     def manifest(self) -> dict[str, object]:
-        cells = self.values()
-        return {
+        printed = self.printed_cells()
+        known = [*KNOWN_CELLS.get(self.template, ()), *self.printed]
+        cells = {
+            k: (printed[k] if not isinstance(printed[k], str) else None)
+            for k in dict.fromkeys(known)
+            if k in printed
+        }
+        entry: dict[str, object] = {
             "url": self.path,
             "title": self.title,
             "agency": self.agency,
@@ -179,8 +233,60 @@ class Report:
             "index_no": self.index_no,
             "template": self.template,
             "attachments": [href for href, _ in self.attachments],
-            "cells": {k: cells[k] for k in KNOWN_CELLS[self.template]},
+            "cells": cells,
+            "findings": sorted(self.findings),
         }
+        if self.layout != "html" or self.encoding:
+            entry["layout"] = self.layout + (f", {self.encoding} bytes" if self.encoding else "")
+        if self.gap:
+            entry["parser_gap"] = self.gap
+        return entry
+
+
+TOTAL, RECEIVED = "applications.total_processed.total", "applications.new_received.total"
+BALANCE_RULES = ("applicant_total_sum", "balance", "total_processed_sum")
+
+
+def ugly(report: Report, **how: object) -> Report:
+    """``report`` with the ugliness ``how`` (Report fields: layout, printed, omit, findings…)."""
+    for name, value in how.items():
+        if not hasattr(report, name):
+            raise TypeError(f"Report has no field {name!r}")
+        setattr(report, name, value)
+    return report
+
+
+def _all_keys(template: str) -> list[str]:
+    """Every cell key of the three tables of ``template`` (2019 or 2021)."""
+    if template not in ACTIVE_LAYOUT:
+        return []
+    return [
+        *(f"active_disclosure.{i}.{m}" for i, ms in ACTIVE_LAYOUT[template].items() for m in ms),
+        *(
+            f"applications.{r}.{a}"
+            for r in APPLICATION_ROWS_BY_TEMPLATE[template]
+            for a in APPLICANTS_ALL
+        ),
+        *(f"review_litigation.{p}.{o}" for p in PROCEEDINGS for o in OUTCOMES),
+    ]
+
+
+def canonical(report: Report) -> CanonicalReport:
+    """The page's printed cells as a canonical report (for the ``tests.render`` layouts)."""
+    out = CanonicalReport(
+        title=report.title, agency=report.agency, year=report.year, template=report.template
+    )
+    for key, value in report.printed_cells().items():
+        if isinstance(value, str):
+            raise ValueError(f"{report.path}: text cells only in the html layout ({key})")
+        section, k1, k2 = key.split(".")
+        if section == "active_disclosure":
+            out.active_disclosure.append(ActiveCell(k1, k2, value, None))
+        elif section == "applications":
+            out.applications.append(ApplicationCell(k1, k2, value, None))
+        else:
+            out.review_litigation.append(ReviewCell(k1, k2, value, None))
+    return out
 
 
 _KNOWN_CELLS_COMMON = (
@@ -207,11 +313,12 @@ KNOWN_CELLS = {  # the cells a manifest lists, by the format the page prints
 }
 
 
-def _cell(values: dict[str, float | int], key: str) -> str:
-    return str(values.get(key, 0))
+def _cell(values: dict[str, float | int | str | None], key: str) -> str:
+    value = values.get(key, 0)
+    return "" if value is None else str(value)
 
 
-def active_table_2019(v: dict[str, float | int]) -> list[str]:
+def active_table_2019(v: dict[str, float | int | str | None]) -> list[str]:
     """Section 二 of the 2019 format, laid out as 国办公开办函〔2019〕60号 prints it."""
 
     def row(label: str, item: str, metrics: tuple[str, ...]) -> str:
@@ -250,9 +357,25 @@ def active_table_2019(v: dict[str, float | int]) -> list[str]:
     ]
 
 
+def rendered_tables(report: Report) -> str:
+    """Sections 二–四 in a ``tests.render`` layout (its title and narrative cut off).
+
+    HTML layouts come as they are; text layouts one ``<p>`` a line (tabs kept), as a portal
+    editor pastes a table copied as text.
+    """
+    lines = render(canonical(report), report.layout).strip().split("\n")
+    if report.layout in ("word", "split", "html"):
+        inner = lines[1 + len(_NARRATIVE_BEFORE) : len(lines) - len(_NARRATIVE_AFTER)]
+        return "\n".join(inner)
+    inner = lines[1 + len(_NARRATIVE_BEFORE) : len(lines) - len(_NARRATIVE_AFTER)]
+    return "\n".join(f"<p>{html.escape(line)}</p>" for line in inner)
+
+
 def tables_html(report: Report) -> str:
-    """The three statistical tables of the report's format, filled with its values."""
-    v = report.values()
+    """The three statistical tables of the report's format, filled with its printed cells."""
+    if report.layout != "html":
+        return rendered_tables(report)
+    v = report.printed_cells()
     active = [
         '<table class="MsoTableGrid" border="1" cellspacing="0">',
         '<tr><td colspan="4">第二十条第（一）项</td></tr>',
@@ -324,15 +447,13 @@ def tables_html(report: Report) -> str:
         + "</tr>",
         "</table>",
     ]
+    sections = {
+        "active_disclosure": ["<p>二、主动公开政府信息情况</p>", *active],
+        "applications": ["<p>三、收到和处理政府信息公开申请情况</p>", *apps],
+        "review_litigation": ["<p>四、政府信息公开行政复议、行政诉讼情况</p>", *review],
+    }
     return "\n".join(
-        [
-            "<p>二、主动公开政府信息情况</p>",
-            *active,
-            "<p>三、收到和处理政府信息公开申请情况</p>",
-            *apps,
-            "<p>四、政府信息公开行政复议、行政诉讼情况</p>",
-            *review,
-        ]
+        line for k, lines in sections.items() if k not in report.omit for line in lines
     )
 
 
@@ -353,6 +474,11 @@ class Portal:
     distractors: list[str] = field(default_factory=list)
     config: dict[str, object] = field(default_factory=dict)
     pdfs: dict[str, Report] = field(default_factory=dict)  # path → report rendered as PDF
+
+    @property
+    def encodings(self) -> dict[str, str]:
+        """Report pages written in another charset than the portal's (``Report.encoding``)."""
+        return {r.path: r.encoding for r in self.reports if r.encoding}
 
     def page(self, title: str, body: str, crumbs: str = "", head: str = "") -> str:
         nav = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in self.nav)
@@ -396,7 +522,7 @@ class Portal:
 <h1 class="article-title">{report.title}</h1>
 <div class="info">发布时间：{published} 来源：{report.agency} 浏览次数：<span id="hits">128</span></div>
 <div class="TRS_Editor" id="zoom">
-<p>本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{FORMAT_NOTICE[report.template]}）要求编制。本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>
+<p>本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（{FORMAT_NOTICE.get(report.template, FORMAT_NOTICE["2021"])}）要求编制。本报告中所列数据的统计期限自{report.year}年1月1日起至{report.year}年12月31日止。</p>
 <p>一、总体情况</p>
 <p>{report.year}{intro}</p>
 {tables_html(report)}
@@ -406,6 +532,13 @@ class Portal:
 <p>本年度未收取信息处理费。{extra}</p>
 {attach}
 </div></div>"""
+        if report.image_only:  # the report as scanned pages: pictures, no text
+            scans = "".join(
+                f'<p style="text-align:center"><img src="{report.path.rsplit("/", 1)[0]}/'
+                f'W0{report.seed}{n}.jpg" width="800" border="0"></p>'
+                for n in range(1, 4)
+            )
+            body = body[: body.index("<p>本报告根据")] + scans + "\n</div></div>"
         head = (
             f'<meta name="ArticleTitle" content="{report.title}">\n'
             f'<meta name="PubDate" content="{published}">\n'
@@ -433,7 +566,9 @@ class Portal:
         for path, content in sorted(self.files.items()):
             target = www / path.lstrip("/")
             target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, str):
+            if path in self.encodings:  # declares nothing: the server's header is wrong
+                data = _drop_charset(str(content)).encode(self.encodings[path])
+            elif isinstance(content, str):
                 data = content.encode(
                     "gbk" if self.charset.lower() in ("gb2312", "gbk") else "utf-8"
                 )
@@ -459,6 +594,12 @@ class Portal:
         (base / "expected.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         )
+
+
+def _drop_charset(page: str) -> str:
+    """``page`` without its ``<meta … charset=…>`` (a GBK page that declares nothing)."""
+    start = page.index('<meta http-equiv="Content-Type"')
+    return page[:start] + page[page.index(">", start) + 2 :]
 
 
 def home(portal: Portal, columns: str) -> str:
@@ -728,6 +869,14 @@ def build_trs() -> Portal:
         "QS-CZ-2022-01",
     )
     p.reports = [r2023, r2022, r2021, town, edu, fin]
+    ugly(r2022, layout="word")  # Word-exported HTML: <td><p><span>, &nbsp;, 结<br>果 labels
+    ugly(  # (七)总计 misprinted: 总计 column off by one
+        r2021,
+        printed={"applications.total_processed.total": r2021.values()[TOTAL] + 1},
+        findings=BALANCE_RULES,
+    )
+    ugly(edu, layout="split", blank_zeros=True)  # 三 split at a page break; blanks for zero
+    ugly(fin, omit=("review_litigation",), findings=("missing_table",))  # no section 四
     for r, date in (
         (r2023, "2024-01-15"),
         (r2022, "2023-01-18"),
@@ -915,6 +1064,14 @@ def build_pagelist() -> Portal:
     reports[0].attachments = [
         ("/uploadfiles/202401/bs2023nb.docx", "白水县2023年政府信息公开工作年度报告.docx")
     ]
+    ugly(reports[1], encoding="gbk")  # GBK bytes, no <meta charset>, the server says utf-8
+    ugly(  # text one cell a line; 行政复议 总计 misprinted
+        reports[3],
+        layout="lines",
+        printed={"review_litigation.review.total": 2},
+        findings=("review_total_sum",),
+    )
+    ugly(reports[4], layout="word", omit=("total",))  # Word HTML without the 总计 column
     for r in reports:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-2{r.seed % 9}"))
     p.add("/files/202401/bs2023nb.docx", report_docx(reports[0]))
@@ -1030,6 +1187,20 @@ def build_townships() -> Portal:
         "SM-HYX-2021",
     )
     p.reports = [county22, county21, zgz, wwz, cgz, hyx, hyx20, hyx19]
+    ugly(county22, layout="tabs")  # the tables pasted as text: one <p> a row, tab-separated
+    ugly(  # an unreadable cell
+        zgz,
+        printed={"applications.granted.total": "见附件"},
+        findings=("unreadable_cell",),
+    )
+    ugly(  # 见附件 the only value of its row: read as a label (a known parser gap)
+        hyx,
+        printed={"active_disclosure.administrative_license.decisions": "见附件"},
+        findings=("unreadable_cell",),
+        gap="见附件 as the only value of 行政许可 is read as part of the row label: the parse "
+        "reports missing_row (二: 缺少行 行政许可) and no cell instead of unreadable_cell and null",
+    )
+    ugly(cgz, fmt="2019", findings=("template_year_mismatch",))  # 2022 report, 2019 format
     for r in p.reports:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-15"))
     p.config["redirects"] = {f"{nb}n2022n/xz/zgz-old.htm": [zgz.path, 302]}
@@ -1219,6 +1390,9 @@ def build_gkmlpt() -> Portal:
         ),
     ]
     reps[0].attachments = [("/attach/mj2023.pdf", "梅江区2023年政府信息公开工作年度报告.pdf")]
+    ugly(reps[3], image_only=True, findings=("image_only",))  # scanned pages, no text
+    ugly(reps[4], layout="lines", blank_zeros=True)
+    ugly(reps[5], blank_zeros=True)  # blanks for zero in the portal's own tables
     p.reports = reps
     for r in reps:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-1{r.seed % 9}"))
@@ -1383,6 +1557,13 @@ def build_hanweb() -> Portal:
             "江北区2022年政府信息公开工作年度报告.docx",
         )
     ]
+    ugly(reps[0], all_zero=True)  # a body with nothing to report: every cell 0
+    ugly(  # 本年新收 总计 misprinted; 三 split at a page break
+        reps[3],
+        layout="split",
+        printed={"applications.new_received.total": reps[3].values()[RECEIVED] + 1},
+        findings=("applicant_total_sum", "balance"),
+    )
     p.reports = reps
     for r in reps:
         p.add(r.path, p.report_page(r, f"{r.year + 1}-01-2{r.seed % 9}"))
