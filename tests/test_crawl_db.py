@@ -102,23 +102,62 @@ def cells_of(db: Path, report_id: str) -> dict[str, object]:
     return {r["k"]: r["value"] for r in query(db, sql, [report_id])}
 
 
+def rules_of(db: Path, report_id: str) -> list[str]:
+    rows = query(db, "select distinct rule from findings where report_id = ?", [report_id])
+    return sorted(r["rule"] for r in rows)
+
+
 def check_report(db: Path, server, want: dict) -> None:
-    """The stored report at ``want["url"]`` has the manifest's metadata and cell values."""
+    """The stored report at ``want["url"]`` has the manifest's metadata, cells and findings.
+
+    A manifest entry with a ``parser_gap`` note (the parser misreads it) is held to its
+    metadata and the cells it reads right; its null cells and findings are not compared.
+    """
+    where = (server.key, want["url"])
     report = report_at(db, server.url(want["url"]))
     for key in ("title", "agency", "year", "level", "index_no", "template"):
-        assert report[key] == (want[key] or None), (server.key, want["url"], key)
+        assert report[key] == (want[key] or None), (*where, key)
     assert report["county"] in (server.expected["county"], None)
     cells = cells_of(db, report["id"])
+    rules = list(want["findings"])
     for key, value in want["cells"].items():
         if want["url"] == CHANGED_PAGE and key == "applications.new_received.total":
-            value += 100  # changed before the third crawl
-        assert cells.get(key) == pytest.approx(value), (server.key, want["url"], key)
+            value += 100  # changed before the third crawl: 总计 no longer adds up
+            rules = sorted({*rules, "applicant_total_sum", "balance"})
+        if value is None and want.get("parser_gap"):
+            continue
+        assert key in cells, (*where, key)
+        assert cells[key] == (None if value is None else pytest.approx(value)), (*where, key)
+    if not want.get("parser_gap"):
+        assert rules_of(db, report["id"]) == rules, where
 
 
 def test_every_manifest_report_stored_with_its_values(crawls, portals):
     for server in portals.values():
         for want in server.expected["reports"]:  # pages, and reports published only as a file
             check_report(crawls["db"], server, want)
+
+
+def test_ugly_reports_show_their_findings(crawls, portals):
+    """The portals' misprints, gaps and scans are findings in SQLite, as the manifests say."""
+    db = crawls["db"]
+    rows = query(db, "select distinct s.url, f.rule from findings f"
+                 " join report_sources s on s.report_id = f.report_id")  # fmt: skip
+    by_url: dict[str, set[str]] = {}
+    for row in rows:
+        by_url.setdefault(row["url"], set()).add(row["rule"])
+    wanted = {
+        server.url(r["url"]): set(r["findings"])
+        for server in portals.values()
+        for r in server.expected["reports"]
+        if r["findings"] and not r.get("parser_gap")
+    }
+    assert len(wanted) >= 7
+    for url, rules in wanted.items():
+        assert rules <= by_url.get(url, set()), url
+    seen = {rule for rules in by_url.values() for rule in rules}
+    assert {"balance", "total_processed_sum", "applicant_total_sum", "review_total_sum",
+            "unreadable_cell", "template_year_mismatch", "missing_table", "image_only"} <= seen  # fmt: skip
 
 
 def test_report_published_only_as_a_pdf_is_stored_with_its_cells(crawls, portals):
