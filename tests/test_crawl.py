@@ -128,6 +128,26 @@ def test_gbk_page_decoded(crawled, portal_server):
     assert item["publisher"] == "金堃镇人民政府"
 
 
+def test_undeclared_gbk_page_on_a_utf8_portal_decoded(crawled, portal_server):
+    """pagelist serves ``charset=utf-8``; one report page is GBK bytes without a <meta>."""
+    server = portal_server["pagelist"]
+    (report,) = [r for r in server.expected["reports"] if "gbk" in r.get("layout", "")]
+    item = site_items(crawled, server)[report["url"]]
+    assert (item["classification"], item["encoding"]) == ("report", "gb18030")
+    assert (item["title"], item["publisher"]) == (report["title"], report["agency"])
+
+
+def test_manifests_list_ugly_reports_and_their_findings(portal_server):
+    """The crawl meets other layouts and real problems (cells and findings: test_crawl_db)."""
+    reports = [r for s in portal_server.values() for r in s.expected["reports"]]
+    layouts = {r.get("layout", "html").split(",")[0] for r in reports}
+    assert {"word", "split", "tabs", "lines"} <= layouts
+    rules = {rule for r in reports for rule in r["findings"]}
+    assert {"balance", "unreadable_cell", "template_year_mismatch", "missing_table",
+            "image_only", "review_total_sum"} <= rules  # fmt: skip
+    assert sum(1 for r in reports if not r["findings"]) >= len(reports) // 2
+
+
 @pytest.mark.parametrize("site", SITES)
 def test_report_metadata(crawled, portal_server, site):
     server = portal_server[site]
