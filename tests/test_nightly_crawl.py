@@ -97,6 +97,26 @@ def report_value(db: Path, url_path: str, cell: str) -> float | None:
     return rows[0][0] if rows else None
 
 
+def report_rules(db: Path, url_path: str) -> list[str]:
+    """The finding rules of the report published from ``url_path``."""
+    rows = query(
+        db,
+        "select distinct f.rule from findings f join report_sources s"
+        " on s.report_id = f.report_id where s.url like ? order by f.rule",
+        (f"%{url_path}",),
+    )
+    return [r[0] for r in rows]
+
+
+def assert_manifest_findings(db: Path, servers: dict[str, PortalServer]) -> None:
+    """Each manifest report is published with the findings (by rule) its manifest lists."""
+    for server in servers.values():
+        for report in server.expected["reports"]:
+            if not report.get("parser_gap"):
+                got = report_rules(db, report["url"])
+                assert got == report["findings"], (server.key, report["url"])
+
+
 def change_cell(server: PortalServer, url_path: str, old: int, new: int) -> None:
     """Serve the report with its 新收 total (the last cell of that row) changed."""
     html = server.read_page(url_path).decode(server.charset)
@@ -115,6 +135,8 @@ def test_two_nights_change_and_site_down_readers_never_fail(portals, tmp_path):
     reports_night_1 = query(pub, "select count(*) from reports")[0][0]
     assert reports_night_1 >= len(portals["pagelist"].expected["reports"])
     assert "sites: 2 ok, 0 failed" in first.stdout
+    assert_manifest_findings(pub, portals)
+    assert report_rules(pub, report["url"]) == []
 
     change_cell(portals["pagelist"], report["url"], old, old + 100)
     portals["trs"].down = True
@@ -146,6 +168,8 @@ def test_two_nights_change_and_site_down_readers_never_fail(portals, tmp_path):
     assert {v for v, _ in seen} <= {old, old + 100} and len(seen) > 10
     assert all(count >= reports_night_1 for _, count in seen)  # never a half-written file
     assert report_value(pub, report["url"], CHANGED) == old + 100
+    # 新收 总计 changed alone: the row's sum and the 总计 column's 勾稽关系 fail now.
+    assert report_rules(pub, report["url"]) == ["applicant_total_sum", "balance"]
     previous = Path(str(pub) + ".previous")
     assert report_value(previous, report["url"], CHANGED) == old
     assert portals["pagelist"].paths_requested(304), "unchanged pages were revalidated"
