@@ -152,7 +152,7 @@ def test_manifests_name_existing_pages():
         for report in site["reports"]:
             if not report["url"].startswith("/uploadfiles/"):
                 assert (www / report["url"].lstrip("/")).is_file(), report["url"]
-            assert report["cells"]["applications.new_received.total"] >= 3
+            assert report["cells"] or report["findings"] == ["image_only"], report["url"]
         assert len(site["reports"]) >= 6
     assert Path(PORTALS_DIR / "trs" / "www" / "robots.txt").is_file()
 
