@@ -312,6 +312,13 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
                 f"(threshold {options.max_parse_failure_rate:.0%})"
             )
             code = EXIT_PARSE_FAILURES
+        lost = int(summary.stats.get("nianbao/store/errors", 0))
+        if lost:
+            summary.alerts.append(
+                f"{lost} report(s) could not be written to the database (see the log); "
+                "their pages are read again next run"
+            )
+            code = EXIT_PARSE_FAILURES
         for site_id, nights in streaks.items():
             summary.alerts.append(f"site {site_id} failed {nights} night(s) in a row")
             code = max(code, EXIT_SITES_FAILING)  # parse failures (4) take precedence

@@ -22,14 +22,14 @@ from crawler.sites import Site
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2  # bad arguments or an unreadable sites file (also argparse's status)
 EXIT_SITES_FAILING = 3  # published; some site failed N nights in a row
-EXIT_PARSE_FAILURES = 4  # published; the share of reports that failed to parse is too high
+EXIT_PARSE_FAILURES = 4  # published; too many reports failed to parse, or some to be stored
 EXIT_CRAWL_FAILED = 5  # nothing published: crawl stopped early, every site failed, bad database
 EXIT_BUSY = 6  # another nightly run holds the lock of this workdir
 EXIT_MEANINGS = {
     EXIT_OK: "published, nothing needs a person",
     EXIT_BAD_INPUT: "bad arguments or sites file",
     EXIT_SITES_FAILING: "published, but a site failed N nights in a row",
-    EXIT_PARSE_FAILURES: "published, but too many reports failed to parse",
+    EXIT_PARSE_FAILURES: "published, but too many reports failed to parse, or some to be stored",
     EXIT_CRAWL_FAILED: "not published: the crawl stopped early, every site failed, or bad db",
     EXIT_BUSY: "another nightly run is in progress",
 }

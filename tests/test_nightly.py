@@ -172,6 +172,14 @@ def test_parse_failures_above_threshold_exit_4(setup):
     assert "2 failed to parse (50%)" in text and values(options.db) == {"a": 1, "b": 2}
 
 
+def test_reports_lost_by_the_database_exit_4(setup):
+    options, write_plan, command = setup
+    write_plan(stats={"nianbao/reports/new": 2, "nianbao/store/errors": 1})
+    code, text = run(options, command)
+    assert code == EXIT_PARSE_FAILURES, text
+    assert "1 report(s) could not be written to the database" in text
+
+
 def test_crawl_stopped_early_publishes_nothing_and_next_run_resumes(setup):
     options, write_plan, command = setup
     write_plan()

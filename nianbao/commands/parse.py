@@ -9,7 +9,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from pipelines.office import prepare
 from parsers import parse_report
 from parsers.schema import (
     APPLICANTS,
@@ -21,6 +20,7 @@ from parsers.schema import (
     TEMPLATES,
     Report,
 )
+from pipelines.office import prepare
 
 HELP = "parse one annual report (HTML page, text, PDF/DOCX; '-' for stdin) and print it"
 
