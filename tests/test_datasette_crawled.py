@@ -120,7 +120,8 @@ def test_all_zero_query_lists_the_body_with_nothing_to_report(client: Any) -> No
         (site["county"], r["agency"], r["year"])
         for site in expected_sites().values()
         for r in site["reports"]
-        if r["cells"] and not any(r["cells"].values())  # every known cell 0 (not blank)
+        if r["cells"]
+        and not any(r["cells"].values())  # every known cell 0 (not blank)
         and None not in r["cells"].values()
     }
     assert want  # hanweb: 宁波市江北区人民政府 2023
