@@ -5,12 +5,13 @@ name a row (``(三)不予公开`` over its eight sub-rows), spanned *values* are
 
 Text layouts understood by :func:`text_rows`:
 
-- tab-separated lines (empty cells kept);
+- tab-separated lines (empty cells kept, a line of tabs only is a row of blank cells);
 - markdown rows ``| a | b |`` (``|---|`` rules skipped);
 - one cell per line ending in `` |`` with ``|``-only lines closing a row;
 - other lines split at whitespace next to a number (``规章 0 0 0``); label words stay joined;
 - runs of single-cell lines (one cell per line) are regrouped: a row ends where a label
-  follows a number or a section heading begins; long lines and sentences stay alone.
+  follows a number (or a value column's text, ``行政许可 / 见附件``) or a section heading
+  begins; long lines and sentences stay alone.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from parsers.labels import norm, section_signal
+from parsers.labels import known_label, norm, section_signal, value_text
 from parsers.values import is_value_like
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
@@ -121,11 +122,11 @@ def _split_words(line: str) -> list[str]:
 def _line_cells(line: str) -> tuple[str, list[str]]:
     """Classify a line: ("row"/"loose", cells), ("pipe", [cell]), ("end", []), ("skip", [])."""
     stripped = line.strip()
-    if not stripped:
-        return "skip", []
-    if "\t" in line:
+    if "\t" in line and line.strip("\r\n"):  # tabs keep the columns, blank cells too
         cells = [_WS.sub(" ", c).strip() for c in line.rstrip("\r\n").split("\t")]
         return "row", cells
+    if not stripped:
+        return "skip", []
     if stripped.startswith("|") and stripped.count("|") >= 2 and stripped.strip("| "):
         cells = [c.strip() for c in stripped.strip("|").split("|")]
         if all(_MD_RULE.match(c.replace(" ", "")) for c in cells if c):
@@ -163,7 +164,7 @@ def text_rows(text: str) -> list[Row]:
 def regroup(rows: Iterable[Row]) -> Iterator[Row]:
     """Join runs of single-cell rows into rows: a new row starts where a label follows a value."""
     current: Row | None = None
-    last_value = False
+    last_value = labelled = False  # labelled: the current row has a known label
     for row in rows:
         if not row.loose:
             if current is not None:
@@ -179,12 +180,16 @@ def regroup(rows: Iterable[Row]) -> Iterator[Row]:
             yield row
             continue
         value = is_value_like(text) and bool(text)
+        if not value and labelled and value_text(norm(text)):
+            value = True  # ``行政许可 / 见附件``: text in the value column after the label
         heading = not value and (signal := section_signal(norm(text))) is not None and signal[0]
         if current is None or (last_value and not value) or heading:
             if current is not None:
                 yield current
             current = Row([], loose=True)
+            labelled = False
         current.cells.append(Cell(text, len(current.cells)))
+        labelled = labelled or (not value and known_label(norm(text)))
         last_value = value
     if current is not None:
         yield current

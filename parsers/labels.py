@@ -199,3 +199,50 @@ PROCEEDING_KEYS = frozenset({"review", "litigation_direct", "litigation_after_re
 def review_tokens(cell: str) -> tuple[str, ...]:
     """Proceeding and outcome keys named in a section-四 header cell, in order."""
     return tuple(m.lastgroup for m in _REVIEW_TOKEN.finditer(cell) if m.lastgroup)
+
+
+# --- any section -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def known_label(cell: str) -> bool:
+    """True when a (normalised) cell names something of the three tables: an item, a metric,
+    a section-三 row or group, applicants, a proceeding or outcome, or a section cue.
+
+    Text that names nothing (``见附件``, ``暂无数据``) is not a label: after a row's label it
+    stands in a value column and is read as an unreadable value.
+    """
+    if not cell:
+        return False
+    return bool(
+        match_item(cell)
+        or metrics_in(cell)
+        or match_row(cell)
+        or applicant_tokens(cell) is not None
+        or review_tokens(cell)
+        or section_signal(cell)
+        or _HEADER_WORDS.search(cell)
+    )
+
+
+_HEADER_WORDS = re.compile(r"行政诉讼|信息内容|申请人|第.{1,4}[条项]")
+_ENUMERATED = re.compile(r"^[(\[【]|^\d+[.、)]|^[一二三四五六七八九十]+[、.]")  # (一) 1. 三、
+_MAX_VALUE_TEXT = 12
+_VALUE_WORDS = re.compile(r"附件|附表|见|暂无|无数据|未统计|不适用|不详|待定|待统计|未填|略")
+
+
+@lru_cache(maxsize=8192)
+def value_text(cell: str) -> bool:
+    """Short (normalised) text that says why a value is not given: ``见附件``, ``暂无数据``.
+
+    After a row's label such text stands in a value column: a value, read as unreadable.
+    Other unknown text stays a label: a fragment of a label wrapped over lines (``他处理``
+    of ``（六）其 / 他处理``) is not told apart from a value by its position in text.
+    Enumerated or bracketed text (``(一)…``, ``3.…``, ``(注…)``) stays a label.
+    """
+    return (
+        0 < len(cell) <= _MAX_VALUE_TEXT
+        and _VALUE_WORDS.search(cell) is not None
+        and not _ENUMERATED.match(cell)
+        and not known_label(cell)
+    )
