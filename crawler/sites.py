@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
@@ -26,10 +25,6 @@ class Site:
     level: str | None = None  # county / township / department / city
     cms_style: str | None = None
     note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Row of the ``sites`` table."""
-        return asdict(self)
 
 
 def site_id_for(start_url: str) -> str:

@@ -15,18 +15,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlite_utils
 
-from crawler.sites import Site
 from parsers import schema
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
 from storage.views import refresh_figures
+
+if TYPE_CHECKING:  # storage does not import the crawler: a Site is read as a dataclass
+    from crawler.sites import Site
 
 SaveStatus = Literal["new", "changed", "unchanged"]
 CELL_TABLES = ("active_disclosure", "applications", "review_litigation")
@@ -66,7 +68,7 @@ _SITE_COLUMNS = (
 
 
 def _site_row(site: Site | Mapping[str, Any]) -> dict[str, Any]:
-    row = site.to_dict() if isinstance(site, Site) else dict(site)
+    row = dict(site) if isinstance(site, Mapping) else asdict(site)
     return {k: row.get(k) for k in _SITE_COLUMNS if k in row}
 
 
@@ -90,12 +92,11 @@ def _ensure_site(db: sqlite_utils.Database, site: str | Site | Mapping[str, Any]
     if not isinstance(site, str):
         save_sites(db, [site])
         site = _site_row(site)["id"]
-    row = db.execute("select * from sites where id = ?", [site]).fetchone()
+    row = next(db.query("select * from sites where id = ?", [site]), None)
     if row is None:
         db["sites"].insert({"id": site, "name": site, "first_seen": now_iso()}, pk="id")
         return {"id": site}
-    columns = [d[0] for d in db.execute("select * from sites limit 0").description]
-    return dict(zip(columns, row, strict=True))
+    return row
 
 
 def save_page(
