@@ -29,6 +29,7 @@ from storage import (
     now_iso,
     open_db,
     record_run,
+    record_site_crawls,
     report_id_for,
     save_page,
     save_report,
@@ -87,17 +88,8 @@ class StorePipeline:
         finished = now_iso()
         site_ids = [s.id for s in self._sites()] or sorted(self.site_pages)
         failed = [s for s in site_ids if not self.site_reports.get(s)]
-        for site_id in site_ids:
-            self.db["sites"].upsert(
-                {
-                    "id": site_id,
-                    "last_crawled": finished,
-                    "last_pages": self.site_pages.get(site_id, 0),
-                    "last_reports": len(self.site_reports.get(site_id, ())),
-                    "last_status": "ok" if self.site_reports.get(site_id) else "no reports",
-                },
-                pk="id",
-            )
+        found = {s: (self.site_pages[s], len(self.site_reports.get(s, ()))) for s in site_ids}
+        record_site_crawls(self.db, found, when=finished)
         if failed:
             logger.warning("sites that gave no report: %s", ", ".join(failed))
         counts = {o: self.stats.get_value(f"nianbao/reports/{o}", 0) for o in OUTCOMES}

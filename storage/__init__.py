@@ -5,7 +5,8 @@ Public API (names are stable; other packages use them):
 - ``open_db(path)`` — open, creating or migrating the schema (WAL mode).
 - ``save_report(db, report, *, site, sources, checked_at)`` → ``"new" | "changed" |
   "unchanged"`` — one report, one transaction.
-- ``save_sites``, ``save_page``, ``page_state``, ``touch_reports`` — sites and pages.
+- ``save_sites``, ``record_site_crawls``, ``save_page``, ``page_state``, ``touch_reports`` —
+  sites and pages.
 - ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table.
 - ``report_id_for(site, report)`` — the stable report id; ``search_reports`` — search.
 - ``refresh_figures(db, ids=None)`` — recompute ``report_figures`` (after writing cells
@@ -22,6 +23,7 @@ from storage.writer import (
     Source,
     now_iso,
     page_state,
+    record_site_crawls,
     save_page,
     save_report,
     save_sites,
@@ -40,6 +42,7 @@ __all__ = [
     "open_db",
     "page_state",
     "record_run",
+    "record_site_crawls",
     "refresh_figures",
     "report_id_for",
     "save_page",

@@ -85,6 +85,26 @@ def save_sites(
         db["sites"].upsert_all(rows, pk="id")
 
 
+def record_site_crawls(
+    db: sqlite_utils.Database, found: Mapping[str, tuple[int, int]], *, when: str | None = None
+) -> None:
+    """After a crawl: each site's ``(pages, reports)`` found; ``last_status`` ``ok`` or
+    ``no reports`` (a site unknown so far gets a row named by its id)."""
+    when = when or now_iso()
+    rows = [
+        {
+            "id": site_id,
+            "last_crawled": when,
+            "last_pages": pages,
+            "last_reports": reports,
+            "last_status": "ok" if reports else "no reports",
+        }
+        for site_id, (pages, reports) in found.items()
+    ]
+    with db.atomic():
+        db["sites"].upsert_all(rows, pk="id")
+
+
 def _ensure_site(db: sqlite_utils.Database, site: str | Site | Mapping[str, Any] | None) -> dict:
     """The site's row (created if unknown), or an empty dict for no site."""
     if site is None:
