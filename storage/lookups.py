@@ -60,9 +60,6 @@ def lookup_rows() -> dict[str, list[dict[str, Any]]]:
     }
 
 
-LOOKUP_TABLES: tuple[str, ...] = tuple(lookup_rows())
-
-
 def create_lookups(db: sqlite_utils.Database) -> None:
     """Create the lookup tables and (re)write their rows from ``parsers.schema``."""
     for table, rows in lookup_rows().items():

@@ -86,31 +86,30 @@ _REPORT_COLUMNS = ("id", "site", "province", "city", "county", "level", "agency"
                    "template", "title", "published", "url")  # fmt: skip
 
 
+def _figures_sql(verb: str, where: str) -> str:
+    return (
+        f"{verb} into report_figures (report_id, {', '.join(FIGURES)})\nselect r.id, "
+        + ", ".join(FIGURES.values())
+        + f"\nfrom reports r where {where}"
+    )
+
+
 def refresh_figures(db: sqlite_utils.Database, report_ids: Sequence[str] | None = None) -> None:
     """(Re)compute ``report_figures`` for some reports (all when ``report_ids`` is None).
 
     ``save_report`` calls it for the report it writes; call it after writing cells directly.
     """
-    columns = ", ".join(FIGURES)
-    sql = (
-        f"insert or replace into report_figures (report_id, {columns})\nselect r.id, "
-        + ", ".join(FIGURES.values())
-        + "\nfrom reports r"
-    )
     if report_ids is None:
-        db.execute(sql)
-    else:
-        for rid in report_ids:
-            db.execute(sql + " where r.id = ?", [rid])
+        db.execute(_figures_sql("insert or replace", "1"))
+        return
+    sql = _figures_sql("insert or replace", "r.id = ?")
+    for rid in report_ids:
+        db.execute(sql, [rid])
 
 
 def fill_missing_figures(db: sqlite_utils.Database) -> None:
     """Compute the figures of reports that have none (written by other means than the writer)."""
-    db.execute(
-        f"insert into report_figures (report_id, {', '.join(FIGURES)})\nselect r.id, "
-        + ", ".join(FIGURES.values())
-        + "\nfrom reports r where r.id not in (select report_id from report_figures)"
-    )
+    db.execute(_figures_sql("insert", "r.id not in (select report_id from report_figures)"))
 
 
 def report_summary_sql() -> str:
