@@ -59,11 +59,6 @@ def _unique(sources: list[Source]) -> list[Source]:
     return out
 
 
-def _parse(data: bytes | str, **kwargs: Any) -> Report:
-    """``parsers.parse_report`` (the one place this module calls the parsers)."""
-    return parse_report(data, **kwargs)
-
-
 class ParsePipeline:
     """Parse report pages and their attachments into ``ParsedPage.reports``."""
 
@@ -163,14 +158,14 @@ class ParsePipeline:
         if page.body:
             content_type = f"text/html; charset={page.encoding}" if page.encoding else "text/html"
             try:
-                page_report = _parse(page.body, url=page.url, content_type=content_type)
+                page_report = parse_report(page.body, url=page.url, content_type=content_type)
             except Exception as exc:
                 self._fail(page, page.url, exc)
         file_reports = []
         for f, data, filename in files:
             url = f.get("url")
             try:
-                report = _parse(data, url=url, filename=filename)
+                report = parse_report(data, url=url, filename=filename)
             except Exception as exc:
                 self._fail(page, f"{url} ({f.get('path')})", exc)
                 continue

@@ -159,7 +159,7 @@ def test_unchanged_page_not_parsed_again(settings, monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("an unchanged page was parsed again")
 
-    monkeypatch.setattr("pipelines.parse._parse", no_parsing)
+    monkeypatch.setattr("pipelines.parse.parse_report", no_parsing)
     item = second.process(page_item("townships", TOWNSHIP_PAGE, fetched_at="2024-02-01"))
     second.close()
     assert item.unchanged and len(item.known_reports) == 1
@@ -189,15 +189,20 @@ def test_changed_page_is_parsed_and_the_change_recorded(settings):
     assert second.stat("nianbao/reports/changed") == 1
     db = storage.open_db(settings["NIANBAO_DB"])
     assert db["reports"].count == 1
-    change = next(db.query("select summary from report_changes"))
-    assert "cells changed" in change["summary"]
+    change = next(db.query("select summary, what_changed from report_changes"))
+    assert "1 cells changed" in change["summary"]
+    (cell,) = json.loads(change["what_changed"])["cells"]  # the one edited cell, old → new
+    assert (cell["old"], cell["new"]) == (granted, granted + 40)
+    assert cell_values(db, next(db.query("select id from reports"))["id"])[cell["cell"]] == (
+        granted + 40
+    )
 
 
 def test_page_that_fails_to_parse_is_recorded(settings, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("unreadable markup")
 
-    monkeypatch.setattr("pipelines.parse._parse", broken)
+    monkeypatch.setattr("pipelines.parse.parse_report", broken)
     chain = Chain(settings)
     item = chain.process(page_item("townships", TOWNSHIP_PAGE))  # no exception
     chain.close()
@@ -275,14 +280,14 @@ def test_store_needs_a_database_setting():
 def test_unchanged_page_keeps_its_page_findings(settings, monkeypatch):
     import pipelines.parse
 
-    real = pipelines.parse._parse
+    real = pipelines.parse.parse_report
 
     def parse(data, **kwargs):
         if (kwargs.get("filename") or "").endswith(".pdf"):
             return Report(findings=[Finding("not_a_report", "error", "标题不符")])
         return real(data, **kwargs)
 
-    monkeypatch.setattr(pipelines.parse, "_parse", parse)
+    monkeypatch.setattr(pipelines.parse, "parse_report", parse)
     files = Path(settings["FILES_STORE"])
     (files / "townships").mkdir(parents=True)
     (files / "townships" / "notice.pdf").write_bytes(b"%PDF-1.4 notice")
@@ -306,7 +311,7 @@ def test_unchanged_page_keeps_its_page_findings(settings, monkeypatch):
 def test_attachment_naming_its_agency_differently_is_the_page_report(settings, monkeypatch):
     import pipelines.parse
 
-    real = pipelines.parse._parse
+    real = pipelines.parse.parse_report
 
     def parse(data, **kwargs):
         report = real(data, **kwargs)
@@ -315,7 +320,7 @@ def test_attachment_naming_its_agency_differently_is_the_page_report(settings, m
             report.applications = report.applications[:10]  # a poorer copy
         return report
 
-    monkeypatch.setattr(pipelines.parse, "_parse", parse)
+    monkeypatch.setattr(pipelines.parse, "parse_report", parse)
     files = Path(settings["FILES_STORE"])
     (files / "townships").mkdir(parents=True)
     shutil.copy(
@@ -338,7 +343,7 @@ def test_attachment_naming_its_agency_differently_is_the_page_report(settings, m
 def test_shell_page_and_its_attachment_are_one_report_from_the_file(settings, monkeypatch):
     import pipelines.parse
 
-    real = pipelines.parse._parse
+    real = pipelines.parse.parse_report
 
     def parse(data, **kwargs):
         report = real(data, **kwargs)
@@ -347,7 +352,7 @@ def test_shell_page_and_its_attachment_are_one_report_from_the_file(settings, mo
             return report
         return Report(title=report.title, agency=report.agency, year=report.year, url=report.url)
 
-    monkeypatch.setattr(pipelines.parse, "_parse", parse)
+    monkeypatch.setattr(pipelines.parse, "parse_report", parse)
     files = Path(settings["FILES_STORE"])
     (files / "townships").mkdir(parents=True)
     shutil.copy(
