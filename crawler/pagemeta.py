@@ -2,13 +2,14 @@
 
 The page's title, text, 索引号 and 发布机构 come from ``parsers.page.read_page`` (one page
 reader for crawler and parsers); here: the response re-decoded as ``parsers.encoding`` reads
-it, and the page's attachment links.
+it, and the page's attachment links (read as discovery reads links).
 """
 
 from __future__ import annotations
 
 from scrapy.http import TextResponse
 
+from crawler.discovery.generic import anchors
 from parsers.classify import is_attachment_url
 from parsers.encoding import decode
 
@@ -28,13 +29,9 @@ def gb_decoded(response: TextResponse) -> TextResponse:
 
 
 def attachment_links(response: TextResponse) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of .pdf .doc .docx .wps links on the page."""
-    found: list[tuple[str, str]] = []
-    for a in response.xpath("//a[@href]"):
-        href = (a.attrib.get("href") or "").strip()
-        text = " ".join(a.xpath(".//text()").getall()).strip()
-        if href and (is_attachment_url(href) or is_attachment_url(text)):
-            url = response.urljoin(href)
-            if url not in (u for u, _ in found):
-                found.append((url, text))
-    return found
+    """(absolute URL, link text) of the page's .pdf .doc .docx .wps links, each URL once."""
+    found: dict[str, str] = {}
+    for url, text in anchors(response):
+        if is_attachment_url(url) or is_attachment_url(text):
+            found.setdefault(url, text)
+    return list(found.items())

@@ -37,10 +37,9 @@ from parsers.classify import (
     link_score,
 )
 from parsers.page import Page, read_page
-from parsers.report import SCANNED, page_verdict
+from parsers.report import SCANNED, document_kind, page_verdict
 
 CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
-_FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # PDF, DOCX (zip), DOC/WPS (OLE)
 
 
 def _now() -> str:
@@ -48,11 +47,11 @@ def _now() -> str:
 
 
 def is_file(response: Response) -> bool:
-    """A document rather than a page: PDF / Word by content type or magic bytes."""
+    """A document rather than a page: PDF / Word by content type or by its first bytes."""
     ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if ctype.startswith(("application/pdf", "application/msword", "application/vnd.")):
         return True
-    return response.body.startswith(_FILE_MAGIC)
+    return document_kind(response.body) is not None
 
 
 def _base_domain(url: str) -> str:
@@ -115,8 +114,7 @@ class AnnualReportsSpider(scrapy.Spider):
         leads = self._leads(response)
         strong = [lead for lead, score in leads if score >= STRONG]
         if verdict in (REPORT, SCANNED):  # a scanned report is kept: it is read as image_only
-            verdict = REPORT
-            yield self._item(response, verdict, page, files)
+            yield self._item(response, REPORT, page, files)
             return
         is_list = bool(strong) or any(lead.strategy for lead, _ in leads)
         named = classify_title(page.title) or ""
