@@ -54,6 +54,7 @@ from nianbao.nightlysummary import (
     report_counts,
     store_run,
 )
+from storage import open_db, record_run
 
 DEFAULT_SETTINGS = ("crawler.settings.production", "crawler.settings")
 CLOSED_MARKER = "nightly-closed.json"  # in JOBDIR: its crawl closed cleanly (queue saved)
@@ -299,7 +300,7 @@ def crawl(
 def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, log: RunLog) -> int:
     """Record the run in the working copy, judge it, and swap it in as the published database."""
     summary.finished = datetime.now(UTC).isoformat(timespec="seconds")
-    db = _open_working(paths.working)
+    db = open_db(paths.working)  # the working copy, with the published database's schema
     try:
         summary.published = True
         summary.crawl_run_ids = correct_crawl_runs(db, summary)
@@ -348,40 +349,24 @@ def correct_crawl_runs(db: sqlite_utils.Database, summary: RunSummary) -> list[i
     The pipelines count a site that yielded reports as ok, but a site that was down yields
     its pages from the stale HTTP cache: the verdict here (network answers) is the right one.
     """
-    if "crawl_runs" not in db.table_names():
-        return []
-    rows = db.execute(
-        "select id, status from crawl_runs where started >= ? order by id", [summary.started]
-    ).fetchall()
-    try:
-        from storage import record_run
-    except ImportError:
-        return [row[0] for row in rows]
-    if rows:
+    ids = [
+        int(pk)
+        for pk, _ in db["crawl_runs"].pks_and_rows_where(
+            "started >= ?", [summary.started], order_by="id"
+        )
+    ]
+    if ids:
         failed = [s.site_id for s in summary.sites_failed]
         record_run(
-            db,
-            run_id=rows[-1][0],
-            status=rows[-1][1],
-            sites_ok=len(summary.sites) - len(failed),
-            failed_sites=failed,
+            db, run_id=ids[-1], sites_ok=len(summary.sites) - len(failed), failed_sites=failed
         )
-    return [row[0] for row in rows]
+    return ids
 
 
 def _finish(summary: RunSummary, code: int, log: RunLog) -> int:
     summary.exit_code = code
     log(summary.text())
     return code
-
-
-def _open_working(path: Path) -> sqlite_utils.Database:
-    """The working copy, with the project's schema when ``storage`` provides it."""
-    try:
-        from storage import open_db  # the schema of the published database
-    except ImportError:
-        return sqlite_utils.Database(path)
-    return open_db(path)
 
 
 def _default_settings() -> str:
