@@ -31,11 +31,11 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.sites import load_sites
 from nianbao.nightly import CLOSED_MARKER
+from nianbao.nightlysummary import SITE_COUNTS
 
 SPIDER = "annual_reports"
 EXTENSION = "nianbao.nightlycrawl.SiteOutcomes"
 FLUSH_SECONDS = 2.0
-COUNTS = ("requests", "fetched", "http_errors", "pages", "reports")
 
 
 def site_prefixes(sites_csv: str | Path) -> list[tuple[str, str]]:
@@ -71,7 +71,7 @@ class SiteOutcomes:
         self.crawler = crawler
         self.path = path
         self.prefixes = site_prefixes(sites_csv) if sites_csv else []
-        self.sites: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+        self.sites: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SITE_COUNTS, 0))
         self.finish_reason: str | None = None
         self.last_flush = 0.0
         jobdir = crawler.settings.get("JOBDIR")

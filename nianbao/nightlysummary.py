@@ -35,6 +35,8 @@ EXIT_MEANINGS = {
 }
 
 REPORT_COUNTS = ("new", "changed", "unchanged", "failed")
+# What the crawl process counts per site (the integer fields of SiteOutcome).
+SITE_COUNTS = ("requests", "fetched", "http_errors", "pages", "reports")
 
 
 @dataclass
@@ -154,7 +156,7 @@ def merge_parts(
             outcome = outcomes.get(site_id)
             if outcome is None:
                 continue
-            for key in ("requests", "fetched", "http_errors", "pages", "reports"):
+            for key in SITE_COUNTS:
                 setattr(outcome, key, getattr(outcome, key) + int(counts.get(key) or 0))
         for key, value in (part.get("stats") or {}).items():
             before = stats.get(key, 0)
