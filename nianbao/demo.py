@@ -16,12 +16,14 @@ import argparse
 import csv
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+import sqlite_utils
+
+from nianbao import publishing
 from nianbao.sampleportals import PORTALS_DIR, SITES, PortalServer, serve_portals
 from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve_database
 
@@ -77,15 +79,15 @@ def crawl(sites_csv: Path, db: Path, workdir: Path) -> int:
 
 def finalize(db: Path) -> dict[str, int]:
     """Fold the write-ahead log into the file (immutable serving ignores it); report counts."""
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        counts = {
-            table: conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+    publishing.seal(db)
+    database = sqlite_utils.Database(db)
+    try:
+        return {
+            table: database[table].count
             for table in ("sites", "reports", "applications", "findings")
         }
-    conn.close()
-    return counts
+    finally:
+        database.close()
 
 
 def build(db: Path, portals: dict[str, PortalServer] | None = None) -> dict[str, int]:
