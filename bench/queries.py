@@ -29,6 +29,7 @@ import sqlite_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from nianbao.publishing import seal
 from nianbao.serving import load_metadata
 from parsers import schema
 from storage import open_db, refresh_figures
@@ -179,9 +180,8 @@ def build(path: Path, n: int) -> None:
         # The figures save_report stores with each report: what Datasette serves.
         refresh_figures(sqlite_utils.Database(conn))
     conn.execute("ANALYZE")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
+    seal(path)  # one self-contained file, as Datasette's immutable mode reads it
 
 
 def prepare(path: Path) -> None:
@@ -189,9 +189,8 @@ def prepare(path: Path) -> None:
     every report) and store the figures of reports that have none."""
     db = open_db(path)
     fill_missing_figures(db)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.execute("PRAGMA journal_mode = DELETE")
     db.close()
+    seal(path)
 
 
 def workload(db: str = "nianbao") -> list[tuple[str, str, dict[str, str]]]:
