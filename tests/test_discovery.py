@@ -99,6 +99,24 @@ def test_hanweb_dataproxy_xml():
     ]
 
 
+def test_hanweb_script_without_literal_counts_keeps_embedded_records():
+    response = page("hanweb", "/col/col1229214366/index.html")
+    html = response.text.replace("totalRecord: 12", "totalRecord: store.total")
+    assert "store.total" in html
+    response = response.replace(body=html.encode("utf-8"), encoding="utf-8")
+    leads = list(Hanweb().leads(response))  # no ValueError on int("store.total")
+    assert [lead.kind for lead in leads] == ["link"] * 3  # no total: no dataproxy groups
+
+
+def test_gkmlpt_feed_that_is_not_a_json_object_is_logged(caplog):
+    url = f"{HOST}/gkmlpt/api/all/2031?page=1&sid=755031"
+    for body in (b"<html>502 Bad Gateway</html>", b"[1, 2]"):
+        response = TextResponse(url, body=body, encoding="utf-8")
+        assert list(Gkmlpt().feed_leads(response)) == []
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2 and all(url in w for w in warnings)
+
+
 def test_gkmlpt_columns_from_config():
     response = page("gkmlpt", "/gkmlpt/index", "/gkmlpt/index")
     assert Gkmlpt().detect(response)

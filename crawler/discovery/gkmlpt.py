@@ -8,6 +8,7 @@ columns in a script array of ``{"id": …, "name": …}``. The API answers
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -15,6 +16,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from scrapy.http import TextResponse
 
 from crawler.discovery import Lead
+
+logger = logging.getLogger(__name__)
 
 _SID = re.compile(r"\bSID\s*[:=]\s*['\"]?(\d+)", re.I)
 _ROOT = re.compile(r"\bROOT\s*[:=]\s*['\"]([^'\"]+)['\"]")
@@ -45,7 +48,11 @@ class Gkmlpt:
     def feed_leads(self, response: TextResponse) -> Iterable[Lead]:
         try:
             data = json.loads(response.text)
-        except ValueError:
+        except ValueError as exc:
+            logger.warning("gkmlpt list %s is not JSON (%s): its links are lost", response.url, exc)
+            return
+        if not isinstance(data, dict):
+            logger.warning("gkmlpt list %s is not a JSON object: its links are lost", response.url)
             return
         for article in data.get("articles") or []:
             if article.get("url"):

@@ -26,6 +26,12 @@ def _param(script: str, name: str, default: str | None = None) -> str | None:
     return m.group(1) if m else default
 
 
+def _count(script: str, name: str, default: int) -> int:
+    """A number of the jpage script (``default`` when it is absent or not a literal number)."""
+    value = _param(script, name)
+    return int(value) if value and value.isdigit() else default
+
+
 def record_links(text: str, response: TextResponse) -> Iterable[Lead]:
     """Links inside the CDATA records of a datastore."""
     for fragment in _CDATA.findall(text):
@@ -50,9 +56,9 @@ class Hanweb:
         if not proxy:
             return
         columnid = _param(text, "columnid")
-        total = int(_param(text, "totalRecord", "0") or 0)
-        per = int(_param(text, "perPage", "15") or 15)
-        group = int(_param(text, "groupSize", "3") or 3)
+        total = _count(text, "totalRecord", 0)
+        per = _count(text, "perPage", 15) or 15
+        group = _count(text, "groupSize", 3) or 3
         if not columnid:
             return
         params = {
