@@ -6,8 +6,8 @@ Serves ``copies`` instances of each bundled mock portal (``nianbao.sampleportals
 them all in one ``nianbao crawl`` (test settings: no throttling, no HTTP cache; attachments
 downloaded, no other item pipeline) and reads the crawl's own stats. Then runs
 ``scrapy bench`` (Scrapy's local link-following benchmark) in the same run and parses its
-stats. Targets: a rate at least
-that of ``scrapy bench``; at most 4 requests per report found.
+stats. Targets: a rate at least that of ``scrapy bench``; at most 4 requests per report found;
+every report of the manifests found.
 
 All mock portals listen on 127.0.0.1 (one port each), and Scrapy keys its download slots by
 host name, so they share one slot; ``CONCURRENT_REQUESTS_PER_DOMAIN=32`` gives that slot the

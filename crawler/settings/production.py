@@ -13,4 +13,3 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 0.5
 RETRY_TIMES = 4
 if os.environ.get("NIANBAO_JOBDIR"):
     JOBDIR = os.environ["NIANBAO_JOBDIR"]  # pause / resume a long crawl
-LOG_LEVEL = "INFO"
