@@ -196,7 +196,8 @@ def run_nightly(
         else:
             returncode = crawl(options, paths, command, lock_fd, log)
             finished = returncode == 0 and _closed_reason(paths) == "finished"
-        parts = read_parts(paths.parts.glob("*.json"))
+        parts, unreadable = read_parts(paths.parts.glob("*.json"))
+        summary.alerts.extend(unreadable)
         outcomes, stats = merge_parts(parts, sites)
         summary.sites, summary.stats = outcomes, stats
         summary.reports, summary.findings = report_counts(stats), finding_counts(stats)

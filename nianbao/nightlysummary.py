@@ -134,15 +134,15 @@ class RunSummary:
         return "\n".join(lines)
 
 
-def read_parts(paths: Iterable[Path]) -> list[dict[str, Any]]:
-    """The outcome files of a run's crawl parts (unreadable ones skipped)."""
-    parts = []
+def read_parts(paths: Iterable[Path]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The outcome files of a run's crawl parts, and why any of them could not be read."""
+    parts, unreadable = [], []
     for path in sorted(paths):
         try:
             parts.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
-    return parts
+        except (OSError, ValueError) as exc:
+            unreadable.append(f"crawl outcomes {path.name} unreadable ({exc}): its counts are lost")
+    return parts, unreadable
 
 
 def merge_parts(

@@ -199,6 +199,23 @@ def test_crawl_stopped_early_publishes_nothing_and_next_run_resumes(setup):
     assert len(list(sqlite_utils.Database(options.db)["nightly_runs"].rows)) == 2
 
 
+def test_unreadable_crawl_part_is_an_alert_not_a_silent_loss(setup):
+    """A resumed run whose first part's outcomes file is damaged says so in its summary."""
+    options, write_plan, command = setup
+    write_plan(reason="shutdown")
+    run(options, command)
+    paths = RunPaths(options.workdir)
+    (paths.parts / "001.json").write_text('{"sites": {"a": ', encoding="utf-8")
+    write_plan()
+    code, text = run(options, command)
+    assert code == EXIT_OK, text
+    assert "ALERT: crawl outcomes 001.json unreadable (" in text
+    assert "its counts are lost" in text
+    (alerts,) = [r["alerts"] for r in sqlite_utils.Database(options.db)["nightly_runs"].rows]
+    assert alerts.startswith("crawl outcomes 001.json unreadable (") and "\n" not in alerts
+    assert values(options.db) == {"a": 1, "b": 2}  # the second part's crawl is published
+
+
 def test_killed_crawl_queue_is_discarded_on_resume(setup):
     options, write_plan, command = setup
     write_plan(reason="shutdown")
