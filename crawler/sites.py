@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,17 +57,9 @@ def load_sites(path: str | Path) -> list[Site]:
                     row.get("name") or row.get("id") or "a row",
                 )
                 continue
-            sites.append(
-                Site(
-                    id=(row.get("id") or "").strip() or site_id_for(start_url),
-                    name=(row.get("name") or "").strip() or urlsplit(start_url).netloc,
-                    start_url=start_url,
-                    province=(row.get("province") or "").strip() or None,
-                    city=(row.get("city") or "").strip() or None,
-                    county=(row.get("county") or "").strip() or None,
-                    level=(row.get("level") or "").strip() or None,
-                    cms_style=(row.get("cms_style") or "").strip() or None,
-                    note=(row.get("note") or "").strip() or None,
-                )
-            )
+            cell = {k: (v or "").strip() or None for k, v in row.items() if k}  # blank: None
+            cell["id"] = cell.get("id") or site_id_for(start_url)
+            cell["name"] = cell.get("name") or urlsplit(start_url).netloc
+            cell["start_url"] = start_url
+            sites.append(Site(**{f.name: cell.get(f.name) for f in fields(Site)}))
     return sites

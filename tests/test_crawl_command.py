@@ -62,3 +62,22 @@ def test_summary_flags_sites_without_reports():
     assert "reports found:    3" in lines
     assert "failures:         2 requests, 0 errors logged" in lines
     assert lines[-1] == "NO REPORT FOUND:  b"
+
+
+def test_sites_csv_blank_cells_are_none_and_ids_default_to_the_host(tmp_path, caplog):
+    from crawler.sites import Site, load_sites
+
+    csv = tmp_path / "sites.csv"
+    csv.write_text(
+        "\ufeffid,name,province,county,start_url,note\n"
+        " hz ,赫章县人民政府 ,贵州省,赫章县,https://www.gzhezhang.gov.cn/ ,\n"
+        ",,,,http://x.gov.cn/,\n"
+        ",孝义市人民政府,山西省,,,no start page yet\n",
+        encoding="utf-8",
+    )
+    assert load_sites(csv) == [
+        Site(id="hz", name="赫章县人民政府", start_url="https://www.gzhezhang.gov.cn/",
+             province="贵州省", county="赫章县"),
+        Site(id="x.gov.cn", name="x.gov.cn", start_url="http://x.gov.cn/"),
+    ]  # fmt: skip
+    assert "孝义市人民政府 has no start_url; skipped" in caplog.text
