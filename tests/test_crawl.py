@@ -6,7 +6,6 @@ the servers' request logs show what was fetched.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -192,4 +191,6 @@ def test_stats_and_summary(crawled, portal_server):
     assert f"reports found:    {reports}" in crawled.stdout
     assert crawled.stats["nianbao/retry_backoff_seconds"] > 0
     assert crawled.stats.get("log_count/ERROR", 0) == 0
-    assert json.dumps(crawled.stats)  # the stats file is plain JSON
+    for server in portal_server.values():  # per site, keyed by the site id (host:port)
+        site_id = server.base_url.removeprefix("http://")
+        assert crawled.stats[f"nianbao/reports/{site_id}"] == len(server.expected["reports"])
