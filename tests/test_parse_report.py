@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers import UnsupportedDocument, parse_report
+from parsers.documents import DocumentError
 from parsers.report import document_kind, is_html
 from tests.fixtures.pages.build import HERE, PAGES, expected_cells
 
@@ -179,12 +180,20 @@ def test_documents_package_missing_is_a_clear_error(monkeypatch):
 @settings(max_examples=100, deadline=None)
 @given(
     st.binary(max_size=300),
-    st.sampled_from([b"", b"<html><body><div id='zoom'>", "一、总体情况\t0\t".encode("gbk")]),
+    st.sampled_from(
+        [
+            b"",
+            b"<html><body><div id='zoom'>",
+            "一、总体情况\t0\t".encode("gbk"),
+            b"%PDF-1.7\n",  # document magic: the documents package's error
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",  # .doc/.wps
+        ]
+    ),
 )
 def test_any_bytes_give_a_report_or_a_clear_error(data, prefix):
     data = prefix + data
     if document_kind(data):  # PDF/Word magic: the documents package says what is wrong
-        with pytest.raises(ValueError):
+        with pytest.raises(DocumentError, match=r"PDF|Word|\.doc/\.wps"):
             parse_report(data)
         return
     report = parse_report(data)
