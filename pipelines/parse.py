@@ -177,16 +177,18 @@ class ParsePipeline:
             page.page_findings.extend(f for f in page_report.findings if f.rule == "not_a_report")
             self.stats.inc_value("nianbao/pages/not_a_report")
             page_report = None
-        for report, f in list(file_reports):
-            if _not_a_report(report):
-                file_reports.remove((report, f))
-                page.page_findings.extend(
-                    Finding(x.rule, x.severity, f"{f.get('url')}: {x.message}")
-                    for x in report.findings
-                    if x.rule == "not_a_report"
-                )
-                self.stats.inc_value("nianbao/pages/not_a_report")
-        page.reports = self._group(page, page_report, file_reports)
+        reports = []
+        for report, f in file_reports:
+            if not _not_a_report(report):
+                reports.append((report, f))
+                continue
+            page.page_findings.extend(
+                Finding(x.rule, x.severity, f"{f.get('url')}: {x.message}")
+                for x in report.findings
+                if x.rule == "not_a_report"
+            )
+            self.stats.inc_value("nianbao/pages/not_a_report")
+        page.reports = self._group(page, page_report, reports)
 
     def _read_file(self, path: str | None) -> bytes:
         if not path:
