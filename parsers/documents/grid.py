@@ -12,12 +12,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-# A value cell: a number, perhaps signed, with separators, a unit or a placeholder for blank.
-_NUMBER = re.compile(
-    r"^\s*[-−+]?\s*[\d０-９][\d０-９,，\s]*(?:[.．][\d０-９]+)?\s*"
-    r"(?:万?元|件|个|项|条|次|人|家|%|％)?\s*$"
-)
-_PLACEHOLDER = re.compile(r"^\s*(?:[-—–/／]|无)?\s*$")
+from parsers.values import is_blank, looks_numeric
+
 # A label that opens a new row or group: 一、 （三） (3) 3. 3、 ...
 _ENUMERATED = re.compile(
     r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+\s*、|\d+\s*[.．、])"
@@ -27,12 +23,12 @@ _SPACE = re.compile(r"\s+")
 
 def is_value(text: str | None) -> bool:
     """True for a cell that reads as a number (``12``, ``4.5``, ``-3``, ``251000元``)."""
-    return bool(text) and bool(_NUMBER.match(text))
+    return bool(text) and looks_numeric(text)
 
 
 def is_blank_value(text: str | None) -> bool:
     """True for an empty cell or a placeholder printed for "not reported" (``-``, ``/``, ``无``)."""
-    return text is None or bool(_PLACEHOLDER.match(text))
+    return text is None or is_blank(text)
 
 
 def squash(text: str) -> str:
