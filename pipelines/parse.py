@@ -1,7 +1,8 @@
 """ParsePipeline: read the reports on a page and in its downloaded attachments.
 
 Pages classified ``report`` are parsed with ``parsers.parse_report``; so is every attachment in
-``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse is recorded (the
+``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse, and an
+attachment of ``item.file_urls`` that was not downloaded, is recorded (the
 page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
 the crawl goes on. An old Word/WPS attachment (.doc/.wps/.rtf) is first converted to .docx by
 ``pipelines.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
@@ -97,6 +98,10 @@ class ParsePipeline:
             self.stats.inc_value("nianbao/pages/skipped_unchanged")
             return page
         self.stats.inc_value("nianbao/pages/parsed")
+        downloaded = {f.get("url") for f in page.files}
+        for url in page.file_urls:  # FilesPipeline lists only the files it could store
+            if url not in downloaded:
+                self._fail(page, url, FileNotFoundError("the attachment was not downloaded"))
         files = [await self._load(page, f) for f in page.files]
         self._parse_page(page, [loaded for loaded in files if loaded is not None])
         return page

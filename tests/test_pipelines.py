@@ -271,6 +271,23 @@ def test_missing_attachment_file_is_recorded(settings):
     assert "FileNotFoundError" in db["pages"].get(item.url)["parse_error"]
 
 
+def test_attachment_that_was_not_downloaded_is_recorded(settings):
+    pdf = "http://hanweb.test/nb2022.pdf"
+    item = page_item("hanweb", HANWEB_PAGE, file_urls=[pdf], files=[])  # the download failed
+    chain = Chain(settings)
+    out = chain.process(item)
+    chain.close()
+    assert len(out.reports) == 1  # the page's own report is still stored
+    assert out.parse_errors == [f"{pdf}: FileNotFoundError: the attachment was not downloaded"]
+    db = storage.open_db(settings["NIANBAO_DB"])
+    page = db["pages"].get(item.url)
+    assert page["parse_error"] == out.parse_errors[0]
+    assert page["report_id"] == next(db.query("select id from reports"))["id"]
+    finding = next(db.query("select rule, page_url from findings where rule = 'parse_error'"))
+    assert finding["page_url"] == item.url
+    assert chain.stat("nianbao/reports/failed") == 1
+
+
 def test_store_needs_a_database_setting():
     crawler = get_crawler(Spider, {})
     with pytest.raises(NotConfigured):
