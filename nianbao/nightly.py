@@ -21,7 +21,6 @@ because the HTTP cache holds every page already fetched.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -56,7 +55,7 @@ from nianbao.nightlysummary import (
 )
 from storage import open_db, record_run
 
-DEFAULT_SETTINGS = ("crawler.settings.production", "crawler.settings")
+DEFAULT_SETTINGS = "crawler.settings.production"  # unless --settings or SCRAPY_SETTINGS_MODULE
 CLOSED_MARKER = "nightly-closed.json"  # in JOBDIR: its crawl closed cleanly (queue saved)
 
 
@@ -70,7 +69,7 @@ class NightlyOptions:
     max_failed_nights: int = 3  # alert when a site failed this many runs in a row
     max_parse_failure_rate: float = 0.2  # alert above this share of reports failing to parse
     keep: int = 3  # dated previous versions kept beside the published database
-    settings: str | None = None  # SCRAPY_SETTINGS_MODULE (default: production, else base)
+    settings: str | None = None  # SCRAPY_SETTINGS_MODULE (default: DEFAULT_SETTINGS)
     wait_lock: float = 60.0  # seconds to wait for a previous run to release the workdir
     max_attempts: int = 3  # a run that stopped early this often is abandoned and restarted
     after_publish: str | None = None  # shell command run after a successful swap
@@ -281,7 +280,7 @@ def crawl(
     argv = command(options, paths, log_file, part)
     env = dict(os.environ)
     env["SCRAPY_SETTINGS_MODULE"] = (
-        options.settings or env.get("SCRAPY_SETTINGS_MODULE") or _default_settings()
+        options.settings or env.get("SCRAPY_SETTINGS_MODULE") or DEFAULT_SETTINGS
     )
     log(
         f"crawling {options.sites} (settings {env['SCRAPY_SETTINGS_MODULE']}); "
@@ -368,16 +367,6 @@ def _finish(summary: RunSummary, code: int, log: RunLog) -> int:
     summary.exit_code = code
     log(summary.text())
     return code
-
-
-def _default_settings() -> str:
-    from importlib.util import find_spec
-
-    for name in DEFAULT_SETTINGS:
-        with contextlib.suppress(ImportError):
-            if find_spec(name) is not None:
-                return name
-    return DEFAULT_SETTINGS[-1]
 
 
 def _closed_reason(paths: RunPaths) -> str | None:
