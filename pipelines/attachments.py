@@ -1,7 +1,8 @@
 """Download the attachments of report pages (.pdf .doc .docx .wps) with Scrapy's FilesPipeline.
 
 Files go to ``FILES_STORE/<site_id>/<sha1 of URL>.<ext>`` (redirects followed:
-``MEDIA_ALLOW_REDIRECTS = True``); ``item.files`` lists ``{url, path, checksum, status}``.
+``MEDIA_ALLOW_REDIRECTS = True``; hosts outside the spider's ``allowed_domains`` too: a page
+links its own files); ``item.files`` lists ``{url, path, checksum, status}``.
 A report published only as a file (``status`` 0 from the spider) gets status 200 once its
 file is stored; failed downloads are counted in the stats ``nianbao/attachments_failed``.
 """
@@ -29,6 +30,14 @@ def attachment_extension(url: str) -> str:
 
 class AttachmentsPipeline(FilesPipeline):
     """FilesPipeline storing each site's files under its own folder."""
+
+    def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        """FilesPipeline's requests, allowed off the site: a report page may keep its files on
+        another host (a file server, a CDN); robots.txt still applies."""
+        return [
+            r.replace(meta={**r.meta, "allow_offsite": True})
+            for r in super().get_media_requests(item, info)
+        ]
 
     def file_path(
         self,

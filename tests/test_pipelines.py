@@ -288,6 +288,26 @@ def test_attachment_that_was_not_downloaded_is_recorded(settings):
     assert chain.stat("nianbao/reports/failed") == 1
 
 
+def test_attachments_on_another_host_pass_the_offsite_filter(settings):
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+    from scrapy.exceptions import IgnoreRequest
+
+    from pipelines.attachments import AttachmentsPipeline
+
+    crawler = get_crawler(Spider, settings)
+    crawler.spider = crawler._create_spider()
+    crawler.spider.allowed_domains = ["hanweb.test"]
+    offsite = OffsiteMiddleware.from_crawler(crawler)
+    offsite.spider_opened(crawler.spider)
+    cdn = "http://files.cdn.example/nb2022.pdf"
+    with pytest.raises(IgnoreRequest):  # what Scrapy does with an ordinary request there
+        offsite.process_request(scrapy.Request(cdn))
+    item = page_item("hanweb", HANWEB_PAGE, file_urls=[cdn])
+    (request,) = AttachmentsPipeline.from_crawler(crawler).get_media_requests(item, None)
+    assert request.url == cdn
+    assert offsite.process_request(request) is None  # downloaded
+
+
 def test_store_needs_a_database_setting():
     crawler = get_crawler(Spider, {})
     with pytest.raises(NotConfigured):
