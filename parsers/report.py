@@ -91,7 +91,8 @@ def is_html(text: str, *, content_type: str | None = None, filename: str | None 
 
 
 def _parse_document(data: bytes, *, url: str | None, filename: str | None) -> Report:
-    """Hand a PDF/Word file to :mod:`parsers.documents` (its HTML goes the page's way)."""
+    """Hand a PDF/Word file to :mod:`parsers.documents` (which reads it as a page, then
+    :func:`assemble`s it); the report gets the file's ``url``."""
     try:
         documents = importlib.import_module("parsers.documents")
         parse_document = documents.parse_document
@@ -101,12 +102,10 @@ def _parse_document(data: bytes, *, url: str | None, filename: str | None) -> Re
             f"{kind.upper() if kind else 'this'} files are not supported yet "
             "(parsers.documents is not available)"
         ) from exc
-    result = parse_document(data, filename=filename)
-    if isinstance(result, Report):
-        if url is not None:
-            result.url = url
-        return result
-    return assemble(read_page(result, url=url))
+    report: Report = parse_document(data, filename=filename)
+    if url is not None:
+        report.url = url
+    return report
 
 
 def assemble(page: Page) -> Report:
