@@ -73,6 +73,24 @@ def test_generic_next_page_and_links():
     assert "白水县人民政府2023年政府信息公开工作年度报告" in texts
 
 
+def test_pagers_announce_at_most_max_announced_pages():
+    from crawler.discovery import MAX_ANNOUNCED_PAGES
+
+    trs = HtmlResponse(
+        f"{HOST}/col/index.html",
+        body=b'<script>createPageHTML(50000, 0, "index", "html");</script>',
+        encoding="utf-8",
+    )
+    urls = [lead.url for lead in Trs().leads(trs)]
+    assert len(urls) == MAX_ANNOUNCED_PAGES - 1  # the current page is not announced
+    assert urls[-1] == f"{HOST}/col/index_{MAX_ANNOUNCED_PAGES - 1}.html"
+    hanweb = page("hanweb", "/col/col1229214366/index.html")
+    huge = hanweb.text.replace("totalRecord: 12", "totalRecord: 9999999")
+    hanweb = hanweb.replace(body=huge.encode("utf-8"), encoding="utf-8")
+    groups = [lead for lead in Hanweb().leads(hanweb) if lead.kind == "page"]
+    assert len(groups) == MAX_ANNOUNCED_PAGES
+
+
 def test_hanweb_embedded_records_and_dataproxy_groups():
     response = page("hanweb", "/col/col1229214366/index.html")
     assert Hanweb().detect(response)

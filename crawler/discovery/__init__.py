@@ -19,6 +19,7 @@ from typing import Literal, Protocol
 from scrapy.http import TextResponse
 
 LeadKind = Literal["link", "page", "feed"]
+MAX_ANNOUNCED_PAGES = 200  # list pages a pager may announce at once (the site budget cuts too)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
-from crawler.discovery import Lead
+from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
 
 _PAGE_FILE = re.compile(r"/page_(\d+)\.html$")
 _TOTAL = re.compile(r"共\s*(\d+)\s*页")
@@ -31,7 +31,7 @@ class Anhui:
         if not (m and total):
             return
         current = int(m.group(1))
-        for n in range(1, min(int(total.group(1)), 200) + 1):
+        for n in range(1, min(int(total.group(1)), MAX_ANNOUNCED_PAGES) + 1):
             if n != current:
                 yield Lead(_PAGE_FILE.sub(f"/page_{n}.html", response.url), str(n), "page")
 

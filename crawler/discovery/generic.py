@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
-from crawler.discovery import Lead
+from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
 from parsers.classify import is_next_page_link
 
 _PAGE_URL = re.compile(
@@ -20,7 +20,6 @@ _PAGE_URL = re.compile(
 _SKIP = re.compile(r"^(javascript:|mailto:|tel:|#)", re.I)
 _PAGE_NUMBER = re.compile(r"([?&](?:page|pageNo|pageIndex|currentPage|p)=)(\d+)", re.I)
 _TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
-MAX_ANNOUNCED_PAGES = 200
 
 
 def anchors(response: TextResponse) -> Iterable[tuple[str, str]]:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from scrapy.http import TextResponse
 from scrapy.selector import Selector
 
-from crawler.discovery import Lead
+from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
 
 _CDATA = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _PROXY = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]")
@@ -72,6 +72,7 @@ class Hanweb:
             "permissiontype": "0",
         }
         start = len(_CDATA.findall(text)) + 1
+        total = min(total, start - 1 + per * group * MAX_ANNOUNCED_PAGES)
         while start <= total:
             end = start + per * group - 1
             query = urlencode({"startrecord": start, "endrecord": end, "perpage": per, **params})

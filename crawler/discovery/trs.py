@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
-from crawler.discovery import Lead
+from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
 
 _PAGER = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']"
@@ -31,7 +31,7 @@ class Trs:
         if not m:
             return
         total, current, stem, ext = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-        for n in range(total):
+        for n in range(min(total, MAX_ANNOUNCED_PAGES)):
             if n != current:
                 name = f"{stem}.{ext}" if n == 0 else f"{stem}_{n}.{ext}"
                 yield Lead(response.urljoin(name), str(n + 1), "page")
