@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml import html as lxml_html
 
-from parsers.labels import known_label, norm, section_signal, value_text
+from parsers.labels import norm, section_signal, value_text
 from parsers.values import is_value_like
 
 _WS = re.compile(r"[\s\u3000\xa0]+")
@@ -164,7 +164,7 @@ def text_rows(text: str) -> list[Row]:
 def regroup(rows: Iterable[Row]) -> Iterator[Row]:
     """Join runs of single-cell rows into rows: a new row starts where a label follows a value."""
     current: Row | None = None
-    last_value = labelled = False  # labelled: the current row has a known label
+    last_value = False
     for row in rows:
         if not row.loose:
             if current is not None:
@@ -180,16 +180,14 @@ def regroup(rows: Iterable[Row]) -> Iterator[Row]:
             yield row
             continue
         value = is_value_like(text) and bool(text)
-        if not value and labelled and value_text(norm(text)):
-            value = True  # ``行政许可 / 见附件``: text in the value column after the label
+        if not value and value_text(norm(text)):
+            value = True  # ``行政许可 / 见附件``: a value column's text, not a label
         heading = not value and (signal := section_signal(norm(text))) is not None and signal[0]
         if current is None or (last_value and not value) or heading:
             if current is not None:
                 yield current
             current = Row([], loose=True)
-            labelled = False
         current.cells.append(Cell(text, len(current.cells)))
-        labelled = labelled or (not value and known_label(norm(text)))
         last_value = value
     if current is not None:
         yield current

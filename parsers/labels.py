@@ -235,8 +235,8 @@ _VALUE_WORDS = re.compile(r"附件|附表|见|暂无|无数据|未统计|不适�
 def value_text(cell: str) -> bool:
     """Short (normalised) text that says why a value is not given: ``见附件``, ``暂无数据``.
 
-    After a row's label such text stands in a value column: a value, read as unreadable.
-    Other unknown text stays a label: a fragment of a label wrapped over lines (``他处理``
+    Such text stands in a value column: a value, read as unreadable. Other unknown text
+    stays a label: a fragment of a label wrapped over lines (``他处理``
     of ``（六）其 / 他处理``) is not told apart from a value by its position in text.
     Enumerated or bracketed text (``(一)…``, ``3.…``, ``(注…)``) stays a label.
     """

@@ -103,26 +103,24 @@ def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
 def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
     """A row's label cells (span copies included) and its value cells (real cells only).
 
-    The labels run up to the last non-numeric text before the first number, but text after
-    the row's last known label (:func:`parsers.labels.known_label`) that names nothing
-    (``行政许可 | 见附件``, ``予以公开 | 见附件 | 3``) stands in a value column: it is a value,
-    read later as unreadable. Cells after the labels are values, numbers or not.
+    The labels run up to the last label text before the first number. Text that gives no value
+    (:func:`parsers.labels.value_text`: ``行政许可 | 见附件``, ``予以公开 | 见附件 | 3``)
+    stands in a value column: a value, read later as unreadable. Cells after the labels are
+    values, numbers or not.
     """
     cells = row.cells
     first_number = next(
         (i for i, c in enumerate(cells) if not c.span and looks_numeric(c.text)), len(cells)
     )
-    last_label = last_known = -1
+    last_label = -1
     for i in range(first_number):
         text = cells[i].text
         if not text or is_value_like(text):
             continue
         if last_label >= 0 and first_number == len(cells) and _garbled_number(text):
             break  # a row of blanks and unreadable cells: ``/ | 无 | 约5``
-        if L.known_label(L.norm(text)):
-            last_known = i
-        elif last_known >= 0 and L.value_text(L.norm(text)):
-            continue  # a value column's text after the row's label
+        if L.value_text(L.norm(text)):
+            continue  # a value column's text (``见附件``), never a label
         last_label = i
     label_cells = [c for c in cells[: last_label + 1] if c.text]
     value_cells = [c for c in cells[last_label + 1 :] if not c.span]

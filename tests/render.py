@@ -17,6 +17,11 @@ portal page with navigation layout tables); text layouts return the report text.
 - ``tabs``  — text, tab-separated cells, as a portal page's table renders to text.
 - ``pipes`` — text, every cell its own line ending in `` |``, ``|``-only lines end rows.
 - ``lines`` — text, one cell per line.
+
+A cell without a value but with ``raw`` text (``见附件``) prints that text, in every layout.
+Blank cells print empty in ``html``/``word``/``split``/``tabs`` (a row of them too: a line of
+tabs only), ``—`` in ``pipes`` and ``/`` in ``lines``: one-cell-per-line text cannot place
+an empty line, and an empty ``|`` line ends a row.
 """
 
 from __future__ import annotations
@@ -99,12 +104,19 @@ def fmt(value: Value, blank: str = "") -> str:
     return str(value)
 
 
+def printed(cell) -> str:
+    """What a cell prints: its value, or its ``raw`` text when it holds none (``见附件``)."""
+    if cell.value is None and cell.raw:
+        return cell.raw
+    return fmt(cell.value)
+
+
 # --- the tables as abstract rows ---------------------------------------------------------------
 
 
 def _active_blocks(report: Report) -> list[tuple[str, list[str], list[tuple[str, list[str]]]]]:
     """Section 二 as (clause, header labels, [(item label, value texts)]) blocks."""
-    cells = {(c.item, c.metric): c.value for c in report.active_disclosure}
+    cells = {(c.item, c.metric): printed(c) for c in report.active_disclosure}
     template = report.template if report.template in ACTIVE_LAYOUT else "2021"
     layout = ACTIVE_LAYOUT[template]
     names = _ITEM_LABELS_2021 if template == "2021" else _ITEM_LABELS
@@ -112,7 +124,7 @@ def _active_blocks(report: Report) -> list[tuple[str, list[str], list[tuple[str,
     for item, metrics in layout.items():
         if not any((item, m) in cells for m in metrics):
             continue
-        values = [fmt(cells.get((item, m))) for m in metrics]
+        values = [cells.get((item, m), "") for m in metrics]
         if item in _CLAUSES or not blocks:
             labels = {**_METRIC_LABELS, "decisions": "处理决定数量"} if template == "2019" else {}
             header = ["信息内容"] + [(labels or _METRIC_LABELS)[m] for m in metrics]
@@ -133,10 +145,10 @@ def _row_labels(row: str) -> tuple[str | None, str, str | None]:
 
 
 def _application_rows(report: Report) -> list[tuple[str, list[str]]]:
-    cells = {(c.row, c.applicant): c.value for c in report.applications}
+    cells = {(c.row, c.applicant): printed(c) for c in report.applications}
     rows = [r for r in APPLICATION_ROWS if any((r, a) in cells for a in APPLICANTS)]
     applicants = _applicants(report)
-    return [(r, [fmt(cells.get((r, a))) for a in applicants]) for r in rows]
+    return [(r, [cells.get((r, a), "") for a in applicants]) for r in rows]
 
 
 def _applicants(report: Report) -> list[str]:
@@ -145,8 +157,8 @@ def _applicants(report: Report) -> list[str]:
 
 
 def _review_values(report: Report) -> list[str]:
-    cells = {(c.proceeding, c.outcome): c.value for c in report.review_litigation}
-    return [fmt(cells.get((p, o))) for p in PROCEEDINGS for o in OUTCOMES]
+    cells = {(c.proceeding, c.outcome): printed(c) for c in report.review_litigation}
+    return [cells.get((p, o), "") for p in PROCEEDINGS for o in OUTCOMES]
 
 
 # --- HTML --------------------------------------------------------------------------------------
