@@ -79,6 +79,14 @@ def test_table_columns_are_aligned(capsys):
     assert _width(header) == _width(first)
 
 
+def test_table_shows_blank_cells_as_dashes_and_unreadable_ones_as_printed():
+    from nianbao.commands.parse import _value
+
+    assert [_value(None, raw) for raw in (None, "", " ", "-", "/", "—", "无", "空")] == ["—"] * 8
+    assert [_value(None, raw) for raw in ("x", "见附件", "3.5")] == ["(x)", "(见附件)", "(3.5)"]
+    assert _value(0, "0") == "0" and _value(12, "12件") == "12"
+
+
 def test_not_a_report(capsys):
     assert main(["parse", str(HERE / "trs_work_report_not_annual.html")]) == 0
     data = json.loads(capsys.readouterr().out)

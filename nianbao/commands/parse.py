@@ -20,6 +20,7 @@ from parsers.schema import (
     TEMPLATES,
     Report,
 )
+from parsers.values import is_blank
 from pipelines.office import prepare
 
 HELP = "parse one annual report (HTML page, text, PDF/DOCX; '-' for stdin) and print it"
@@ -120,9 +121,10 @@ def _rows(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def _value(value: int | float | None, raw: str | None) -> str:
-    if value is None:  # blank (not reported) or unreadable: show what was printed
+    """A cell for a person: the number, — when printed blank, (what was printed) if unreadable."""
+    if value is None:
         printed = (raw or "").strip()
-        return "—" if len(printed) <= 1 or printed == "无" else f"({printed})"
+        return "—" if is_blank(printed) else f"({printed})"
     return str(value)
 
 
