@@ -29,7 +29,7 @@ from parsers.tables import read_tables
 
 _HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|div|table|p|title)\b", re.I)
 _HTML_NAMES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps (and .xls …): an OLE2 compound file
 # Verdicts of parsers.classify that a body with a report's sections overrules.
 _WEAK_REJECTIONS = frozenset({"rejected:标题不符", "rejected:无年份"})
 _SCAN_REJECTIONS = frozenset({"rejected:仅提及年报", "rejected:无正文", "rejected:无年份"})
@@ -74,7 +74,7 @@ def document_kind(data: bytes) -> str | None:
                     return "docx"
         except zipfile.BadZipFile:
             return None
-    if data[:8] == _OLE:
+    if data[:8] == OLE_MAGIC:
         return "doc"
     return None
 

@@ -20,7 +20,6 @@ from parsers.documents.model import Document
 from parsers.documents.pdf import read_pdf
 from parsers.schema import Report
 
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps (and .xls …): OLE2 compound file
 _TITLE_WORDS = ("报告", "年报")
 _TITLE_LINES = 3  # a title printed over several short lines (agency / year + 年度报告)
 _TITLE_SEARCH = 8  # the title is among the first blocks
@@ -38,13 +37,15 @@ __all__ = [
 
 def read_document(data: bytes, *, filename: str | None = None) -> Document:
     """The lines and tables of a PDF or .docx file (told apart by their first bytes)."""
+    from parsers.report import OLE_MAGIC
+
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF-"):
         return read_pdf(data)
     if data[:2] == b"PK":
         return read_docx(data)
     name = f" {filename}" if filename else ""
-    if data[:8] == _OLE:
+    if data[:8] == OLE_MAGIC:
         raise DocumentError(
             f"the file{name} is an old Word/WPS document (.doc/.wps): convert it to .docx "
             "first (pipelines.office.to_docx, which runs LibreOffice)"
