@@ -16,7 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps: an OLE2 compound file
+from parsers.report import OLE_MAGIC  # .doc / .wps: an OLE2 compound file
+
 RTF_MAGIC = b"{\\rtf"
 CONVERTIBLE = (".doc", ".wps", ".rtf", ".dot", ".wpt")
 TIMEOUT = 120.0  # seconds for one conversion (LibreOffice's first start takes a few)
