@@ -32,8 +32,7 @@ def test_settings_overrides(tmp_path, monkeypatch):
     args = parse(
         "http://x.gov.cn/", "--settings", "crawler.settings.test", "--db", str(tmp_path / "n.db"),
         "--httpcache", str(tmp_path / "c"), "-s", "NIANBAO_SITE_BUDGET=7",
-        "-s", 'ITEM_PIPELINES={"pipelines.attachments.AttachmentsPipeline": 100, '
-        '"pipelines.nonexistent.Pipeline": 200}',
+        "-s", 'ITEM_PIPELINES={"pipelines.attachments.AttachmentsPipeline": 100}',
         "--items", str(tmp_path / "items.jsonl"),
     )  # fmt: skip
     settings = build_settings(args)
@@ -43,7 +42,7 @@ def test_settings_overrides(tmp_path, monkeypatch):
     assert settings["HTTPCACHE_POLICY"] == "scrapy.extensions.httpcache.RFC2616Policy"
     assert settings.getbool("AUTOTHROTTLE_ENABLED") is False  # the test settings
     assert dict(settings.getdict("ITEM_PIPELINES")) == {
-        "pipelines.attachments.AttachmentsPipeline": 100  # the missing module is dropped
+        "pipelines.attachments.AttachmentsPipeline": 100
     }
     (feed,) = settings.getdict("FEEDS").values()
     assert "body" not in feed["fields"] and "content_hash" in feed["fields"]
@@ -81,3 +80,19 @@ def test_sites_csv_blank_cells_are_none_and_ids_default_to_the_host(tmp_path, ca
         Site(id="x.gov.cn", name="x.gov.cn", start_url="http://x.gov.cn/"),
     ]  # fmt: skip
     assert "孝义市人民政府 has no start_url; skipped" in caplog.text
+
+
+def test_a_missing_item_pipeline_fails_the_crawl_loudly(tmp_path):
+    """No pipeline is dropped quietly: a crawl that could not store would look green."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "nianbao.commands.crawl", "http://127.0.0.1:9/",
+         "--settings", "crawler.settings.test", "--httpcache", str(tmp_path / "c"),
+         "-s", 'ITEM_PIPELINES={"pipelines.nonexistent.Pipeline": 200}'],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "No module named 'pipelines.nonexistent'" in done.stderr
+    assert "reports found:    0" in done.stdout

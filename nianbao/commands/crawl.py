@@ -10,7 +10,6 @@ a database write failed (stat ``nianbao/store/errors``; the run is ``finished_wi
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -42,17 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stats", metavar="PATH", help="write the final stats as JSON")
 
 
-def _importable(path: str) -> bool:
-    module, _, _ = path.rpartition(".")
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return False
-        raise
-    return True
-
-
 def build_settings(args: argparse.Namespace) -> Any:
     """Project settings with the command's overrides."""
     if args.settings:
@@ -77,15 +65,6 @@ def build_settings(args: argparse.Namespace) -> Any:
         settings.set("HTTPCACHE_DIR", str(Path(args.httpcache).resolve()), priority="cmdline")
     if args.files:
         settings.set("FILES_STORE", str(Path(args.files).resolve()), priority="cmdline")
-    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
-    missing = [p for p in pipelines if not _importable(p)]
-    for path in missing:
-        print(
-            f"nianbao crawl: warning: item pipeline {path} is not available; skipped",
-            file=sys.stderr,
-        )
-        del pipelines[path]
-    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
     if args.items:
         exported = [f.name for f in fields(PageItem) if f.name != "body"]
         feeds = {
