@@ -4,6 +4,6 @@
 record is :class:`parsers.schema.Report`.
 """
 
-from parsers.report import UnsupportedDocument, parse_report
+from parsers.report import parse_report
 
-__all__ = ["UnsupportedDocument", "parse_report"]
+__all__ = ["parse_report"]

@@ -13,7 +13,6 @@ scanned, as ``<img>``s) is a report with no cells and an ``image_only`` error, w
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 import zipfile
@@ -39,10 +38,6 @@ _FORMAT_NAMES = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公
 # with a colon, the title and table rows aside).
 _SCAN_MAX_PROSE = 60
 _NOT_A_SCAN = re.compile(r"icon|logo|share|print|qrcode|erweima|ewm|btn|button|arrow|spacer", re.I)
-
-
-class UnsupportedDocument(ValueError):
-    """A PDF or Word file while :mod:`parsers.documents` is not available."""
 
 
 def parse_report(
@@ -93,15 +88,8 @@ def is_html(text: str, *, content_type: str | None = None, filename: str | None 
 def _parse_document(data: bytes, *, url: str | None, filename: str | None) -> Report:
     """Hand a PDF/Word file to :mod:`parsers.documents` (which reads it as a page, then
     :func:`assemble`s it); the report gets the file's ``url``."""
-    try:
-        documents = importlib.import_module("parsers.documents")
-        parse_document = documents.parse_document
-    except (ImportError, AttributeError) as exc:
-        kind = document_kind(data)
-        raise UnsupportedDocument(
-            f"{kind.upper() if kind else 'this'} files are not supported yet "
-            "(parsers.documents is not available)"
-        ) from exc
+    from parsers.documents import parse_document  # here: parsers.documents imports this module
+
     report: Report = parse_document(data, filename=filename)
     if url is not None:
         report.url = url

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers import UnsupportedDocument, parse_report
+from parsers import parse_report
 from parsers.documents import DocumentError
 from parsers.report import document_kind, is_html
 from tests.fixtures.pages.build import HERE, PAGES, expected_cells
@@ -168,13 +168,6 @@ def test_pdf_bytes_go_to_the_documents_package(monkeypatch):
     assert seen["args"] == (b"%PDF-", "a.pdf")
     assert report.url == "https://x.gov.cn/a.pdf"
     assert report.agency == "赫章县"
-
-
-def test_documents_package_missing_is_a_clear_error(monkeypatch):
-    documents = importlib.import_module("parsers.documents")
-    monkeypatch.delattr(documents, "parse_document")
-    with pytest.raises(UnsupportedDocument, match="PDF files are not supported"):
-        parse_report(b"%PDF-1.4 fake")
 
 
 @settings(max_examples=100, deadline=None)

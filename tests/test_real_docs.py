@@ -205,12 +205,7 @@ def test_shuyang_findings(shuyang):
 
 
 def parse_pdf(name: str):
-    from parsers import UnsupportedDocument
-
-    try:
-        return parse_report((REAL / name).read_bytes(), filename=name)
-    except UnsupportedDocument:
-        pytest.skip("PDF support not available")
+    return parse_report((REAL / name).read_bytes(), filename=name)
 
 
 def test_huaian_2024_pdf():
