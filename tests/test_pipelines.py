@@ -415,7 +415,8 @@ def test_shell_page_and_its_attachment_are_one_report_from_the_file(settings, mo
         assert cells[key] == pytest.approx(value), key
 
 
-def test_validate_adds_missing_checks_once_and_counts_them():
+def test_validate_counts_the_findings_of_each_pass():
+    from parsers.findings import validate
     from parsers.schema import APPLICANT_PARTS, ApplicationCell
     from pipelines.parsed import ParsedReport
 
@@ -428,14 +429,16 @@ def test_validate_adds_missing_checks_once_and_counts_them():
             ApplicationCell("new_received", "total", 5, "5"),  # 6 × 1 ≠ 5: applicant_total_sum
         ],
     )
+    report.findings = validate(report)  # as parse_report does
     page = ParsedPage.from_page(page_item("townships", TOWNSHIP_PAGE))
     page.reports = [ParsedReport(report)]
     pipe = ValidatePipeline.from_crawler(crawler)
     pipe.process_item(page)
-    pipe.process_item(page)  # again: nothing doubled
+    pipe.process_item(page)  # again: counted again, nothing added to the report
     rules = [f.rule for f in report.findings]
     assert rules.count("applicant_total_sum") == 1
     assert crawler.stats.get_value("nianbao/findings/applicant_total_sum") == 2  # per pass
+    assert crawler.stats.get_value("nianbao/findings/severity/error") == 2
 
 
 DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "documents"
