@@ -1,10 +1,11 @@
-"""Full-text search over report titles and text: an FTS5 trigram index, and a LIKE fallback.
+"""Full-text search over report titles and text: an FTS5 trigram index, and a substring scan.
 
 ``reports_fts`` is an FTS5 table with the ``trigram`` tokenizer (no word segmentation is needed
 for Chinese), kept current by triggers. A trigram index cannot match words shorter than three
-characters (预算, 复议): :func:`search_reports` answers those with ``LIKE`` over the same columns
-instead (a scan, a fraction of a second on a county's reports). In Datasette, search with 3+
-characters in the search box, or filter ``text__contains=复议`` for two-character words.
+characters (预算, 复议): :func:`search_reports` answers those with a substring scan (``instr``,
+so ``%`` and ``_`` are plain characters) over the same columns, a fraction of a second on a
+county's reports. In Datasette, search with 3+ characters in the search box, or filter
+``text__contains=复议`` for two-character words.
 
 The update trigger that sqlite-utils creates fires on *any* column; it is narrowed to
 ``UPDATE OF title, text`` so marking a report as checked does not re-index its text.
@@ -43,7 +44,7 @@ def search_reports(
 ) -> list[dict[str, Any]]:
     """Reports whose title or text holds every word of ``query`` (id, title, agency, year, site).
 
-    Words of three or more characters use the trigram index; shorter ones use ``LIKE``.
+    Words of three or more characters use the trigram index; shorter ones a substring scan.
     """
     words = query.split()
     if not words:
@@ -56,8 +57,8 @@ def search_reports(
         where.append("rowid in (select rowid from reports_fts where reports_fts match ?)")
         params.append(phrase)
     for word in (w for w in words if len(w) < 3):
-        where.append("(title like ? or text like ?)")
-        params += [f"%{word}%", f"%{word}%"]
+        where.append("(instr(title, ?) > 0 or instr(text, ?) > 0)")  # no LIKE wildcards
+        params += [word, word]
     sql = (
         "select id, title, agency, year, site from reports where "
         + " and ".join(where)

@@ -410,3 +410,20 @@ def test_crawl_runs_recorded_and_dead_runs_marked(db):
     assert db["crawl_runs"].get(dead)["status"] == "interrupted"
     assert db["crawl_runs"].get(alive)["status"] == "running"
     assert db["crawl_runs"].get(alive)["pid"] == os.getpid()
+
+
+def test_short_word_search_takes_percent_and_underscore_literally(nianbao_db):
+    from parsers.schema import Report
+
+    storage.save_report(
+        nianbao_db,
+        Report(title="甲镇2021年年报", agency="甲镇", year=2021, text="复议_100%"),
+        site="s",
+    )
+    storage.save_report(
+        nianbao_db,
+        Report(title="乙镇2021年年报", agency="乙镇", year=2021, text="复议A1000"),
+        site="s",
+    )
+    assert [r["agency"] for r in storage.search_reports(nianbao_db, "复议 0%")] == ["甲镇"]
+    assert [r["agency"] for r in storage.search_reports(nianbao_db, "_1")] == ["甲镇"]
