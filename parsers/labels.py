@@ -203,15 +203,16 @@ def review_tokens(cell: str) -> tuple[str, ...]:
 
 # --- any section -----------------------------------------------------------------------------
 
+_HEADER_WORDS = re.compile(r"行政诉讼|信息内容|申请人|第.{1,4}[条项]")
+_ENUMERATED = re.compile(r"^[(\[【]|^\d+[.、)]|^[一二三四五六七八九十]+[、.]")  # (一) 1. 三、
+_MAX_VALUE_TEXT = 12
+_VALUE_WORDS = re.compile(r"附件|附表|见|暂无|无数据|未统计|不适用|不详|待定|待统计|未填|略")
+
 
 @lru_cache(maxsize=8192)
 def known_label(cell: str) -> bool:
     """True when a (normalised) cell names something of the three tables: an item, a metric,
-    a section-三 row or group, applicants, a proceeding or outcome, or a section cue.
-
-    Text that names nothing (``见附件``, ``暂无数据``) is not a label: after a row's label it
-    stands in a value column and is read as an unreadable value.
-    """
+    a section-三 row or group, applicants, a proceeding or outcome, a header word or a cue."""
     if not cell:
         return False
     return bool(
@@ -223,12 +224,6 @@ def known_label(cell: str) -> bool:
         or section_signal(cell)
         or _HEADER_WORDS.search(cell)
     )
-
-
-_HEADER_WORDS = re.compile(r"行政诉讼|信息内容|申请人|第.{1,4}[条项]")
-_ENUMERATED = re.compile(r"^[(\[【]|^\d+[.、)]|^[一二三四五六七八九十]+[、.]")  # (一) 1. 三、
-_MAX_VALUE_TEXT = 12
-_VALUE_WORDS = re.compile(r"附件|附表|见|暂无|无数据|未统计|不适用|不详|待定|待统计|未填|略")
 
 
 @lru_cache(maxsize=8192)

@@ -100,13 +100,14 @@ def split_sections(rows: list[Row]) -> dict[str, list[Row]]:
     return out
 
 
-def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
+def split_row(row: Row, value_col: int | None = None) -> tuple[list[Cell], list[Cell]]:
     """A row's label cells (span copies included) and its value cells (real cells only).
 
     The labels run up to the last label text before the first number. Text that gives no value
     (:func:`parsers.labels.value_text`: ``行政许可 | 见附件``, ``予以公开 | 见附件 | 3``)
-    stands in a value column: a value, read later as unreadable. Cells after the labels are
-    values, numbers or not.
+    stands in a value column: a value, read later as unreadable. So does any text in an HTML
+    table at or right of ``value_col`` (the first value column of the header printed above)
+    that names nothing of the tables. Cells after the labels are values, numbers or not.
     """
     cells = row.cells
     first_number = next(
@@ -119,8 +120,11 @@ def split_row(row: Row) -> tuple[list[Cell], list[Cell]]:
             continue
         if last_label >= 0 and first_number == len(cells) and _garbled_number(text):
             break  # a row of blanks and unreadable cells: ``/ | 无 | 约5``
-        if L.value_text(L.norm(text)):
+        label = L.norm(text)
+        if L.value_text(label):
             continue  # a value column's text (``见附件``), never a label
+        if value_col is not None and cells[i].col >= value_col and not L.known_label(label):
+            continue  # text under the header's values: a value
         last_label = i
     label_cells = [c for c in cells[: last_label + 1] if c.text]
     value_cells = [c for c in cells[last_label + 1 :] if not c.span]
@@ -185,17 +189,20 @@ class _Reader:
         units: dict[str, str] = {}
         found: list[ActiveRow] = []
         seen: set[str] = set()
+        value_col: int | None = None  # first metric column of an HTML header
         for row in rows:
-            label_cells, value_cells = split_row(row)
+            label_cells, value_cells = split_row(row, value_col)
             metrics: list[str] = []
             row_units: dict[str, str] = {}
             item = None
+            metric_cols: list[int] = []
             for cell in label_cells:
                 if cell.span:
                     continue
                 text = L.norm(cell.text)
                 found_metrics = L.metrics_in(text)
                 if found_metrics:
+                    metric_cols.append(cell.col)
                     metrics += found_metrics
                     unit = L.unit_in(text)
                     if unit:
@@ -204,6 +211,7 @@ class _Reader:
                     item = L.match_item(text) or item
             if metrics:
                 header, units = _resolve_new(metrics), row_units
+                value_col = min(metric_cols) if row.table >= 0 else None
             if item and value_cells and item not in seen:
                 seen.add(item)
                 found.append(ActiveRow(item, header, value_cells, units))
@@ -237,8 +245,9 @@ class _Reader:
         last_key: str | None = None
         out: list[ApplicationCell] = []
         seen: set[str] = set()
+        value_col: int | None = None  # first applicant column of an HTML header
         for row in rows:
-            label_cells, value_cells = split_row(row)
+            label_cells, value_cells = split_row(row, value_col)
             numbers = any(looks_numeric(c.text) for c in value_cells)
             row_label: list[Cell] = []
             for cell in label_cells:
@@ -246,6 +255,8 @@ class _Reader:
                 tokens = L.applicant_tokens(text)
                 if tokens is not None and (not numbers or cell is not label_cells[-1]):
                     header_acc.update(tokens)
+                    if row.table >= 0 and not cell.span and not seen:
+                        value_col = cell.col if value_col is None else min(value_col, cell.col)
                 elif "勾稽" not in text:
                     row_label.append(cell)
             if numbers or (value_cells and row_label):

@@ -242,3 +242,29 @@ def test_value_text(text):
 def test_not_value_text(text):
     """Labels, fragments of wrapped labels, enumerated or long text stay labels."""
     assert not value_text(text)
+
+
+def test_any_text_under_an_html_header_value_column_is_a_value():
+    """In an HTML table the header places the values: text there naming nothing is a value."""
+    body = (
+        "<p>二、主动公开政府信息情况</p><table>"
+        "<tr><td colspan='4'>第二十条第（五）项</td></tr>"
+        "<tr><td>信息内容</td><td colspan='3'>本年处理决定数量</td></tr>"
+        "<tr><td>行政许可</td><td colspan='3'>另行报送</td></tr>"
+        "</table><p>三、收到和处理政府信息公开申请情况</p><table>"
+        "<tr><td colspan='3'>本列数据的勾稽关系</td><td>自然人</td><td>商业企业</td>"
+        "<td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+        "<tr><td colspan='3'>一、本年新收政府信息公开申请数量</td>"
+        "<td>另行报送</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>1</td></tr>"
+        "</table>"
+    )
+    tables = read_tables(html.fromstring(f"<div>{body}</div>"), "")
+    cell = cell_of(tables.active_disclosure, item="administrative_license")
+    assert (cell.value, cell.raw) == (None, "另行报送")
+    received = {c.applicant: (c.value, c.raw) for c in tables.applications}
+    assert received["natural_person"] == (None, "另行报送")
+    assert (received["commercial_enterprise"], received["total"]) == ((1, "1"), (1, "1"))
+    assert unreadable(tables.findings) == [
+        f"{A}.administrative_license.decisions",
+        f"{P}.new_received.natural_person",
+    ]
