@@ -108,11 +108,7 @@ def rules_of(db: Path, report_id: str) -> list[str]:
 
 
 def check_report(db: Path, server, want: dict) -> None:
-    """The stored report at ``want["url"]`` has the manifest's metadata, cells and findings.
-
-    A manifest entry with a ``parser_gap`` note (the parser misreads it) is held to its
-    metadata and the cells it reads right; its null cells and findings are not compared.
-    """
+    """The stored report at ``want["url"]`` has the manifest's metadata, cells and findings."""
     where = (server.key, want["url"])
     report = report_at(db, server.url(want["url"]))
     for key in ("title", "agency", "year", "level", "index_no", "template"):
@@ -124,12 +120,9 @@ def check_report(db: Path, server, want: dict) -> None:
         if want["url"] == CHANGED_PAGE and key == "applications.new_received.total":
             value += 100  # changed before the third crawl: 总计 no longer adds up
             rules = sorted({*rules, "applicant_total_sum", "balance"})
-        if value is None and want.get("parser_gap"):
-            continue
         assert key in cells, (*where, key)
         assert cells[key] == (None if value is None else pytest.approx(value)), (*where, key)
-    if not want.get("parser_gap"):
-        assert rules_of(db, report["id"]) == rules, where
+    assert rules_of(db, report["id"]) == rules, where
 
 
 def test_every_manifest_report_stored_with_its_values(crawls, portals):
@@ -150,7 +143,7 @@ def test_ugly_reports_show_their_findings(crawls, portals):
         server.url(r["url"]): set(r["findings"])
         for server in portals.values()
         for r in server.expected["reports"]
-        if r["findings"] and not r.get("parser_gap")
+        if r["findings"]
     }
     assert len(wanted) >= 7
     for url, rules in wanted.items():

@@ -145,7 +145,6 @@ class Report:
     fmt: str = ""  # the format printed when not the one of its year
     encoding: str = ""  # bytes in another charset than the portal declares (meta dropped)
     findings: tuple[str, ...] = ()  # expected finding rules
-    gap: str = ""  # a known parser gap: what the parse gets wrong
 
     @property
     def title(self) -> str:
@@ -242,8 +241,6 @@ class Report:
         }
         if self.layout != "html" or self.encoding:
             entry["layout"] = self.layout + (f", {self.encoding} bytes" if self.encoding else "")
-        if self.gap:
-            entry["parser_gap"] = self.gap
         return entry
 
 
@@ -1201,12 +1198,10 @@ def build_townships() -> Portal:
         printed={"applications.granted.total": "见附件"},
         findings=("unreadable_cell",),
     )
-    ugly(  # 见附件 the only value of its row: read as a label (a known parser gap)
+    ugly(  # 见附件 the only value of its row: a null cell, not part of the row label
         hyx,
         printed={"active_disclosure.administrative_license.decisions": "见附件"},
         findings=("unreadable_cell",),
-        gap="见附件 as the only value of 行政许可 is read as part of the row label: the parse "
-        "reports missing_row (二: 缺少行 行政许可) and no cell instead of unreadable_cell and null",
     )
     ugly(cgz, fmt="2019", findings=("template_year_mismatch",))  # 2022 report, 2019 format
     for r in p.reports:
