@@ -51,7 +51,8 @@ class Row:
     table: int = -1  # index of the HTML table it came from (-1: text)
 
 
-def _cell_text(el: lxml_html.HtmlElement) -> str:
+def cell_text(el: etree._Element) -> str:
+    """A table cell on one line, whitespace collapsed."""
     text = _STRING(el) if len(el) else el.text  # no children: skip the XPath
     return " ".join(text.split()) if text else ""
 
@@ -82,7 +83,7 @@ def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
             while (r, col) in pending:
                 row.cells.append(Cell(pending.pop((r, col)), col, span=True))
                 col += 1
-            text = _cell_text(el)
+            text = cell_text(el)
             width, height = _span(el, "colspan"), _span(el, "rowspan")
             for dc in range(width):
                 row.cells.append(Cell(text, col + dc, span=dc > 0))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from parsers import text as textmeta
+from parsers.grid import cell_text
 
 # Containers of the article body, most specific first: ("class" | "id", name).
 BODY_CONTAINERS: tuple[tuple[str, str], ...] = (
@@ -177,13 +178,16 @@ class Page:
 
 
 def text_of(element: etree._Element | None) -> str:
-    """Text of ``element``: blocks and ``<br>`` end lines; a table row is one line, cells tabbed."""
+    """Text of ``element``: blocks and ``<br>`` end lines; a table row is one line, cells tabbed.
+
+    Empty lines go; a row of blank cells stays (its tabs keep the row and its columns).
+    """
     if element is None:
         return ""
     out: list[str] = []
     _render(element, out, with_tail=False)
     lines = (ln.strip(" ") for ln in "".join(out).split("\n"))
-    return "\n".join(ln for ln in lines if ln and not ln.isspace())
+    return "\n".join(ln for ln in lines if ln and (not ln.isspace() or "\t" in ln))
 
 
 def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> None:
@@ -193,7 +197,7 @@ def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> No
     elif tag == "table" and not _holds_table(el):
         out.append("\n")
         for row in el.iter("tr"):
-            out.append("\t".join([_cell_text(c) for c in row if c.tag in _CELLS]))
+            out.append("\t".join([cell_text(c) for c in row if c.tag in _CELLS]))
             out.append("\n")
     elif isinstance(tag, str):
         block = tag in _BLOCK
@@ -207,11 +211,6 @@ def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> No
             out.append("\n")
     if with_tail and el.tail:
         out.append(_WS.sub(" ", el.tail))
-
-
-def _cell_text(cell: etree._Element) -> str:
-    """A table cell on one line, whitespace collapsed (as ``parsers.grid`` reads cells)."""
-    return " ".join(etree.tostring(cell, method="text", encoding=str, with_tail=False).split())
 
 
 def _string(el: etree._Element) -> str:
