@@ -4,7 +4,9 @@ Pages classified ``report`` are parsed with ``parsers.parse_report``; so is ever
 ``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse, and an
 attachment of ``item.file_urls`` that was not downloaded, is recorded (the
 page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
-the crawl goes on. An old Word/WPS attachment (.doc/.wps/.rtf) is first converted to .docx by
+the crawl goes on. Parsing runs in a worker thread (``parsers`` is pure), so a long PDF does
+not stall the reactor; what it read is recorded back on the reactor's thread. An old Word/WPS
+attachment (.doc/.wps/.rtf) is first converted to .docx by
 ``pipelines.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
 keeps crawling meanwhile; stats ``nianbao/attachments/converted`` and
 ``nianbao/attachments/conversion_failed`` (a failure is a page ``parse_error``, like any file
@@ -60,6 +62,27 @@ def _unique(sources: list[Source]) -> list[Source]:
     return out
 
 
+def _parse_all(
+    page: ParsedPage, files: list[tuple[dict[str, Any], bytes, str | None]]
+) -> tuple[Report | Exception | None, list[tuple[Report | Exception, dict[str, Any]]]]:
+    """The page's report and each file's, or the exception that stopped each (thread-safe:
+    ``parsers`` is pure, and nothing here touches the crawl's stats or the page)."""
+    page_result: Report | Exception | None = None
+    if page.body:
+        content_type = f"text/html; charset={page.encoding}" if page.encoding else "text/html"
+        try:
+            page_result = parse_report(page.body, url=page.url, content_type=content_type)
+        except Exception as exc:
+            page_result = exc
+    file_results: list[tuple[Report | Exception, dict[str, Any]]] = []
+    for f, data, filename in files:
+        try:
+            file_results.append((parse_report(data, url=f.get("url"), filename=filename), f))
+        except Exception as exc:
+            file_results.append((exc, f))
+    return page_result, file_results
+
+
 class ParsePipeline:
     """Parse report pages and their attachments into ``ParsedPage.reports``."""
 
@@ -102,8 +125,12 @@ class ParsePipeline:
         for url in page.file_urls:  # FilesPipeline lists only the files it could store
             if url not in downloaded:
                 self._fail(page, url, FileNotFoundError("the attachment was not downloaded"))
-        files = [await self._load(page, f) for f in page.files]
-        self._parse_page(page, [loaded for loaded in files if loaded is not None])
+        loaded = [await self._load(page, f) for f in page.files]
+        files = [f for f in loaded if f is not None]
+        # Parsing (pdfplumber on a long PDF: seconds) runs off the reactor's thread; the
+        # results are recorded back on it.
+        page_result, file_results = await run_in_thread(_parse_all, page, files)
+        self._parse_page(page, page_result, file_results)
         return page
 
     # --- incremental crawl ---------------------------------------------------------------
@@ -157,24 +184,23 @@ class ParsePipeline:
         return f, data, name
 
     def _parse_page(
-        self, page: ParsedPage, files: list[tuple[dict[str, Any], bytes, str | None]]
+        self,
+        page: ParsedPage,
+        page_result: Report | Exception | None,
+        file_results: list[tuple[Report | Exception, dict[str, Any]]],
     ) -> None:
+        """Record what :func:`_parse_all` read: failures, page findings, grouped reports."""
         page_report: Report | None = None
-        if page.body:
-            content_type = f"text/html; charset={page.encoding}" if page.encoding else "text/html"
-            try:
-                page_report = parse_report(page.body, url=page.url, content_type=content_type)
-            except Exception as exc:
-                self._fail(page, page.url, exc)
+        if isinstance(page_result, Exception):
+            self._fail(page, page.url, page_result)
+        else:
+            page_report = page_result
         file_reports = []
-        for f, data, filename in files:
-            url = f.get("url")
-            try:
-                report = parse_report(data, url=url, filename=filename)
-            except Exception as exc:
-                self._fail(page, f"{url} ({f.get('path')})", exc)
-                continue
-            file_reports.append((report, f))
+        for result, f in file_results:
+            if isinstance(result, Exception):
+                self._fail(page, f"{f.get('url')} ({f.get('path')})", result)
+            else:
+                file_reports.append((result, f))
         if page_report is None and not file_reports and not page.parse_errors:
             page.parse_errors.append("no page body and no downloaded attachment to read")
             self.stats.inc_value("nianbao/reports/failed")

@@ -217,6 +217,28 @@ def test_page_that_fails_to_parse_is_recorded(settings, monkeypatch):
     assert db["crawl_runs"].get(1)["reports_failed"] == 1
 
 
+def test_parsing_runs_off_the_loop_thread(settings, monkeypatch):
+    """A long PDF parses in a worker thread: the reactor's thread goes on crawling."""
+    import threading
+
+    import pipelines.parse
+
+    real = pipelines.parse.parse_report
+    parsed_in: list[int] = []
+
+    def parse(*args, **kwargs):
+        parsed_in.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipelines.parse, "parse_report", parse)
+    chain = Chain(settings)
+    item = chain.process(page_item("townships", TOWNSHIP_PAGE))
+    chain.close()
+    assert parsed_in and threading.get_ident() not in parsed_in
+    assert [r.report.agency for r in item.reports] == ["瓦屋镇人民政府"]
+    assert chain.stat("nianbao/reports/new") == 1
+
+
 def test_rejected_page_is_a_page_row_only(settings):
     chain = Chain(settings)
     item = page_item("townships", TOWNSHIP_PAGE, classification="rejected:政府工作报告", body=None)
