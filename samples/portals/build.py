@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import random
 import re
 import shutil
 import sys
@@ -122,6 +123,88 @@ ROWS_2019 = tuple(
 )
 
 
+# What a body's report holds, by profile (``Report.profile``): a county government gets tens to
+# a hundred-odd applications, most granted, a few withheld (third party, process information,
+# state secret), some 本机关不掌握 and a handful of 信访举报投诉; a big department fewer; a
+# township or small department a few. Ranges are natural persons; other applicants a share.
+BIG_DEPARTMENTS = ("发展和改革", "卫生健康", "教育", "公安", "自然资源", "住房")
+FLOW_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+APPLICATION_RANGES: dict[str, dict[str, tuple[int, int]]] = {
+    "county": {
+        "granted": (30, 110),
+        "partially_granted": (2, 10),
+        "withheld_state_secret": (0, 2),
+        "withheld_prohibited_by_law": (0, 1),
+        "withheld_security_stability": (0, 1),
+        "withheld_third_party": (1, 5),
+        "withheld_internal_affairs": (0, 2),
+        "withheld_process_info": (1, 4),
+        "withheld_enforcement_file": (0, 2),
+        "withheld_inquiry": (0, 2),
+        "unavailable_not_held": (4, 18),
+        "unavailable_needs_creation": (1, 5),
+        "unavailable_unclear": (0, 3),
+        "rejected_complaint": (1, 6),
+        "rejected_duplicate": (0, 3),
+        "rejected_publication": (0, 1),
+        "rejected_excessive": (0, 2),
+        "rejected_confirmation": (0, 1),
+        "other_overdue_correction": (0, 3),
+        "other_other": (0, 2),
+        "other_processing": (1, 5),
+        "carried_over": (0, 6),
+        "carried_forward": (0, 5),
+    },
+    "big": {
+        "granted": (8, 30),
+        "partially_granted": (0, 4),
+        "withheld_state_secret": (0, 1),
+        "withheld_third_party": (1, 3),
+        "withheld_process_info": (0, 2),
+        "withheld_enforcement_file": (0, 1),
+        "unavailable_not_held": (1, 6),
+        "unavailable_needs_creation": (0, 2),
+        "rejected_complaint": (0, 3),
+        "rejected_duplicate": (0, 1),
+        "other_overdue_correction": (0, 1),
+        "other_processing": (0, 2),
+        "carried_over": (0, 2),
+        "carried_forward": (0, 2),
+    },
+    "small": {
+        "granted": (1, 8),
+        "withheld_third_party": (0, 1),
+        "unavailable_not_held": (0, 2),
+        "rejected_complaint": (0, 1),
+        "carried_over": (0, 1),
+        "carried_forward": (0, 1),
+    },
+}
+APPLICANT_SHARES: dict[str, dict[str, float]] = {  # applicants' share of natural persons
+    "county": {
+        "natural_person": 1.0,
+        "commercial_enterprise": 0.2,
+        "social_welfare_org": 0.05,
+        "legal_service_org": 0.12,
+        "other_org": 0.05,
+    },
+    "big": {"natural_person": 1.0, "commercial_enterprise": 0.25, "legal_service_org": 0.1},
+    "small": {"natural_person": 1.0, "commercial_enterprise": 0.15},
+}
+REVIEW_RANGES: dict[str, dict[str, dict[str, tuple[int, int]]]] = {
+    "county": {
+        "review": {"upheld": (1, 4), "corrected": (0, 1), "other": (0, 1), "pending": (0, 1)},
+        "litigation_direct": {"upheld": (0, 3), "corrected": (0, 1), "pending": (0, 1)},
+        "litigation_after_review": {"upheld": (0, 2), "pending": (0, 1)},
+    },
+    "big": {
+        "review": {"upheld": (0, 2), "corrected": (0, 1)},
+        "litigation_direct": {"upheld": (0, 1)},
+    },
+    "small": {"review": {"upheld": (0, 1)}},
+}
+
+
 @dataclass
 class Report:
     """A mock report page and the values its tables carry."""
@@ -158,10 +241,9 @@ class Report:
         return self.fmt or ("2019" if self.year < 2021 else "2021")
 
     def values(self) -> dict[str, float | int]:
-        """Known cells: a = natural persons, b = enterprises; arithmetic consistent."""
+        """Known cells, drawn from ``seed`` at the scale of the body; arithmetic consistent."""
         if self.all_zero:
             return {k: 0 for k in _all_keys(self.template)}
-        a, b = 3 + self.seed % 7, self.seed % 3
         return {
             "active_disclosure.normative_documents.issued": self.seed % 5 + 1,
             "active_disclosure.normative_documents.abolished": 0,
@@ -170,21 +252,52 @@ class Report:
             "active_disclosure.administrative_penalty.decisions": 10 + self.seed,
             "active_disclosure.administrative_coercion.decisions": 0,
             "active_disclosure.administrative_fees.fee_amount": round(1.25 + self.seed / 100, 4),
-            "applications.new_received.natural_person": a,
-            "applications.new_received.commercial_enterprise": b,
-            "applications.new_received.total": a + b,
-            "applications.granted.natural_person": a - 1,
-            "applications.granted.commercial_enterprise": b,
-            "applications.granted.total": a + b - 1,
-            "applications.unavailable_not_held.natural_person": 1,
-            "applications.unavailable_not_held.total": 1,
-            "applications.total_processed.natural_person": a,
-            "applications.total_processed.commercial_enterprise": b,
-            "applications.total_processed.total": a + b,
-            "review_litigation.review.upheld": self.seed % 2,
-            "review_litigation.review.total": self.seed % 2,
+            **self._applications(),
+            **self._review(),
             **(self._active_2019() if self.template == "2019" else {}),
         }
+
+    @property
+    def profile(self) -> str:
+        """How many applications the body gets: county, big (department), small."""
+        if self.level == "county":
+            return "county"
+        if self.level == "department" and any(w in self.agency for w in BIG_DEPARTMENTS):
+            return "big"
+        return "small"
+
+    def _applications(self) -> dict[str, int]:
+        """Section 三: every applicant column balances (新收 + 结转 = 总计 + 结转下年度)."""
+        rng = random.Random(self.seed)
+        ranges = APPLICATION_RANGES[self.profile]
+        rows = APPLICATION_ROWS_BY_TEMPLATE.get(self.template, ())  # none: a scan
+        results = [r for r in rows if r not in FLOW_ROWS]
+        out: dict[str, int] = {}
+        for applicant, share in APPLICANT_SHARES[self.profile].items():
+            counts = {r: round(rng.randint(*ranges.get(r, (0, 0))) * share) for r in results}
+            counts["total_processed"] = sum(counts.values())
+            carried_over = round(rng.randint(*ranges["carried_over"]) * share)
+            counts["carried_over"] = min(carried_over, counts["total_processed"])
+            counts["carried_forward"] = round(rng.randint(*ranges["carried_forward"]) * share)
+            counts["new_received"] = (
+                counts["total_processed"] + counts["carried_forward"] - counts["carried_over"]
+            )
+            out.update({f"applications.{r}.{applicant}": n for r, n in counts.items()})
+        for row in rows:
+            out[f"applications.{row}.total"] = sum(
+                out[f"applications.{row}.{a}"] for a in APPLICANT_SHARES[self.profile]
+            )
+        return {k: v for k, v in out.items() if v}
+
+    def _review(self) -> dict[str, int]:
+        """Section 四: 总计 = 维持 + 纠正 + 其他 + 尚未审结 for each proceeding."""
+        rng = random.Random(f"review-{self.seed}")
+        out: dict[str, int] = {}
+        for proceeding, ranges in REVIEW_RANGES[self.profile].items():
+            counts = {o: rng.randint(*ranges.get(o, (0, 0))) for o in OUTCOMES if o != "total"}
+            counts["total"] = sum(counts.values())
+            out.update({f"review_litigation.{proceeding}.{o}": n for o, n in counts.items()})
+        return {k: v for k, v in out.items() if v}
 
     def _active_2019(self) -> dict[str, float | int]:
         """Section 二 of the 2019 format: made/published counts, prior year ± change."""
@@ -294,8 +407,13 @@ def canonical(report: Report) -> CanonicalReport:
 _KNOWN_CELLS_COMMON = (
     "applications.new_received.total",
     "applications.granted.natural_person",
+    "applications.withheld_third_party.total",
+    "applications.withheld_process_info.total",
+    "applications.unavailable_not_held.total",
+    "applications.rejected_complaint.total",
     "applications.total_processed.total",
     "review_litigation.review.total",
+    "review_litigation.litigation_direct.total",
 )
 KNOWN_CELLS = {  # the cells a manifest lists, by the format the page prints
     "2021": (
@@ -1033,8 +1151,8 @@ def build_pagelist() -> Portal:
         "pagelist",
         "白水县人民政府",
         "白水县",
-        "江苏省",
-        "南通市",
+        "陕西省",
+        "渭南市",
         "Jiangsu",
         nav=[
             ("/index.html", "首页"),
@@ -1144,8 +1262,8 @@ def build_townships() -> Portal:
         "townships",
         "石门县人民政府",
         "石门县",
-        "四川省",
-        "眉山市",
+        "湖南省",
+        "常德市",
         "static",
         nav=[
             ("/index.html", "首页"),
