@@ -192,3 +192,38 @@ def test_demo_no_serve_replaces_the_database_and_keeps_the_previous(
     assert all(s["start_url"].startswith("http://127.0.0.1:") for s in sites)
     data = fetch(make_datasette(db).client, "/nianbao/reports.json").json()
     assert data["filtered_table_rows_count"] == len(stored_reports(crawled))
+
+
+def test_withheld_by_reason_shows_the_printed_reasons(client: Any) -> None:
+    """不予公开的理由: the reasons the mock reports print (third party, process information,
+    state secret…) come out non-zero, each year's figure the sum of the printed 总计 cells."""
+    rows = fetch(client, "/nianbao/withheld_by_reason.json?_shape=array&year=all").json()
+    got = {(r["year"], r["reason"]): r["applications"] for r in rows}
+    printed: dict[tuple[int, str], int] = {}
+    inexact_years: set[int] = set()  # a report without 总计 column: summed from its columns
+    for site in expected_sites().values():
+        for report in site["reports"]:
+            cells, year = report["cells"], report["year"]
+            if cells and "applications.new_received.total" not in cells:
+                inexact_years.add(year)
+            for reason in ("withheld_third_party", "withheld_process_info"):
+                value = cells.get(f"applications.{reason}.total") or 0
+                printed[(year, reason)] = printed.get((year, reason), 0) + value
+    exact_years = {year for year, _ in printed} - inexact_years
+    assert {year for year, _ in printed} == {2020, 2021, 2022, 2023}
+    assert all(printed[(year, "withheld_third_party")] > 0 for year in (2020, 2021, 2022, 2023))
+    assert all(printed[(year, "withheld_process_info")] > 0 for year in (2021, 2022, 2023))
+    assert exact_years == {2020, 2021, 2023}  # 2022: a report without 总计 column
+    for (year, reason), value in printed.items():
+        assert got[(year, reason)] == value if year in exact_years else got[(year, reason)] >= value
+    reasons = {reason for (_, reason), n in got.items() if n}
+    assert {"withheld_third_party", "withheld_process_info", "withheld_state_secret"} <= reasons
+    assert len(reasons) >= 6  # county governments print most of the eight reasons
+    for r in rows:
+        if r["applications"] and r["total_processed"]:
+            assert r["percent_of_decided"] == round(
+                100 * r["applications"] / r["total_processed"], 2
+            )
+    latest = fetch(client, "/nianbao/withheld_by_reason.json?_shape=array&year=").json()
+    assert {r["year"] for r in latest} == {2023}
+    assert latest[0]["applications"] == max(n for (y, _), n in got.items() if y == 2023) > 0
