@@ -123,10 +123,10 @@ ROWS_2019 = tuple(
 )
 
 
-# What a body's report holds, by profile (``Report.profile``): a county government gets tens to
-# a hundred-odd applications, most granted, a few withheld (third party, process information,
-# state secret), some 本机关不掌握 and a handful of 信访举报投诉; a big department fewer; a
-# township or small department a few. Ranges are natural persons; other applicants a share.
+# What a body's report holds, by profile (``Report.profile``): a county government gets 100–200
+# applications, most granted, a few withheld (third party, process information, often state
+# secret), some 本机关不掌握 and a handful of 信访举报投诉; a big department tens; a township or
+# small department a few. Ranges are natural persons (inclusive); other applicants a share.
 BIG_DEPARTMENTS = ("发展和改革", "卫生健康", "教育", "公安", "自然资源", "住房")
 FLOW_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 APPLICATION_RANGES: dict[str, dict[str, tuple[int, int]]] = {
