@@ -27,7 +27,7 @@ from pipelines.validate import ValidatePipeline
 
 PORTALS = Path(__file__).resolve().parent.parent / "samples" / "portals"
 SITES = [Site(id="townships", name="石门县人民政府", start_url="http://townships.test/",
-              province="四川省", county="石门县", level="county"),
+              province="湖南省", county="石门县", level="county"),
          Site(id="hanweb", name="江北区人民政府", start_url="http://hanweb.test/"),
          Site(id="empty", name="空站", start_url="http://empty.test/")]  # fmt: skip
 
@@ -129,7 +129,7 @@ def test_report_page_parsed_validated_stored(settings):
         "township",
     )
     assert (report["index_no"], report["template"]) == (want["index_no"], want["template"])
-    assert report["province"] == "四川省"
+    assert report["province"] == "湖南省"
     cells = cell_values(db, report["id"])
     for key, value in want["cells"].items():
         assert cells[key] == pytest.approx(value), key

@@ -55,7 +55,7 @@ def make_report(**changes) -> Report:
     return report
 
 
-SITE = {"id": "shimen", "name": "石门县人民政府", "province": "四川省", "city": "眉山市",
+SITE = {"id": "shimen", "name": "石门县人民政府", "province": "湖南省", "city": "常德市",
         "county": "石门县", "level": "county", "start_url": "http://example.test/"}  # fmt: skip
 
 
@@ -102,7 +102,7 @@ def test_report_cells_and_values_in_sqlite(db):
     report = next(db.query("select * from reports"))
     assert report["agency"] == "瓦屋镇人民政府"
     assert report["year"] == 2021
-    assert report["province"] == "四川省"
+    assert report["province"] == "湖南省"
     assert report["level"] == "township"
     assert report["index_no"] == "SM-WWZ-2022"
     value = db.execute(
