@@ -76,15 +76,26 @@ def _blocks_raw(parent: etree._Element) -> list[etree._Element]:
     return out
 
 
-def _rows(tbl: etree._Element) -> list[etree._Element]:
-    """The ``w:tr`` of a table (also inside content controls)."""
+def _children(parent: etree._Element, tag: str) -> list[etree._Element]:
+    """The ``tag`` children of ``parent``, also those inside content controls / custom XML
+    (not those of nested tables): ``w:tr`` of a table, ``w:tc`` of a row."""
     out: list[etree._Element] = []
-    for child in tbl:
-        if child.tag == _TR:
+    for child in parent:
+        if child.tag == tag:
             out.append(child)
         elif child.tag in _WRAPPERS:
-            out.extend(_rows(child))
+            out.extend(_children(child, tag))
     return out
+
+
+def _rows(tbl: etree._Element) -> list[etree._Element]:
+    """The ``w:tr`` of a table."""
+    return _children(tbl, _TR)
+
+
+def _row_cells(tr: etree._Element) -> list[etree._Element]:
+    """The ``w:tc`` of a row."""
+    return _children(tr, _TC)
 
 
 def paragraph_text(p: etree._Element) -> str:
@@ -110,17 +121,6 @@ def _int_prop(parent: etree._Element | None, tag: str, default: int) -> int:
         return int(node.get(_VAL)) if node is not None else default
     except (TypeError, ValueError):
         return default
-
-
-def _row_cells(parent: etree._Element) -> list[etree._Element]:
-    """The ``w:tc`` of a row (also inside content controls), not those of nested tables."""
-    out: list[etree._Element] = []
-    for child in parent:
-        if child.tag == _TC:
-            out.append(child)
-        elif child.tag in _WRAPPERS:
-            out.extend(_row_cells(child))
-    return out
 
 
 def table_grid(tbl: etree._Element) -> Grid:
