@@ -367,6 +367,17 @@ def test_unchanged_page_keeps_its_page_findings(settings, monkeypatch):
     assert db["reports"].count == 1
 
 
+def stored_copy_as_pdf(settings) -> dict:
+    """The township page stored as its own attachment ``w.pdf``: the ``files`` entry."""
+    files = Path(settings["FILES_STORE"])
+    (files / "townships").mkdir(parents=True)
+    shutil.copy(
+        PORTALS / "townships" / "www" / TOWNSHIP_PAGE.lstrip("/"), files / "townships" / "w.pdf"
+    )
+    return {"url": "http://townships.test/w.pdf", "path": "townships/w.pdf",
+            "checksum": "c1", "status": "downloaded"}  # fmt: skip
+
+
 def test_attachment_naming_its_agency_differently_is_the_page_report(settings, monkeypatch):
     import pipelines.parse
 
@@ -380,13 +391,7 @@ def test_attachment_naming_its_agency_differently_is_the_page_report(settings, m
         return report
 
     monkeypatch.setattr(pipelines.parse, "parse_report", parse)
-    files = Path(settings["FILES_STORE"])
-    (files / "townships").mkdir(parents=True)
-    shutil.copy(
-        PORTALS / "townships" / "www" / TOWNSHIP_PAGE.lstrip("/"), files / "townships" / "w.pdf"
-    )
-    pdf = {"url": "http://townships.test/w.pdf", "path": "townships/w.pdf",
-           "checksum": "c1", "status": "downloaded"}  # fmt: skip
+    pdf = stored_copy_as_pdf(settings)
     chain = Chain(settings)
     item = chain.process(page_item("townships", TOWNSHIP_PAGE, files=[pdf]))
     chain.close()
@@ -412,13 +417,7 @@ def test_shell_page_and_its_attachment_are_one_report_from_the_file(settings, mo
         return Report(title=report.title, agency=report.agency, year=report.year, url=report.url)
 
     monkeypatch.setattr(pipelines.parse, "parse_report", parse)
-    files = Path(settings["FILES_STORE"])
-    (files / "townships").mkdir(parents=True)
-    shutil.copy(
-        PORTALS / "townships" / "www" / TOWNSHIP_PAGE.lstrip("/"), files / "townships" / "w.pdf"
-    )
-    pdf = {"url": "http://townships.test/w.pdf", "path": "townships/w.pdf",
-           "checksum": "c1", "status": "downloaded"}  # fmt: skip
+    pdf = stored_copy_as_pdf(settings)
     chain = Chain(settings)
     item = chain.process(page_item("townships", TOWNSHIP_PAGE, files=[pdf]))
     chain.close()
