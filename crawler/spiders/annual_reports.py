@@ -216,13 +216,11 @@ class AnnualReportsSpider(scrapy.Spider):
         files: Iterable[str] = (),
     ) -> PageItem:
         site = response.meta["site_id"]
-        stats = self.crawler.stats
         if verdict == REPORT:
-            stats.inc_value(f"nianbao/reports/{site}")
-            stats.inc_value("nianbao/reports")
+            self._count_report(site)
         else:
-            stats.inc_value(f"nianbao/{verdict}")
-            stats.inc_value("nianbao/rejected")
+            self.crawler.stats.inc_value(f"nianbao/{verdict}")
+            self.crawler.stats.inc_value("nianbao/rejected")
         is_report = verdict == REPORT
         return PageItem(
             url=response.url,
@@ -242,12 +240,18 @@ class AnnualReportsSpider(scrapy.Spider):
             file_urls=list(files),
         )
 
+    def _count_report(self, site: str, *, file_only: bool = False) -> None:
+        """Stats of a report found: per site, in all, and published only as a file."""
+        stats = self.crawler.stats
+        stats.inc_value(f"nianbao/reports/{site}")
+        stats.inc_value("nianbao/reports")
+        if file_only:
+            stats.inc_value("nianbao/attachment_only_reports")
+
     def _file_item(self, response: Response) -> PageItem:
         """A report link answered with a file (PDF, Word): FilesPipeline stores it."""
         site = response.meta["site_id"]
-        self.crawler.stats.inc_value(f"nianbao/reports/{site}")
-        self.crawler.stats.inc_value("nianbao/reports")
-        self.crawler.stats.inc_value("nianbao/attachment_only_reports")
+        self._count_report(site, file_only=True)
         text = response.meta.get("link_text")
         return PageItem(
             url=response.url,
@@ -266,9 +270,7 @@ class AnnualReportsSpider(scrapy.Spider):
     def _attachment_item(self, lead: Lead, response: Response) -> PageItem:
         """A report linked from a list as a file: FilesPipeline downloads it."""
         site = response.meta["site_id"]
-        self.crawler.stats.inc_value(f"nianbao/reports/{site}")
-        self.crawler.stats.inc_value("nianbao/reports")
-        self.crawler.stats.inc_value("nianbao/attachment_only_reports")
+        self._count_report(site, file_only=True)
         return PageItem(
             url=lead.url,
             site_id=site,
