@@ -28,12 +28,6 @@ from parsers.schema import (
     Value,
 )
 
-_SHORT_ROWS = {
-    "new_received": "新收",
-    "carried_over": "结转",
-    "total_processed": "总计",
-    "carried_forward": "结转下年",
-}
 _SHORT_OUTCOMES = {"upheld": "维持", "corrected": "纠正", "other": "其他", "pending": "尚未审结"}
 
 
