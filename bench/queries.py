@@ -33,6 +33,7 @@ from nianbao.publishing import seal
 from nianbao.serving import load_metadata
 from parsers import schema
 from storage import open_db, refresh_figures
+from storage.search import register_functions
 from storage.views import fill_missing_figures
 
 TARGET_MS = 500
@@ -160,6 +161,7 @@ def build(path: Path, n: int) -> None:
     """A database of ``n`` synthetic reports at ``path``, in storage's schema."""
     open_db(path).close()
     conn = sqlite3.connect(path)
+    register_functions(conn)  # the search index's triggers call nianbao_bigrams
     conn.execute("PRAGMA synchronous = OFF")
     batches: dict[str, list[Any]] = {t: [] for t in INSERTS}
     with conn:

@@ -232,15 +232,21 @@ def test_applications_wide_view(db):
 def test_full_text_search(db):
     storage.save_report(db, make_report(), site=SITE)
     hits = db.execute(
-        "select title from reports_fts where reports_fts match ?", ['"行政复议"']
+        "select r.title from reports_fts f join reports r on r.rowid = f.rowid"
+        " where reports_fts match nianbao_fts_query(?)",
+        ["行政复议"],
     ).fetchall()
     assert hits == [("瓦屋镇2021年政府信息公开工作年度报告",)]
     assert [r["agency"] for r in storage.search_reports(db, "政府信息")] == ["瓦屋镇人民政府"]
-    assert [r["agency"] for r in storage.search_reports(db, "复议")] == ["瓦屋镇人民政府"]  # LIKE
+    assert [r["agency"] for r in storage.search_reports(db, "复议")] == ["瓦屋镇人民政府"]
+    assert [r["agency"] for r in storage.search_reports(db, "复")] == ["瓦屋镇人民政府"]
+    assert [r["agency"] for r in storage.search_reports(db, "瓦屋 复议")] == ["瓦屋镇人民政府"]
     assert storage.search_reports(db, "预算") == []
+    assert storage.search_reports(db, "瓦屋 预算") == []  # every word must occur
     storage.save_report(db, make_report(text="本年度预算公开。"), site=SITE)
     assert storage.search_reports(db, "行政复议") == []  # the index follows the new text
     assert len(storage.search_reports(db, "预算公开")) == 1
+    assert storage.search_reports(db, "公开预算") == []  # a word is matched as written
 
 
 def test_saving_twice_changes_nothing(db):
@@ -412,18 +418,32 @@ def test_crawl_runs_recorded_and_dead_runs_marked(db):
     assert db["crawl_runs"].get(alive)["pid"] == os.getpid()
 
 
-def test_short_word_search_takes_percent_and_underscore_literally(nianbao_db):
+def test_search_words_of_one_to_four_characters_and_ranking(nianbao_db):
+    from parsers.schema import Report
+
+    for agency, text in (("甲镇", "行政复议一件。行政诉讼零件。"), ("乙镇", "复议"), ("丙镇", "诉讼")):
+        storage.save_report(
+            nianbao_db,
+            Report(title=f"{agency}2021年年报", agency=agency, year=2021, text=text),
+            site="s",
+        )
+    found = storage.search_reports
+    assert [r["agency"] for r in found(nianbao_db, "复议")] == ["乙镇", "甲镇"]  # shorter first
+    assert [r["agency"] for r in found(nianbao_db, "行政复议 诉讼")] == ["甲镇"]
+    assert {r["agency"] for r in found(nianbao_db, "讼")} == {"甲镇", "丙镇"}
+    assert [r["agency"] for r in found(nianbao_db, "乙镇")] == ["乙镇"]  # title
+    assert found(nianbao_db, "复议行政") == []
+
+
+def test_search_takes_quotes_and_operators_literally(nianbao_db):
     from parsers.schema import Report
 
     storage.save_report(
         nianbao_db,
-        Report(title="甲镇2021年年报", agency="甲镇", year=2021, text="复议_100%"),
+        Report(title="甲镇2021年年报", agency="甲镇", year=2021, text="复议_100% OR NEAR"),
         site="s",
     )
-    storage.save_report(
-        nianbao_db,
-        Report(title="乙镇2021年年报", agency="乙镇", year=2021, text="复议A1000"),
-        site="s",
-    )
-    assert [r["agency"] for r in storage.search_reports(nianbao_db, "复议 0%")] == ["甲镇"]
-    assert [r["agency"] for r in storage.search_reports(nianbao_db, "_1")] == ["甲镇"]
+    for query in ('"复议', "复议 0%", "_ *", "OR", "NEAR(", "AND 复议", "'", "%", "-"):
+        storage.search_reports(nianbao_db, query)  # never an FTS syntax error
+    assert [r["agency"] for r in storage.search_reports(nianbao_db, '"复议" 100%')] == ["甲镇"]
+    assert storage.search_reports(nianbao_db, "   ") == []
