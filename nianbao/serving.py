@@ -15,6 +15,8 @@ from typing import Any
 
 from datasette.app import Datasette
 
+from nianbao import web
+
 ROOT = Path(__file__).resolve().parent.parent
 METADATA_PATH = ROOT / "datasette-metadata.json"
 # The database name the metadata is written for (the file stem of data/nianbao.db).
@@ -93,10 +95,13 @@ def make_datasette(path: str | Path, **overrides: Any) -> Datasette:
     """A Datasette instance serving ``path`` immutable, with the project's metadata + settings."""
     path = check_database(path)
     settings = {**SETTINGS, **overrides.pop("settings", {})}
+    web.register_plugin()
     return Datasette(
         immutables=[str(path)],
         metadata=load_metadata(path.stem),
         settings=settings,
+        template_dir=str(web.TEMPLATES),
+        static_mounts=[(web.STATIC_MOUNT, str(web.STATIC))],
         **overrides,
     )
 

@@ -102,9 +102,7 @@ def register_functions(conn: sqlite3.Connection) -> None:
 
 
 def _fts_is_current(db: sqlite_utils.Database) -> bool:
-    sql = db.execute(
-        "select sql from sqlite_master where name = ?", [FTS_TABLE]
-    ).fetchone()
+    sql = db.execute("select sql from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
     return bool(sql) and "content=''" in sql[0].replace('"', "'")
 
 
@@ -130,7 +128,6 @@ def enable_search(db: sqlite_utils.Database) -> None:
         f"INSERT INTO [{FTS_TABLE}] (rowid, [title], [text]) SELECT rowid,"
         f" {BIGRAM_FUNCTION}([title]), {BIGRAM_FUNCTION}([text]) FROM [reports]"
     )
-
 
 
 def search_reports(

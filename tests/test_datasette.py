@@ -215,7 +215,7 @@ def rows(client: Any, path: str) -> list[dict[str, Any]]:
 
 
 def csv_rows(client: Any, path: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(get(client, path).text)))
+    return list(csv.DictReader(io.StringIO(get(client, path).content.decode("utf-8-sig"))))
 
 
 # --- metadata -----------------------------------------------------------------------------
@@ -470,7 +470,7 @@ def test_every_canned_query_runs(client: Any) -> None:
         data = get(client, f"/nianbao/{name}.json").json()
         assert data["ok"] is True, name
         get(client, f"/nianbao/{name}")  # the HTML page with its form
-        lines = get(client, f"/nianbao/{name}.csv").text.splitlines()
+        lines = get(client, f"/nianbao/{name}.csv").content.decode("utf-8-sig").splitlines()
         assert lines[0].split(",") == data["columns"], name
         assert len(lines) == 1 + len(data["rows"]), name
 
