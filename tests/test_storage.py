@@ -421,7 +421,8 @@ def test_crawl_runs_recorded_and_dead_runs_marked(db):
 def test_search_words_of_one_to_four_characters_and_ranking(nianbao_db):
     from parsers.schema import Report
 
-    for agency, text in (("甲镇", "行政复议一件。行政诉讼零件。"), ("乙镇", "复议"), ("丙镇", "诉讼")):
+    texts = (("甲镇", "行政复议一件。行政诉讼零件。"), ("乙镇", "复议"), ("丙镇", "诉讼"))
+    for agency, text in texts:
         storage.save_report(
             nianbao_db,
             Report(title=f"{agency}2021年年报", agency=agency, year=2021, text=text),
