@@ -1,7 +1,9 @@
 """``nianbao serve`` in a real browser: headless Debian Chromium driven by Playwright.
 
-Opens the home page, a faceted table, a canned query, the charts and a CSV link, as a
-journalist would. Never downloads a browser: it uses ``/usr/bin/chromium`` or skips.
+Opens the home page, a faceted table, a canned query, the charts, a CSV link, the search box
+and a report's page, as a journalist would, at 1400×900; asserts the geometry of what shows
+above the fold (first data row, sticky header, right-aligned numbers). Never downloads a
+browser: it uses ``/usr/bin/chromium`` or skips.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT_DIR = os.environ.get("NIANBAO_SCREENSHOTS")  # set to keep the screenshots
+VIEWPORT = (1400, 900)  # a journalist's laptop
 
 pytestmark = [
     pytest.mark.browser,
@@ -88,7 +91,7 @@ def page(server: str) -> Iterator[object]:
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page = browser.new_page(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
             page.set_default_timeout(15_000)
             yield page
         finally:
@@ -138,7 +141,9 @@ def test_csv_link_downloads_chinese(page: object, server: str) -> None:
     href = page.locator("a[href*='.csv']").first.get_attribute("href")
     response = page.request.get(server + href if href.startswith("/") else href)
     assert response.ok
-    text = response.text()
+    assert response.body().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    assert "attachment" in response.headers["content-disposition"]
+    text = response.body().decode("utf-8-sig")
     assert text.splitlines()[0].startswith("id,site,province")
     assert "管头镇人民政府" in text and "光山县" not in text
 
@@ -150,3 +155,58 @@ def test_dashboard_draws_charts(page: object, server: str) -> None:
     page.locator("#chart-applications p").wait_for()
     assert page.locator("#chart-applications p").inner_text() == "54 件"  # 10 + 14 + 0 + 30
     shoot(page, "dashboard")
+
+
+def test_tables_show_their_first_rows_above_the_fold(page: object, server: str) -> None:
+    for path in ("/nianbao/reports", "/nianbao/report_summary"):
+        page.goto(server + path)
+        first = page.locator("table.rows-and-columns tbody tr").first.bounding_box()
+        assert first["y"] + first["height"] <= VIEWPORT[1], (path, first)
+        assert not page.locator("dl.column-descriptions").is_visible()  # collapsed
+        page.locator("details.column-help summary").click()
+        assert page.locator("dl.column-descriptions").is_visible()  # a click shows them
+        header = page.locator("table.rows-and-columns thead th").nth(1)
+        assert "\n" in header.inner_text() or header.locator(".label-zh").count() == 1
+        shoot(page, path.rsplit("/", 1)[1])
+    number = page.locator("table.rows-and-columns td.col-applications_received").first
+    assert number.evaluate("e => getComputedStyle(e).textAlign") == "right"
+    label = page.locator("th[data-column='applications_received'] .label-zh")
+    assert label.inner_text() == "本年新收申请"
+    wrapper = page.locator(".table-wrapper")
+    head_before = page.locator("table.rows-and-columns thead th").first.bounding_box()
+    wrapper.evaluate("e => { e.scrollTop = 120; e.scrollLeft = 600; }")
+    head_after = page.locator("table.rows-and-columns thead th").first.bounding_box()
+    assert (
+        abs(head_after["y"] - head_before["y"]) < 1 and abs(head_after["x"] - head_before["x"]) < 1
+    )
+
+
+def test_search_box_finds_two_character_words(page: object, server: str) -> None:
+    for word, agency in (("复议", "光山县教育局"), ("公开", "乡宁县人民政府")):
+        page.goto(server + "/nianbao/reports")
+        page.fill("input#_search", word)
+        page.press("input#_search", "Enter")
+        page.wait_for_url("**_search=*")
+        table = page.locator("table.rows-and-columns").inner_text()
+        assert agency in table, word
+        assert page.locator("input#_search").input_value() == word
+    shoot(page, "search")
+
+
+def test_report_page_as_printed(page: object, server: str) -> None:
+    page.goto(server + "/nianbao/report_summary?agency=" + "乡宁县人民政府" + "&year=2022")
+    page.locator("table.rows-and-columns td.col-id a").first.click()
+    page.wait_for_url("**/nianbao/reports/*")
+    headings = page.locator(".nianbao-report h2").all_inner_texts()
+    assert headings == [
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
+    row = page.locator("table.printed-applications tbody tr").first
+    assert row.locator("th").inner_text() == "一、本年新收政府信息公开申请数量"
+    assert row.locator("td.num").last.inner_text() == "14"
+    assert "新收 14 + 结转 0 ≠ 总计 12" in row.locator("td.findings-col").inner_text()
+    table = page.locator("table.printed-applications").bounding_box()
+    assert table["x"] + table["width"] <= VIEWPORT[0]  # no sideways scrolling
+    shoot(page, "report")

@@ -163,6 +163,13 @@ def test_table_headers_carry_chinese_labels_and_wide_columns_are_hidden(client: 
     assert 'data-column="text"' in shown
     data = get(client, "/nianbao/reports.json").json()
     assert "text" in data["columns"]  # JSON and CSV keep every column
+    for ext in ("csv", "json"):  # also when reached from the page's own links
+        href = re.search(rf'href="(/nianbao/reports\.{ext}\?[^"]*)"', reports).group(1)
+        assert "_nocol=text" in href
+        body = get(client, href.replace("&amp;", "&")).content.decode("utf-8-sig")
+        assert '"text"' in body if ext == "json" else "text" in body.splitlines()[0].split(",")
+    everything = get(client, "/nianbao/reports?_nianbao_cols=on").text  # "show all columns"
+    assert 'data-column="text"' in everything
 
 
 def test_report_ids_link_to_the_report_page(client: Any) -> None:

@@ -37,6 +37,9 @@ HIDDEN_BY_DEFAULT = {
                 "last_checked", "last_changed", "index_no", "publisher"),
     "report_summary": ("url", "title", "site", "city"),
 }  # fmt: skip
+# Marks a page whose _nocol are the defaults: its exports get every column, and once the
+# reader shows all columns (the marker stays, _nocol goes) the defaults are not added again.
+DEFAULT_COLUMNS = "_nianbao_cols"
 SHEET_NAMES = {
     "reports": "年报",
     "report_summary": "年报摘要",
@@ -242,6 +245,15 @@ def asgi_app(app: Any, datasette: Any) -> Any:
         args = urllib.parse.parse_qsl(
             scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
         )
+        if (DEFAULT_COLUMNS, "on") in args and scope["path"].rsplit("/", 1)[-1].count("."):
+            # an export of a page showing the default columns: every column
+            hidden = set(HIDDEN_BY_DEFAULT.get(name or "", ()))
+            args = [
+                (k, v)
+                for k, v in args
+                if k != DEFAULT_COLUMNS and not (k == "_nocol" and v in hidden)
+            ]
+            scope = _set_query(scope, args)
         keys = {k for k, _ in args}
         if _is_csv(scope):
             if kind == "table" and "_stream" not in keys:
@@ -252,10 +264,10 @@ def asgi_app(app: Any, datasette: Any) -> Any:
         if (
             kind == "table"
             and name in HIDDEN_BY_DEFAULT
-            and scope["path"].count(".") == 0
-            and not keys & {"_col", "_nocol", "_allcols"}
+            and "." not in scope["path"].rsplit("/", 1)[-1]
+            and not keys & {"_col", "_nocol", DEFAULT_COLUMNS}
         ):
-            args += [("_nocol", c) for c in HIDDEN_BY_DEFAULT[name]]
+            args += [("_nocol", c) for c in HIDDEN_BY_DEFAULT[name]] + [(DEFAULT_COLUMNS, "on")]
             scope = _set_query(scope, args)
         return await app(scope, receive, send)
 
