@@ -168,6 +168,9 @@ def test_table_headers_carry_chinese_labels_and_wide_columns_are_hidden(client: 
         assert "_nocol=text" in href
         body = get(client, href.replace("&amp;", "&")).content.decode("utf-8-sig")
         assert '"text"' in body if ext == "json" else "text" in body.splitlines()[0].split(",")
+    advanced = get(client, "/nianbao/reports.csv?_nocol=url&_nianbao_cols=on&_nocol=text")
+    header = advanced.content.decode("utf-8-sig").splitlines()[0].split(",")
+    assert "text" in header and "url" in header  # the advanced export form: every column
     everything = get(client, "/nianbao/reports?_nianbao_cols=on").text  # "show all columns"
     assert 'data-column="text"' in everything
 

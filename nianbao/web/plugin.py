@@ -245,7 +245,8 @@ def asgi_app(app: Any, datasette: Any) -> Any:
         args = urllib.parse.parse_qsl(
             scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
         )
-        if (DEFAULT_COLUMNS, "on") in args and scope["path"].rsplit("/", 1)[-1].count("."):
+        export = "." in scope["path"].rsplit("/", 1)[-1] or any(k == "_format" for k, _ in args)
+        if (DEFAULT_COLUMNS, "on") in args and export:
             # an export of a page showing the default columns: every column
             hidden = set(HIDDEN_BY_DEFAULT.get(name or "", ()))
             args = [
@@ -264,7 +265,7 @@ def asgi_app(app: Any, datasette: Any) -> Any:
         if (
             kind == "table"
             and name in HIDDEN_BY_DEFAULT
-            and "." not in scope["path"].rsplit("/", 1)[-1]
+            and not export
             and not keys & {"_col", "_nocol", DEFAULT_COLUMNS}
         ):
             args += [("_nocol", c) for c in HIDDEN_BY_DEFAULT[name]] + [(DEFAULT_COLUMNS, "on")]
