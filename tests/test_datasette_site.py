@@ -346,3 +346,10 @@ def test_applications_per_year_gives_reports_and_the_rate_per_report(client: Any
         (2021, 2, 10, 5.0),
         (2022, 1, 14, 14.0),
     ]
+
+
+def test_query_inputs_offer_the_values_in_the_data(client: Any) -> None:
+    html = get(client, "/nianbao/counties_most_applications").text
+    script = html[html.index("(function (choices)") :]
+    assert '"province": ["山西省", "河南省", "陕西省"]' in script
+    assert '"year": ["2023", "2022", "2021"]' in script

@@ -17,7 +17,9 @@ Registered by ``nianbao.serving.make_datasette``. Hooks:
 from __future__ import annotations
 
 import codecs
+import json
 import re
+import sqlite3
 import urllib.parse
 from typing import Any
 
@@ -83,6 +85,52 @@ def extra_template_vars(
                 datasette.get_database(database), report_id
             )
         return extra
+
+    return inner
+
+
+CHOICES_SQL = {
+    "province": "select distinct province from reports where province is not null order by 1",
+    "county": "select distinct county from reports where county is not null order by 1",
+    "year": "select distinct year from reports where year is not null order by 1 desc",
+    "severity": "select distinct severity from findings order by 1",
+    "rule": "select key from rules order by sort_order",
+}
+_CHOICES_JS = """
+(function (choices) {
+  Object.keys(choices).forEach(function (name) {
+    var input = document.querySelector("form.sql input[name='" + name + "']");
+    if (!input) { return; }
+    var list = document.createElement("datalist");
+    list.id = "choices-" + name;
+    choices[name].forEach(function (value) {
+      var option = document.createElement("option");
+      option.value = value;
+      list.appendChild(option);
+    });
+    input.parentNode.appendChild(list);
+    input.setAttribute("list", list.id);
+    input.setAttribute("autocomplete", "off");
+  });
+})(%s);
+"""
+
+
+@hookimpl
+def extra_body_script(template: str, database: str | None, datasette: Any) -> Any:
+    """A canned query's inputs offer the values in the data (datalist: typing still works)."""
+    if not template.startswith("query") or database is None:
+        return None
+
+    async def inner() -> str:
+        db = datasette.get_database(database)
+        choices: dict[str, list[Any]] = {}
+        for name, sql in CHOICES_SQL.items():
+            try:
+                choices[name] = [str(r[0]) for r in await db.execute(sql)]
+            except sqlite3.Error:  # a database without the table: no hints
+                continue
+        return _CHOICES_JS % json.dumps(choices, ensure_ascii=False).replace("<", "\\u003c")
 
     return inner
 
