@@ -130,7 +130,10 @@ def extra_body_script(template: str, database: str | None, datasette: Any) -> An
                 choices[name] = [str(r[0]) for r in await db.execute(sql)]
             except sqlite3.Error:  # a database without the table: no hints
                 continue
-        return _CHOICES_JS % json.dumps(choices, ensure_ascii=False).replace("<", "\\u003c")
+        labels = json.dumps(COLUMN_LABELS, ensure_ascii=False)
+        return f"window.nianbaoLabels = {labels};\n" + _CHOICES_JS % json.dumps(
+            choices, ensure_ascii=False
+        ).replace("<", "\\u003c")
 
     return inner
 
