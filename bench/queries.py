@@ -207,7 +207,8 @@ def workload(db: str = "nianbao") -> list[tuple[str, str, dict[str, str]]]:
         "missing_reports": [{"county": "省3县4", "year": "2022"}, {}],
         "body_trend": [{"agency": "省3县4教育局"}, {"agency": "教育局", "county": "省5县5"}],
         "reports_with_findings": [{"severity": "error", "year": "2023"}, {}],
-        "search": [{"q": "省3县4教育局"}, {"q": "复议"}],
+        "search": [{"q": "省3县4教育局"}, {"q": "复议"}, {"q": "公开"}, {"q": "行政复议 诉讼"}],
+        "counties_most_applications": [{}, {"year": "2021年", "province": "省3"}],
         "applications_per_year": [{}, {"province": "省3"}],
         "outcomes_by_year": [{}, {"county": "省3县4"}],
     }
@@ -261,6 +262,7 @@ def main() -> int:
         prepare(path)
         print(f"schema migrated, figures filled in {time.perf_counter() - start:.0f} s")
         conn = sqlite3.connect(f"file:{path.resolve()}?immutable=1", uri=True)
+        register_functions(conn)  # the search query's nianbao_fts_query, as Datasette has it
         reports = conn.execute("select count(*) from reports").fetchone()[0]
         cells = conn.execute("select count(*) from applications").fetchone()[0]
         print(f"{reports} reports, {cells} application cells, {path.stat().st_size >> 20} MiB\n")
