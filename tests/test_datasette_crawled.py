@@ -161,9 +161,9 @@ def test_most_applications_csv_has_chinese_names(client: Any) -> None:
             value = report["cells"].get("applications.new_received.total")
             if report["year"] == year and value is not None:
                 printed[report["agency"]] = value
-    text = fetch(client, f"/nianbao/most_applications.csv?year={year}").text
-    assert text.startswith("report_id,agency,province,city,county,level,year,")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    text = fetch(client, f"/nianbao/most_applications.csv?year={year}").content.decode("utf-8")
+    assert text.startswith("\ufeffreport_id,agency,province,city,county,level,year,")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     got = {r["agency"]: int(r["applications_received"]) for r in rows}
     assert len(got) >= 0.9 * len(printed)
     shown = {k: v for k, v in got.items() if k in printed}  # not: a report without 总计
