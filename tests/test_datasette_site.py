@@ -353,3 +353,27 @@ def test_query_inputs_offer_the_values_in_the_data(client: Any) -> None:
     script = html[html.index("(function (choices)") :]
     assert '"province": ["山西省", "河南省", "陕西省"]' in script
     assert '"year": ["2023", "2022", "2021"]' in script
+
+
+def test_report_page_of_the_2019_format(tmp_path: Path) -> None:
+    from parsers.schema import ActiveCell
+
+    report = Report(
+        title="花园乡2019年政府信息公开工作年度报告",
+        agency="花园乡人民政府",
+        year=2019,
+        template="2019",
+        active_disclosure=[ActiveCell("administrative_license", "change", -2, "-2")],
+        applications=[ApplicationCell("other_processing", "total", 3, "3")],
+    )
+    db = storage.open_db(tmp_path / "nianbao.db")
+    storage.save_report(db, report, site=BAISHUI)
+    db.close()
+    client = make_datasette(tmp_path / "nianbao.db").client
+    (row,) = rows(client, "/nianbao/reports.json")
+    html = get(client, f"/nianbao/reports/{row['id']}").text
+    assert "本年增/减" in html and "本年制发件数" not in html  # section 二 of 2019
+    other = re.search(r"\(六\)其他处理</th>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r'<td class="num[^"]*"[^>]*>([^<]*)</td>', other)[-1] == "3"
+    assert ">(六)其他处理 1." not in html  # the three rows of 2021 are not printed
+    assert 'class="findings-col"' not in html  # no findings: no empty column
