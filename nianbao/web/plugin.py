@@ -53,6 +53,12 @@ SHEET_NAMES = {
     "sites": "网站",
 }
 XLSX_MAX_ROWS = 1_000_000
+
+
+class XlsxError(Exception):
+    """The rows of an .xlsx could not be read (the reason, for a 400 answer)."""
+
+
 XLSX_TIME_LIMIT_MS = 30_000
 
 
@@ -175,6 +181,9 @@ def _sheet_name(datasette: Any, database: str, table: str | None, query_name: st
 async def _table_rows(datasette: Any, request: Any, columns: list[str]) -> tuple[list, bool]:
     """All rows of a table page's selection, through Datasette's own paginated JSON."""
     path = request.path[: -len(".xlsx")] + ".json"
+    base_url = datasette.setting("base_url")
+    if base_url != "/" and path.startswith(base_url):  # the client adds base_url itself
+        path = "/" + path[len(base_url) :]
     skip = {"_next", "_size", "_shape", "_format", "_labels", "_extra", "_nocol", "_col"}
     args = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string) if k not in skip]
     args += [("_size", "max"), ("_shape", "objects")]
@@ -183,6 +192,8 @@ async def _table_rows(datasette: Any, request: Any, columns: list[str]) -> tuple
     while True:
         qs = args + ([("_next", token)] if token else [])
         response = await datasette.client.get(path + "?" + urllib.parse.urlencode(qs))
+        if response.status_code != 200:
+            raise XlsxError(f"{response.status_code} from {path}: {response.text[:300]}")
         data = response.json()
         for row in data.get("rows", []):
             rows.append([row.get(c) for c in columns])
@@ -220,7 +231,10 @@ async def render_xlsx(
     if view_name == "row":
         got = [[r[c] for c in columns] if isinstance(r, dict) else list(r) for r in rows], False
     elif table and view_name == "table":
-        got = await _table_rows(datasette, request, columns)
+        try:
+            got = await _table_rows(datasette, request, columns)
+        except XlsxError as exc:
+            return {"body": f"xlsx: cannot read the rows: {exc}", "status_code": 400}
     else:
         params = (data.get("query") or {}).get("params") or {}
         got = await _query_rows(datasette.get_database(database), sql, params)
