@@ -448,3 +448,24 @@ def test_search_takes_quotes_and_operators_literally(nianbao_db):
         storage.search_reports(nianbao_db, query)  # never an FTS syntax error
     assert [r["agency"] for r in storage.search_reports(nianbao_db, '"复议" 100%')] == ["甲镇"]
     assert storage.search_reports(nianbao_db, "   ") == []
+
+
+def test_a_trigram_index_of_an_older_database_is_replaced(tmp_path):
+    import sqlite_utils
+
+    from parsers.schema import Report
+
+    path = tmp_path / "old.db"
+    db = storage.open_db(path)
+    storage.save_report(
+        db, Report(title="甲镇2021年年报", agency="甲镇", year=2021, text="行政复议一件"), site="s"
+    )
+    for trigger in ("reports_ai", "reports_ad", "reports_au"):
+        db.execute(f"drop trigger [{trigger}]")
+    db.execute("drop table reports_fts")
+    db["reports"].enable_fts(["title", "text"], tokenize="trigram", create_triggers=True)
+    db.close()
+    assert "trigram" in sqlite_utils.Database(path)["reports_fts"].schema
+    db = storage.open_db(path)  # migrates: the bigram index, filled from the stored reports
+    assert "content=''" in db["reports_fts"].schema
+    assert [r["agency"] for r in storage.search_reports(db, "复议")] == ["甲镇"]
