@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-PORTALS_DIR = Path(__file__).resolve().parent.parent / "samples" / "portals"
+from nianbao.resources import portals_dir
+
+PORTALS_DIR = portals_dir()  # samples/portals/ of the source tree or of share/nianbao/
 SITES: tuple[str, ...] = ("trs", "pagelist", "townships", "gkmlpt", "hanweb")
 
 _TYPES = {
