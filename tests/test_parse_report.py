@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from parsers import parse_report
 from parsers.documents import DocumentError
-from parsers.report import document_kind, is_html
+from parsers.sniff import document_kind, is_html
 from tests.fixtures.pages.build import HERE, PAGES, expected_cells
 
 TABLE_PAGES = [spec for spec in PAGES if spec.report and spec.style != "lines"]

@@ -6,7 +6,8 @@ tables in reading order: :mod:`.pdf`, :mod:`.docx`); the document is written as 
 portal page (:func:`parsers.page.read_page`, :func:`parsers.report.assemble`), so label
 mapping and checks are written once. A document with pictures but no text gets the finding
 ``image_only`` and no cells. ``.doc``/``.wps`` files must first be converted to ``.docx``
-(:mod:`pipelines.office`, outside this pure package).
+(:mod:`pipelines.office`, outside this pure package). File types are told by
+:mod:`parsers.sniff`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from parsers.documents.docx import read_docx
 from parsers.documents.errors import DocumentError
 from parsers.documents.model import Document
 from parsers.documents.pdf import read_pdf
+from parsers.page import read_page
+from parsers.report import assemble, image_only_finding
 from parsers.schema import Report
+from parsers.sniff import OLE_MAGIC, ZIP_MAGIC, is_pdf
 
 _TITLE_WORDS = ("报告", "年报")
 _TITLE_LINES = 3  # a title printed over several short lines (agency / year + 年度报告)
@@ -37,12 +41,9 @@ __all__ = [
 
 def read_document(data: bytes, *, filename: str | None = None) -> Document:
     """The lines and tables of a PDF or .docx file (told apart by their first bytes)."""
-    from parsers.report import OLE_MAGIC
-
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF-"):
+    if is_pdf(data):
         return read_pdf(data)
-    if data[:2] == b"PK":
+    if data[:2] == ZIP_MAGIC:
         return read_docx(data)
     name = f" {filename}" if filename else ""
     if data[:8] == OLE_MAGIC:
@@ -55,9 +56,6 @@ def read_document(data: bytes, *, filename: str | None = None) -> Document:
 
 def parse_document(data: bytes, *, filename: str | None = None) -> Report:
     """The canonical report in a PDF or .docx file; raises :class:`DocumentError` if unreadable."""
-    from parsers.page import read_page
-    from parsers.report import assemble
-
     doc = read_document(data, filename=filename)
     if doc.image_only:
         return image_only_report(doc, filename)
@@ -66,8 +64,6 @@ def parse_document(data: bytes, *, filename: str | None = None) -> Report:
 
 def image_only_report(doc: Document, filename: str | None = None) -> Report:
     """The report of a scan: no cells, one ``image_only`` error saying why."""
-    from parsers.report import image_only_finding
-
     name = f"《{filename}》" if filename else "该文件"
     what = f"{doc.pages}页PDF" if doc.kind == "pdf" else "Word文件"
     return Report(findings=[image_only_finding(name, what, doc.images, "document")])
