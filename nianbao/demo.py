@@ -19,26 +19,18 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 
 import sqlite_utils
 
+from crawler.sites import Site
 from nianbao import publishing
 from nianbao.sampleportals import PORTALS_DIR, SITES, PortalServer, serve_portals
 from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve_database
 
 DEFAULT_DB = Path("data/nianbao.db")
-SITE_COLUMNS = (
-    "id",
-    "name",
-    "province",
-    "city",
-    "county",
-    "level",
-    "cms_style",
-    "start_url",
-    "note",
-)
+SITE_COLUMNS = tuple(f.name for f in fields(Site))  # the registry's CSV header
 PORTALS_LIFETIME = 7 * 24 * 3600.0  # the sample portals serve as long as the demo runs
 CRAWL_TIMEOUT = 600  # seconds; the sample portals crawl in well under a minute
 

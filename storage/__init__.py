@@ -7,14 +7,15 @@ Public API (names are stable; other packages use them):
   "unchanged"`` — one report, one transaction.
 - ``save_sites``, ``record_site_crawls``, ``save_page``, ``page_state``, ``touch_reports`` —
   sites and pages.
-- ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table.
+- ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table;
+  ``record_nightly_run(db, run, sites)`` — ``nightly_runs`` and ``site_runs``.
 - ``report_id_for(site, report)`` — the stable report id; ``search_reports`` — search.
 - ``refresh_figures(db, ids=None)`` — recompute ``report_figures`` (after writing cells
   directly, not through ``save_report``).
 """
 
 from storage.ids import content_hash, level_for, report_id_for
-from storage.runs import mark_interrupted_runs, record_run
+from storage.runs import mark_interrupted_runs, record_nightly_run, record_run
 from storage.schema import TABLES, create_schema, open_db
 from storage.search import search_reports
 from storage.views import refresh_figures
@@ -41,6 +42,7 @@ __all__ = [
     "now_iso",
     "open_db",
     "page_state",
+    "record_nightly_run",
     "record_run",
     "record_site_crawls",
     "refresh_figures",

@@ -25,6 +25,7 @@ from parsers import schema
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
+from storage.schema import SITE_FIELDS
 from storage.views import refresh_figures
 
 if TYPE_CHECKING:  # storage does not import the crawler: a Site is read as a dataclass
@@ -54,22 +55,9 @@ def now_iso() -> str:
 # --- sites and pages ----------------------------------------------------------------------
 
 
-_SITE_COLUMNS = (
-    "id",
-    "name",
-    "province",
-    "city",
-    "county",
-    "level",
-    "start_url",
-    "cms_style",
-    "note",
-)
-
-
 def _site_row(site: Site | Mapping[str, Any]) -> dict[str, Any]:
     row = dict(site) if isinstance(site, Mapping) else asdict(site)
-    return {k: row.get(k) for k in _SITE_COLUMNS if k in row}
+    return {k: row.get(k) for k in SITE_FIELDS if k in row}
 
 
 def save_sites(
