@@ -25,9 +25,9 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.sites import Site
-from nianbao import publishing
-from nianbao.sampleportals import PORTALS_DIR, SITES, PortalServer, serve_portals
+from nianbao.nightly import publish
 from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve_database
+from nianbao.testing.portalserver import PORTALS_DIR, SITES, PortalServer, serve_portals
 
 DEFAULT_DB = Path("data/nianbao.db")
 SITE_COLUMNS = tuple(f.name for f in fields(Site))  # the registry's CSV header
@@ -71,7 +71,7 @@ def crawl(sites_csv: Path, db: Path, workdir: Path) -> int:
 
 def finalize(db: Path) -> dict[str, int]:
     """Fold the write-ahead log into the file (immutable serving ignores it); report counts."""
-    publishing.seal(db)
+    publish.seal(db)
     database = sqlite_utils.Database(db)
     try:
         return {

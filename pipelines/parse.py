@@ -7,7 +7,7 @@ page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/report
 the crawl goes on. Parsing runs in a worker thread (``parsers`` is pure), so a long PDF does
 not stall the reactor; what it read is recorded back on the reactor's thread. An old Word/WPS
 attachment (.doc/.wps/.rtf) is first converted to .docx by
-``pipelines.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
+``convert.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
 keeps crawling meanwhile; stats ``nianbao/attachments/converted`` and
 ``nianbao/attachments/conversion_failed`` (a failure is a page ``parse_error``, like any file
 that cannot be read). A page whose hash, and whose attachments' checksums, match the last crawl is
@@ -28,10 +28,10 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
+from convert import office
 from crawler.items import PageItem
 from parsers import parse_report
 from parsers.schema import Finding, Report
-from pipelines import office
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, open_db, page_state, report_id_for
 from storage.ids import normalise_agency

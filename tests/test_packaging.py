@@ -26,7 +26,7 @@ from crawler.sites import Site
 
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "datasette-metadata.json")
-PACKAGES = ("parsers", "crawler", "pipelines", "storage", "nianbao", "samples")
+PACKAGES = ("parsers", "crawler", "pipelines", "storage", "convert", "nianbao", "samples")
 SITE = Site(
     id="www.xiangning.gov.cn",
     name="乡宁县人民政府",
@@ -97,7 +97,7 @@ def test_installed_package_serves_with_its_metadata(tmp_path: Path) -> None:
     shutil.rmtree(source)  # nothing may be read from the source tree any more
 
     probe = subprocess.run(
-        [python, "-c", "import json, nianbao.resources as r, nianbao.sampleportals as s;"
+        [python, "-c", "import json, nianbao.resources as r, nianbao.testing.portalserver as s;"
          " print(json.dumps([str(r.metadata_path()), str(s.PORTALS_DIR), list(s.SITES)]))"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip

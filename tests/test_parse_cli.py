@@ -172,7 +172,7 @@ def test_old_word_files_are_converted_first(monkeypatch, capsys):
 
 def test_conversion_failure_is_one_line(monkeypatch, capsys):
     import nianbao.commands.parse as command
-    from pipelines.office import OfficeError
+    from convert.office import OfficeError
 
     def failing(data, filename):
         raise OfficeError("LibreOffice is not installed\n(soffice not found)")

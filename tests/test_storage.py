@@ -445,7 +445,7 @@ def test_tables_take_their_columns_from_the_records_they_store():
 
     from crawler.items import PageItem
     from crawler.sites import Site
-    from nianbao.nightlysummary import SiteOutcome
+    from nianbao.nightly.summary import SiteOutcome
 
     assert {f.name for f in fields(Site)} == set(storage.schema.SITE_FIELDS)
     assert {f.name for f in fields(SiteOutcome)} <= set(storage.TABLES["site_runs"].columns)

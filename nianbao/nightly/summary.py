@@ -1,7 +1,7 @@
 """What a nightly run found: per-site status, the run summary, its history tables, its exit status.
 
 Input: the outcome files the crawl process writes (one per crawl part: a run resumed after an
-interruption has several), see :mod:`nianbao.nightlycrawl`. Output: a :class:`RunSummary` (the
+interruption has several), see :mod:`nianbao.nightly.crawl`. Output: a :class:`RunSummary` (the
 text printed and logged), rows of the tables ``nightly_runs`` and ``site_runs`` in the database,
 and the exit status of ``nianbao nightly``.
 """

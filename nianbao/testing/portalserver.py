@@ -14,7 +14,7 @@ is recorded (``server.requests``); tests may change a page (``set_page``) or tak
 down (``down = True``). Servers stop on leaving the context, or by themselves after
 ``lifetime`` seconds.
 
-    python -m nianbao.sampleportals        # serve all sites until Ctrl-C, printing their URLs
+    python -m nianbao.testing.portalserver   # serve all sites until Ctrl-C, printing their URLs
 """
 
 from __future__ import annotations

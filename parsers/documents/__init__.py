@@ -6,7 +6,7 @@ tables in reading order: :mod:`.pdf`, :mod:`.docx`); the document is written as 
 portal page (:func:`parsers.page.read_page`, :func:`parsers.report.assemble`), so label
 mapping and checks are written once. A document with pictures but no text gets the finding
 ``image_only`` and no cells. ``.doc``/``.wps`` files must first be converted to ``.docx``
-(:mod:`pipelines.office`, outside this pure package). File types are told by
+(:mod:`convert.office`, outside this pure package). File types are told by
 :mod:`parsers.sniff`.
 """
 
@@ -49,7 +49,7 @@ def read_document(data: bytes, *, filename: str | None = None) -> Document:
     if data[:8] == OLE_MAGIC:
         raise DocumentError(
             f"the file{name} is an old Word/WPS document (.doc/.wps): convert it to .docx "
-            "first (pipelines.office.to_docx, which runs LibreOffice)"
+            "first (convert.office.to_docx, which runs LibreOffice)"
         )
     raise DocumentError(f"the file{name} is neither a PDF nor a Word (.docx) document")
 

@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT.parents[1]))  # the project: parsers.schema, tests.render
+sys.path.insert(0, str(ROOT.parents[1]))  # the project: parsers.schema, nianbao.testing.render
 
+from nianbao.testing.render import render  # noqa: E402
 from parsers.schema import (  # noqa: E402
     ACTIVE_LAYOUT,
     APPLICATION_ROWS_BY_TEMPLATE,
@@ -44,7 +45,6 @@ from parsers.schema import (  # noqa: E402
 )
 from parsers.schema import APPLICANTS as APPLICANTS_ALL  # noqa: E402
 from parsers.schema import Report as CanonicalReport  # noqa: E402
-from tests.render import render  # noqa: E402
 
 INTRO = {
     2020: (
@@ -219,7 +219,7 @@ class Report:
     # How the page is ugly (see ``ugly``): the layout of its tables, cells printed otherwise
     # than ``values`` says (a misprint, 见附件, None for a blank), what it leaves out, its
     # bytes, and the findings (rules) a parse must report.
-    layout: str = "html"  # html (own tables) or a tests.render layout: word split tabs lines
+    layout: str = "html"  # html (own tables) or a nianbao.testing.render layout: word split tabs lines
     printed: dict[str, float | int | str | None] = field(default_factory=dict)
     omit: tuple[str, ...] = ()  # sections (review_litigation) or the applicant column "total"
     blank_zeros: bool = False  # zero cells printed blank (null, not 0)
@@ -387,7 +387,7 @@ def _all_keys(template: str) -> list[str]:
 
 
 def canonical(report: Report) -> CanonicalReport:
-    """The page's printed cells as a canonical report (for the ``tests.render`` layouts)."""
+    """The page's printed cells as a canonical report (for the ``nianbao.testing.render`` layouts)."""
     out = CanonicalReport(
         title=report.title, agency=report.agency, year=report.year, template=report.template
     )
@@ -481,7 +481,7 @@ _SECTION_HEADINGS = re.compile("二、主动公开政府信息情况|三、收�
 
 
 def rendered_tables(report: Report) -> str:
-    """Sections 二–四 in a ``tests.render`` layout (its title and narrative cut off).
+    """Sections 二–四 in a ``nianbao.testing.render`` layout (its title and narrative cut off).
 
     HTML layouts come as they are; text layouts one ``<p>`` a line (tabs kept), as a portal
     editor pastes a table copied as text.
@@ -708,7 +708,7 @@ class Portal:
             "county": self.county,
             "cms_style": self.cms_style,
             "start_path": "/index.html",
-            "note": "mock portal served by nianbao.sampleportals; paths are relative to it",
+            "note": "mock portal served by nianbao.testing.portalserver; paths are relative to it",
             "reports": [r.manifest() for r in self.reports],
             "distractors": sorted(self.distractors),
             "never_fetched": self.config.get("never_fetched", []),
