@@ -32,15 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nianbao.testing.render import fmt, render  # noqa: E402
-from parsers import parse_report  # noqa: E402
-from parsers.schema import ActiveCell, ApplicationCell, Report, ReviewCell  # noqa: E402
-from tests.fixtures.pages.build import (  # noqa: E402
+from nianbao.testing.pages import (  # noqa: E402
     PAGES,
     PageSpec,
     expected_cells,
     page_bytes,
 )
+from nianbao.testing.render import fmt, render  # noqa: E402
+from parsers import parse_report  # noqa: E402
+from parsers.schema import ActiveCell, ApplicationCell, Report, ReviewCell  # noqa: E402
 
 TARGET = 200.0  # reports per second on one core
 ENCODINGS = (  # (encoding, declared charset, BOM)

@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
+from nianbao.testing.pages import PAGES, PageSpec, page_bytes
+from nianbao.testing.pages import PAGES_DIR as HERE
 from parsers.encoding import decode
 from parsers.page import read_page, text_of
-from tests.fixtures.pages.build import HERE, PAGES, PageSpec, page_bytes
 
 REPORTS = [spec for spec in PAGES if spec.report]
 CHROME = (

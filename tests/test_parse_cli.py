@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from nianbao.cli import main
-from tests.fixtures.pages.build import HERE, PAGES, expected_cells
+from nianbao.testing.pages import PAGES, expected_cells
+from nianbao.testing.pages import PAGES_DIR as HERE
 
 TRS = HERE / "trs_hezhang_2021.html"
 

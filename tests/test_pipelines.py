@@ -603,7 +603,8 @@ def test_crawl_with_a_failed_write_exits_non_zero(tmp_path):
 
 
 def test_page_of_scanned_pictures_is_stored_as_an_image_only_report(settings):
-    from tests.fixtures.pages.build import HERE, IMAGE_PAGES
+    from nianbao.testing.pages import IMAGE_PAGES
+    from nianbao.testing.pages import PAGES_DIR as HERE
 
     spec = IMAGE_PAGES[0]
     body = (HERE / spec.filename).read_bytes()
