@@ -4,7 +4,7 @@
 
 Builds a corpus of full portal pages (30–80 KB: header, menus, breadcrumbs, the 索引号
 block, share bar, footer, inline scripts and styles) with the fixture builder of
-``tests/fixtures/pages/build.py``: seven layouts (TRS, Hanweb table layout, Anhui 集约化,
+``nianbao/testing/pages.py``: seven layouts (TRS, Hanweb table layout, Anhui 集约化,
 Guangdong gkmlpt, Jiangsu, a static site without known containers, tables pasted as lines),
 both official formats, UTF-8/GBK/BOM and right, wrong or missing charsets, varied values.
 Every page goes through ``parsers.parse_report`` as the bytes a crawler would hold; the
@@ -54,7 +54,7 @@ ENCODINGS = (  # (encoding, declared charset, BOM)
 
 
 def _report(spec: PageSpec) -> Report:
-    """The report ``spec``'s values make (to render in the layouts of ``tests/render.py``)."""
+    """The report ``spec``'s values make (to render in the layouts of ``nianbao/testing/render.py``)."""
     report = Report(title=spec.title, agency=spec.agency, year=spec.year, template=spec.template)
     for (section, a, b), value in expected_cells(spec).items():
         raw = fmt(value)
@@ -70,7 +70,7 @@ def _report(spec: PageSpec) -> Report:
 def corpus(n: int) -> list[tuple[PageSpec, bytes]]:
     """``n`` pages: the fixture reports varied in layout, encoding, format and values.
 
-    Every third page carries its body in a layout of ``tests/render.py`` (section 二 as one
+    Every third page carries its body in a layout of ``nianbao/testing/render.py`` (section 二 as one
     table, or tables split at a page break) inside the chrome of one CMS family. (Its Word
     layout is left out: Word-exported bodies alone weigh about 80 KB.)
     """
