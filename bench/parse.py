@@ -54,7 +54,7 @@ ENCODINGS = (  # (encoding, declared charset, BOM)
 
 
 def _report(spec: PageSpec) -> Report:
-    """The report ``spec``'s values make (to render in the layouts of ``nianbao/testing/render.py``)."""
+    """The report ``spec``'s values make (to render in ``nianbao.testing.render``'s layouts)."""
     report = Report(title=spec.title, agency=spec.agency, year=spec.year, template=spec.template)
     for (section, a, b), value in expected_cells(spec).items():
         raw = fmt(value)
@@ -70,7 +70,7 @@ def _report(spec: PageSpec) -> Report:
 def corpus(n: int) -> list[tuple[PageSpec, bytes]]:
     """``n`` pages: the fixture reports varied in layout, encoding, format and values.
 
-    Every third page carries its body in a layout of ``nianbao/testing/render.py`` (section 二 as one
+    Every third page carries its body in a layout of ``nianbao.testing.render`` (section 二 as one
     table, or tables split at a page break) inside the chrome of one CMS family. (Its Word
     layout is left out: Word-exported bodies alone weigh about 80 KB.)
     """
