@@ -39,8 +39,9 @@ from nianbao.testing.pages import (  # noqa: E402
     page_bytes,
 )
 from nianbao.testing.render import fmt, render  # noqa: E402
+from nianbao.testing.reports import with_cells  # noqa: E402
 from parsers import parse_report  # noqa: E402
-from parsers.schema import ActiveCell, ApplicationCell, Report, ReviewCell  # noqa: E402
+from parsers.schema import Report  # noqa: E402
 
 TARGET = 200.0  # reports per second on one core
 ENCODINGS = (  # (encoding, declared charset, BOM)
@@ -56,15 +57,7 @@ ENCODINGS = (  # (encoding, declared charset, BOM)
 def _report(spec: PageSpec) -> Report:
     """The report ``spec``'s values make (to render in ``nianbao.testing.render``'s layouts)."""
     report = Report(title=spec.title, agency=spec.agency, year=spec.year, template=spec.template)
-    for (section, a, b), value in expected_cells(spec).items():
-        raw = fmt(value)
-        if section == "active_disclosure":
-            report.active_disclosure.append(ActiveCell(a, b, value, raw))
-        elif section == "applications":
-            report.applications.append(ApplicationCell(a, b, value, raw))
-        else:
-            report.review_litigation.append(ReviewCell(a, b, value, raw))
-    return report
+    return with_cells(report, expected_cells(spec), raw=fmt)
 
 
 def corpus(n: int) -> list[tuple[PageSpec, bytes]]:

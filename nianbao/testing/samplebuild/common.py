@@ -17,16 +17,11 @@ from pathlib import Path
 
 from nianbao.resources import portals_dir
 from nianbao.testing.render import render
+from nianbao.testing.reports import cell_keys, with_cells
 from parsers.schema import (
-    ACTIVE_LAYOUT,
     APPLICATION_ROWS_BY_TEMPLATE,
     OUTCOMES,
-    PROCEEDINGS,
-    ActiveCell,
-    ApplicationCell,
-    ReviewCell,
 )
-from parsers.schema import APPLICANTS as APPLICANTS_ALL
 from parsers.schema import Report as CanonicalReport
 
 ROOT = portals_dir()  # samples/portals/ of the source tree
@@ -357,18 +352,8 @@ def ugly(report: Report, **how: object) -> Report:
 
 
 def _all_keys(template: str) -> list[str]:
-    """Every cell key of the three tables of ``template`` (2019 or 2021)."""
-    if template not in ACTIVE_LAYOUT:
-        return []
-    return [
-        *(f"active_disclosure.{i}.{m}" for i, ms in ACTIVE_LAYOUT[template].items() for m in ms),
-        *(
-            f"applications.{r}.{a}"
-            for r in APPLICATION_ROWS_BY_TEMPLATE[template]
-            for a in APPLICANTS_ALL
-        ),
-        *(f"review_litigation.{p}.{o}" for p in PROCEEDINGS for o in OUTCOMES),
-    ]
+    """Every cell key of the three tables of ``template`` (2019 or 2021), as ``a.b.c``."""
+    return [".".join(key) for key in cell_keys(template)]
 
 
 def canonical(report: Report) -> CanonicalReport:
@@ -376,17 +361,11 @@ def canonical(report: Report) -> CanonicalReport:
     out = CanonicalReport(
         title=report.title, agency=report.agency, year=report.year, template=report.template
     )
-    for key, value in report.printed_cells().items():
+    cells = report.printed_cells()
+    for key, value in cells.items():
         if isinstance(value, str):
             raise ValueError(f"{report.path}: text cells only in the html layout ({key})")
-        section, k1, k2 = key.split(".")
-        if section == "active_disclosure":
-            out.active_disclosure.append(ActiveCell(k1, k2, value, None))
-        elif section == "applications":
-            out.applications.append(ApplicationCell(k1, k2, value, None))
-        else:
-            out.review_litigation.append(ReviewCell(k1, k2, value, None))
-    return out
+    return with_cells(out, cells)
 
 
 _KNOWN_CELLS_COMMON = (
