@@ -6,7 +6,8 @@ Public API (names are stable; other packages use them):
 - ``save_report(db, report, *, site, sources, checked_at)`` → ``"new" | "changed" |
   "unchanged"`` — one report, one transaction.
 - ``save_sites``, ``record_site_crawls``, ``save_page``, ``page_state``, ``touch_reports`` —
-  sites and pages.
+  sites and pages; ``unchanged_reports`` (may a page skip parsing?) and ``group_copies`` (one
+  report per id from its copies, the fullest kept) — the incremental crawl's rules.
 - ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table;
   ``record_nightly_run(db, run, sites)`` — ``nightly_runs`` and ``site_runs``.
 - ``report_id_for(site, report)`` — the stable report id; ``search_reports`` — search.
@@ -22,6 +23,7 @@ from storage.views import refresh_figures
 from storage.writer import (
     SaveStatus,
     Source,
+    group_copies,
     now_iso,
     page_state,
     record_site_crawls,
@@ -29,6 +31,7 @@ from storage.writer import (
     save_report,
     save_sites,
     touch_reports,
+    unchanged_reports,
 )
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "Source",
     "content_hash",
     "create_schema",
+    "group_copies",
     "level_for",
     "mark_interrupted_runs",
     "now_iso",
@@ -52,4 +56,5 @@ __all__ = [
     "save_sites",
     "search_reports",
     "touch_reports",
+    "unchanged_reports",
 ]

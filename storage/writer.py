@@ -181,6 +181,28 @@ def page_state(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
     }
 
 
+def unchanged_reports(
+    db: sqlite_utils.Database,
+    url: str,
+    content_hash: str | None,
+    file_hashes: Mapping[str | None, str | None],
+) -> list[str]:
+    """The reports stored from ``url`` when nothing about the page changed since the last
+    crawl (its hash, its attachments' checksums; no parse error then): no need to parse it
+    again. ``[]`` when it must be parsed."""
+    state = page_state(db, url) if content_hash else None
+    if (
+        state is None
+        or state["classification"] != "report"
+        or state["content_hash"] != content_hash
+        or state["parse_error"]
+        or not state["report_ids"]
+        or dict(file_hashes) != state["file_hashes"]
+    ):
+        return []
+    return state["report_ids"]
+
+
 def touch_reports(
     db: sqlite_utils.Database, report_ids: Sequence[str], *, when: str | None = None
 ) -> None:
@@ -251,6 +273,35 @@ def _ensure_lookups(db: sqlite_utils.Database, report: Report) -> None:
 def reported_cells(report: Report) -> int:
     """How many cells carry a value (the measure of which copy of a report is better)."""
     return sum(v is not None for v in report.cell_map().values())
+
+
+def group_copies(
+    site: str, copies: Iterable[tuple[Report, Sequence[Source]]]
+) -> list[tuple[Report, list[Source]]]:
+    """Copies of reports (a page, its attachments) grouped by report id: per report the
+    fullest copy (most reported cells; the first of equals) and every source, each URL once."""
+    grouped: dict[str, tuple[Report, list[Source]]] = {}
+    for report, sources in copies:
+        rid = report_id_for(site, report)
+        found = grouped.get(rid)
+        if found is None:
+            grouped[rid] = (report, list(sources))
+        elif reported_cells(report) > reported_cells(found[0]):
+            grouped[rid] = (report, [*sources, *found[1]])
+        else:
+            found[1].extend(sources)
+    return [(report, _unique_sources(sources)) for report, sources in grouped.values()]
+
+
+def _unique_sources(sources: list[Source]) -> list[Source]:
+    """The sources in order, each URL once."""
+    seen: set[str] = set()
+    unique = []
+    for source in sources:
+        if source.url not in seen:
+            seen.add(source.url)
+            unique.append(source)
+    return unique
 
 
 def _stored_cells(db: sqlite_utils.Database, rid: str) -> dict[tuple[str, str, str], Any]:
