@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import sqlite_utils
 
@@ -28,8 +28,15 @@ from storage.lookups import ensure_keys
 from storage.schema import SITE_FIELDS
 from storage.views import refresh_figures
 
-if TYPE_CHECKING:  # storage does not import the crawler: a Site is read as a dataclass
-    from crawler.sites import Site
+
+class Site(Protocol):
+    """A registry entry (``crawler.sites.Site``; storage does not import the crawler): a
+    dataclass whose fields named in ``SITE_FIELDS`` are the ``sites`` columns."""
+
+    id: str
+    name: str
+    start_url: str
+
 
 SaveStatus = Literal["new", "changed", "unchanged"]
 CELL_TABLES = ("active_disclosure", "applications", "review_litigation")
