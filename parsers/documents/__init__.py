@@ -23,8 +23,8 @@ from parsers.page import read_page
 from parsers.report import assemble, image_only_finding
 from parsers.schema import Report
 from parsers.sniff import OLE_MAGIC, ZIP_MAGIC, is_pdf
+from parsers.text import REPORT_WORDS, TITLE_LINE_MAX
 
-_TITLE_WORDS = ("报告", "年报")
 _TITLE_LINES = 3  # a title printed over several short lines (agency / year + 年度报告)
 _TITLE_SEARCH = 8  # the title is among the first blocks
 
@@ -81,7 +81,7 @@ def title_span(doc: Document) -> tuple[int, int]:
         if (
             isinstance(block, str)
             and _is_title_line(block)
-            and any(w in block for w in _TITLE_WORDS)
+            and any(w in block for w in REPORT_WORDS)
         ):
             start = end - 1
             while (
@@ -96,7 +96,8 @@ def title_span(doc: Document) -> tuple[int, int]:
 
 
 def _is_title_line(line: str) -> bool:
-    return len(line) <= 60 and not re.search(r"[。；：:，,]|\d{4}年\d{1,2}月\d{1,2}日", line)
+    prose_or_date = re.search(r"[。；：:，,]|\d{4}年\d{1,2}月\d{1,2}日", line)
+    return len(line) <= TITLE_LINE_MAX and not prose_or_date
 
 
 def document_html(doc: Document) -> str:
