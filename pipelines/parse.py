@@ -33,14 +33,15 @@ from scrapy.utils.asyncio import run_in_thread
 from convert import office
 from crawler.items import PageItem
 from parsers import parse_report
-from parsers.schema import Finding, Report
+from parsers.schema import REPORT_METADATA, Finding, Report
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, group_copies, open_db, unchanged_reports
 from storage.ids import normalise_agency
 
 logger = logging.getLogger(__name__)
 
-_INHERITED = ("title", "agency", "year", "published", "index_no", "publisher")
+# An attachment's metadata it did not print comes from its page (its format is its own).
+_INHERITED = tuple(name for name in REPORT_METADATA if name != "template")
 
 
 def _not_a_report(report: Report) -> bool:

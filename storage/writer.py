@@ -326,7 +326,7 @@ def _stored_cells(db: sqlite_utils.Database, rid: str) -> dict[tuple[str, str, s
     return out
 
 
-_FIELDS = ("title", "agency", "year", "template", "published", "index_no", "publisher")
+_FIELDS = schema.REPORT_METADATA
 
 
 def describe_change(
