@@ -2,7 +2,7 @@
 
     python bench/crawl.py [--copies 4]
 
-Serves ``copies`` instances of each bundled mock portal (``nianbao.sampleportals``), crawls
+Serves ``copies`` instances of each bundled mock portal (``nianbao.testing.portalserver``), crawls
 them all in one ``nianbao crawl`` (test settings: no throttling, no HTTP cache; attachments
 downloaded, no other item pipeline) and reads the crawl's own stats. Then runs
 ``scrapy bench`` (Scrapy's local link-following benchmark) in the same run and parses its
@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from nianbao.sampleportals import SITES, PortalServer
+from nianbao.testing.portalserver import SITES, PortalServer
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_REQUESTS_PER_REPORT = 4.0

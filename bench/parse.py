@@ -4,7 +4,7 @@
 
 Builds a corpus of full portal pages (30–80 KB: header, menus, breadcrumbs, the 索引号
 block, share bar, footer, inline scripts and styles) with the fixture builder of
-``tests/fixtures/pages/build.py``: seven layouts (TRS, Hanweb table layout, Anhui 集约化,
+``nianbao/testing/pages.py``: seven layouts (TRS, Hanweb table layout, Anhui 集约化,
 Guangdong gkmlpt, Jiangsu, a static site without known containers, tables pasted as lines),
 both official formats, UTF-8/GBK/BOM and right, wrong or missing charsets, varied values.
 Every page goes through ``parsers.parse_report`` as the bytes a crawler would hold; the
@@ -32,15 +32,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from parsers import parse_report  # noqa: E402
-from parsers.schema import ActiveCell, ApplicationCell, Report, ReviewCell  # noqa: E402
-from tests.fixtures.pages.build import (  # noqa: E402
+from nianbao.testing.pages import (  # noqa: E402
     PAGES,
     PageSpec,
     expected_cells,
     page_bytes,
 )
-from tests.render import fmt, render  # noqa: E402
+from nianbao.testing.render import fmt, render  # noqa: E402
+from nianbao.testing.reports import with_cells  # noqa: E402
+from parsers import parse_report  # noqa: E402
+from parsers.schema import Report  # noqa: E402
 
 TARGET = 200.0  # reports per second on one core
 ENCODINGS = (  # (encoding, declared charset, BOM)
@@ -54,23 +55,15 @@ ENCODINGS = (  # (encoding, declared charset, BOM)
 
 
 def _report(spec: PageSpec) -> Report:
-    """The report ``spec``'s values make (to render in the layouts of ``tests/render.py``)."""
+    """The report ``spec``'s values make (to render in ``nianbao.testing.render``'s layouts)."""
     report = Report(title=spec.title, agency=spec.agency, year=spec.year, template=spec.template)
-    for (section, a, b), value in expected_cells(spec).items():
-        raw = fmt(value)
-        if section == "active_disclosure":
-            report.active_disclosure.append(ActiveCell(a, b, value, raw))
-        elif section == "applications":
-            report.applications.append(ApplicationCell(a, b, value, raw))
-        else:
-            report.review_litigation.append(ReviewCell(a, b, value, raw))
-    return report
+    return with_cells(report, expected_cells(spec), raw=fmt)
 
 
 def corpus(n: int) -> list[tuple[PageSpec, bytes]]:
     """``n`` pages: the fixture reports varied in layout, encoding, format and values.
 
-    Every third page carries its body in a layout of ``tests/render.py`` (section 二 as one
+    Every third page carries its body in a layout of ``nianbao.testing.render`` (section 二 as one
     table, or tables split at a page break) inside the chrome of one CMS family. (Its Word
     layout is left out: Word-exported bodies alone weigh about 80 KB.)
     """

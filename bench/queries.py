@@ -29,7 +29,7 @@ import sqlite_utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nianbao.publishing import seal
+from nianbao.nightly.publish import seal
 from nianbao.serving import load_metadata
 from parsers import schema
 from storage import open_db, refresh_figures

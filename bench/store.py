@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parsers import schema
-from parsers.schema import ActiveCell, ApplicationCell, Finding, Report, ReviewCell
+from nianbao.testing.reports import cell_keys, with_cells
+from parsers.schema import Finding, Report
 from storage import open_db, save_report, save_sites
 
 TEXT = (
@@ -26,40 +26,24 @@ TEXT = (
     "本年度共收到政府信息公开申请，均已按期答复。行政复议和行政诉讼情况如下。"
 )
 
+MAX_VALUE = {"active_disclosure": 30, "applications": 9, "review_litigation": 3}
+
 
 def synthetic_report(i: int, rng: random.Random) -> Report:
     """A 2021-format report: every cell of the three tables (202), ~1,800 characters of text."""
     sites = 50
-    active = [
-        ActiveCell(item, metric, rng.randint(0, 30), None)
-        for item, metrics in schema.ACTIVE_2021.items()
-        for metric in metrics
-    ]
-    apps = [
-        ApplicationCell(row, applicant, rng.randint(0, 9), None)
-        for row in schema.APPLICATION_ROWS_BY_TEMPLATE["2021"]
-        for applicant in schema.APPLICANTS
-    ]
-    review = [
-        ReviewCell(p, o, rng.randint(0, 3), None)
-        for p in schema.PROCEEDINGS
-        for o in schema.OUTCOMES
-    ]
-    for cell in (*active, *apps, *review):
-        cell.raw = str(cell.value)
-    return Report(
+    report = Report(
         title=f"第{i}号机关{2019 + i % 5}年政府信息公开工作年度报告",
         agency=f"第{i}号机关",
         year=2019 + i % 5,
         template="2021",
         published="2022-01-20",
         url=f"http://site{i % sites}.example/art/{i}.html",
-        active_disclosure=active,
-        applications=apps,
-        review_litigation=review,
         findings=[Finding("balance", "error", "本年新收 + 上年结转 ≠ 总计 + 结转", ["total"])],
         text=TEXT * 20,
     )
+    cells = {key: rng.randint(0, MAX_VALUE[key[0]]) for key in cell_keys("2021")}
+    return with_cells(report, cells, raw=str)
 
 
 def main() -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from scrapy.http import TextResponse
 
 from crawler.discovery.generic import anchors
-from parsers.classify import is_attachment_url
 from parsers.encoding import decode
+from parsers.sniff import is_attachment_url
 
 
 def gb_decoded(response: TextResponse) -> TextResponse:

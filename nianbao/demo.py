@@ -19,26 +19,18 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import fields
 from pathlib import Path
 
 import sqlite_utils
 
-from nianbao import publishing
-from nianbao.sampleportals import PORTALS_DIR, SITES, PortalServer, serve_portals
+from crawler.sites import Site
+from nianbao.nightly import publish
 from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve_database
+from nianbao.testing.portalserver import PORTALS_DIR, SITES, PortalServer, serve_portals
 
 DEFAULT_DB = Path("data/nianbao.db")
-SITE_COLUMNS = (
-    "id",
-    "name",
-    "province",
-    "city",
-    "county",
-    "level",
-    "cms_style",
-    "start_url",
-    "note",
-)
+SITE_COLUMNS = tuple(f.name for f in fields(Site))  # the registry's CSV header
 PORTALS_LIFETIME = 7 * 24 * 3600.0  # the sample portals serve as long as the demo runs
 CRAWL_TIMEOUT = 600  # seconds; the sample portals crawl in well under a minute
 
@@ -79,7 +71,7 @@ def crawl(sites_csv: Path, db: Path, workdir: Path) -> int:
 
 def finalize(db: Path) -> dict[str, int]:
     """Fold the write-ahead log into the file (immutable serving ignores it); report counts."""
-    publishing.seal(db)
+    publish.seal(db)
     database = sqlite_utils.Database(db)
     try:
         return {

@@ -16,9 +16,9 @@ from typing import Any
 from datasette.app import Datasette
 
 from nianbao import web
+from nianbao.resources import metadata_path
 
-ROOT = Path(__file__).resolve().parent.parent
-METADATA_PATH = ROOT / "datasette-metadata.json"
+METADATA_PATH = metadata_path()  # the source tree's, or the installed share/nianbao/ copy
 # The database name the metadata is written for (the file stem of data/nianbao.db).
 METADATA_DATABASE = "nianbao"
 DEFAULT_HOST = "127.0.0.1"

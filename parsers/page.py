@@ -75,19 +75,26 @@ _CHROME_CANDIDATES = "|".join(
         ".//footer",
     )
 )
-# Lines of body text that betray chrome left inside a body container.
-_CHROME_LINE = re.compile(
-    r"^[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|【?打印|【?关闭|分享到|字号|扫一扫|浏览次数|"
-    r"阅读次数|访问次数|点击数|相关链接|相关文章|相关阅读|返回顶部|我要纠错|当前位置|您现在的位置|"
-    r"您的位置|主办单位|承办单位|版权所有|网站标识码|.{0,20}ICP备)",
-    re.M,
-)
-_CHROME_WORDS = (
+# The page-chrome vocabulary, in one place: a line or a short element starting with one of
+# these phrases (regular expressions) is chrome — paging, print/close, share, font size,
+# counters, related links, breadcrumbs — or, for a line, the site footer.
+CHROME_PHRASES = (
+    "上一篇", "下一篇", "上一条", "下一条", r"打印(?:本页|此页)?", r"关闭(?:窗口|本页)?", "分享到",
+    "字号", "字体", "扫一扫", "浏览次数", "阅读次数", "访问次数", "点击数", "相关链接", "相关文章",
+    "相关阅读", "相关信息", "返回顶部", "我要纠错", "收藏", "当前位置", "您现在的位置", "您的位置",
+    r"【?大\s*中\s*小】?",
+)  # fmt: skip
+FOOTER_PHRASES = ("主办单位", "承办单位", "版权所有", "网站标识码", r".{0,20}ICP备")
+# Substrings of those phrases: text nodes holding one are checked against the phrases.
+CHROME_WORDS = (
     "上一", "下一", "打印", "关闭", "分享", "字号", "字体", "扫一扫", "次数", "点击数", "相关",
     "返回顶部", "纠错", "收藏", "位置", "大 中 小", "大中小",
 )  # fmt: skip
+_CHROME_START = r"^[【\[]?\s*(?:{})"
+# Lines of body text that betray chrome left inside a body container.
+_CHROME_LINE = re.compile(_CHROME_START.format("|".join((*CHROME_PHRASES, *FOOTER_PHRASES))), re.M)
 _CHROME_TEXT_NODES = ".//text()[{}]".format(
-    " or ".join(f"contains(., '{w}')" for w in _CHROME_WORDS)
+    " or ".join(f"contains(., '{w}')" for w in CHROME_WORDS)
 )
 _CHROME_ATTR = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|header|footer|foot|bottom|breadcrumbs?|crumbs?|position|"
@@ -96,11 +103,7 @@ _CHROME_ATTR = re.compile(
     r"jiucuo|pagebar)(?:$|[-_\s\d])",
     re.I,
 )
-_CHROME_TEXT = re.compile(
-    r"^[【\[]?\s*(?:上一篇|下一篇|上一条|下一条|打印(?:本页|此页)?|关闭(?:窗口|本页)?|分享到|"
-    r"字号|字体|扫一扫|浏览次数|阅读次数|访问次数|点击数|相关链接|相关文章|相关阅读|相关信息|"
-    r"返回顶部|我要纠错|收藏|当前位置|您现在的位置|您的位置|【?大\s*中\s*小】?)"
-)
+_CHROME_TEXT = re.compile(_CHROME_START.format("|".join(CHROME_PHRASES)))
 _WS = re.compile(r"[ \t\r\n\f\v\xa0\u3000\u200b\ufeff]+")
 # Separators of "report title - site name" in <title> (a hyphen between digits is kept).
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — | – |--|—|－|(?<!\d)-(?!\d))\s*")
@@ -420,7 +423,7 @@ def _pick_title(candidates: Iterator[str], body_text: str) -> str | None:
     """The first candidate naming a report, else a title line of the body, else the first."""
     first = None
     for cand in candidates:
-        if "报告" in cand or "年报" in cand:
+        if any(word in cand for word in textmeta.REPORT_WORDS):
             return textmeta.clean_title(cand)
         first = first or cand
     return textmeta.title_in_text(body_text) or textmeta.clean_title(first)

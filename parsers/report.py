@@ -1,10 +1,9 @@
-"""One annual report, as bytes or text, to the canonical :class:`parsers.schema.Report`.
+"""A read page (:class:`parsers.page.Page`) to the canonical :class:`parsers.schema.Report`.
 
-Bytes are decoded (:mod:`parsers.encoding`); PDF and Word files go to
-:mod:`parsers.documents`; HTML is read as a portal page (:mod:`parsers.page`) and anything
-else as a plain-text report. The page's metadata, the tables read by :mod:`parsers.tables`,
-the arithmetic checks of :mod:`parsers.findings` and the findings of this module
-(``not_a_report``, ``image_only``, ``template_year_mismatch``) make up the report.
+:func:`assemble` makes the report: the page's metadata, the tables read by
+:mod:`parsers.tables`, the arithmetic checks of :mod:`parsers.findings` and the findings of
+this module (``not_a_report``, ``image_only``, ``template_year_mismatch``). Bytes and text
+come here through :func:`parsers.parse_report` (:mod:`parsers.parse`).
 
 A page whose title names an annual report but whose body is only pictures (the report
 scanned, as ``<img>``s) is a report with no cells and an ``image_only`` error, worded by
@@ -13,22 +12,16 @@ scanned, as ``<img>``s) is a report with no cells and an ``image_only`` error, w
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 from lxml import etree
 
 from parsers import classify
-from parsers.encoding import to_text
 from parsers.findings import validate
-from parsers.page import Page, read_page, read_text_page
+from parsers.page import Page
 from parsers.schema import Finding, Report, expected_template
 from parsers.tables import read_tables
 
-_HTML_START = re.compile(r"<(?:!doctype|html|head|body|meta|div|table|p|title)\b", re.I)
-_HTML_NAMES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc / .wps (and .xls …): an OLE2 compound file
 # Verdicts of parsers.classify that a body with a report's sections overrules.
 _WEAK_REJECTIONS = frozenset({"rejected:标题不符", "rejected:无年份"})
 _SCAN_REJECTIONS = frozenset({"rejected:仅提及年报", "rejected:无正文", "rejected:无年份"})
@@ -38,62 +31,6 @@ _FORMAT_NAMES = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公
 # with a colon, the title and table rows aside).
 _SCAN_MAX_PROSE = 60
 _NOT_A_SCAN = re.compile(r"icon|logo|share|print|qrcode|erweima|ewm|btn|button|arrow|spacer", re.I)
-
-
-def parse_report(
-    data: bytes | str,
-    *,
-    url: str | None = None,
-    content_type: str | None = None,
-    filename: str | None = None,
-) -> Report:
-    """Parse one report (an HTML page in any encoding, plain text, or a PDF/Word file)."""
-    if isinstance(data, bytes) and document_kind(data):
-        return _parse_document(data, url=url, filename=filename)
-    text = to_text(data, content_type)
-    if is_html(text, content_type=content_type, filename=filename):
-        page = read_page(text, url=url)
-    else:
-        page = read_text_page(text, url=url)
-    return assemble(page)
-
-
-def document_kind(data: bytes) -> str | None:
-    """``"pdf"``, ``"docx"`` or ``"doc"`` from the file's magic bytes, else None."""
-    if data[:5] == b"%PDF-" or data[:1024].lstrip().startswith(b"%PDF-"):
-        return "pdf"
-    if data[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                if "word/document.xml" in archive.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            return None
-    if data[:8] == OLE_MAGIC:
-        return "doc"
-    return None
-
-
-def is_html(text: str, *, content_type: str | None = None, filename: str | None = None) -> bool:
-    """True when ``text`` is markup rather than a plain-text report."""
-    if content_type and "html" in content_type.lower():
-        return True
-    if filename and filename.lower().endswith(_HTML_NAMES):
-        return True
-    if content_type and content_type.lower().startswith("text/plain"):
-        return False
-    return bool(_HTML_START.search(text[:2048]))
-
-
-def _parse_document(data: bytes, *, url: str | None, filename: str | None) -> Report:
-    """Hand a PDF/Word file to :mod:`parsers.documents` (which reads it as a page, then
-    :func:`assemble`s it); the report gets the file's ``url``."""
-    from parsers.documents import parse_document  # here: parsers.documents imports this module
-
-    report: Report = parse_document(data, filename=filename)
-    if url is not None:
-        report.url = url
-    return report
 
 
 def assemble(page: Page) -> Report:

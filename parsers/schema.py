@@ -312,3 +312,8 @@ class Report:
         for r in self.review_litigation:
             out[("review_litigation", r.proceeding, r.outcome)] = r.value
         return out
+
+
+# What a report says about itself (not its URL, cells, findings or text): the metadata columns
+# of ``reports``, compared when a stored report changes, inherited by an attachment from its page.
+REPORT_METADATA = ("title", "agency", "year", "template", "published", "index_no", "publisher")

@@ -21,7 +21,13 @@ _CN_DIGIT = "〇○零Ｏ一二三四五六七八九"
 _CN_ZERO = "〇○零ＯOo０"
 _CN_YEAR = rf"二[{_CN_ZERO}][{_CN_ZERO}一二三][{_CN_DIGIT}Oo]"  # 二〇〇〇 … 二〇三九
 _YEAR = re.compile(rf"((?:19|20)\d\d|{_CN_YEAR})\s*年(度)?")
-_TITLE_WORDS = ("年度报告", "工作报告", "年报")
+_TITLE_WORDS = ("年度报告", "工作报告", "年报")  # a title line of a plain-text report
+# Titles, in one place: a page's or document's title names a report with one of REPORT_WORDS;
+# a title found among the first lines of a text is at most TITLE_MAX characters long, one line
+# of a title printed over several lines (a PDF's, a Word file's) at most TITLE_LINE_MAX.
+REPORT_WORDS = ("报告", "年报")
+TITLE_MAX = 80
+TITLE_LINE_MAX = 60
 _AGENCY_END = re.compile(
     r"(人民政府|政府|办事处|委员会|管理委员会|管委会|办公室|办公厅|局|委|厅|署|院|中心|所|站|"
     r"街道|镇|乡|县|区|市|旗|部|会|处|室|队|馆|社|公司)$"
@@ -151,7 +157,7 @@ def title_in_text(text: str, *, first_lines: int = 6) -> str | None:
     """A plain-text report's title: one of its first lines naming a report."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:first_lines]
     for line in lines:
-        if len(line) <= 80 and any(w in line for w in _TITLE_WORDS) and "\t" not in line:
+        if len(line) <= TITLE_MAX and any(w in line for w in _TITLE_WORDS) and "\t" not in line:
             return clean_title(line)
     return None
 

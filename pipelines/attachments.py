@@ -19,13 +19,7 @@ from scrapy.http import Response
 from scrapy.pipelines.files import FileInfoOrError, FilesPipeline
 from scrapy.pipelines.media import MediaPipeline
 
-_EXT = re.compile(r"\.(pdf|docx|doc|wps)(?=$|[?&#])", re.IGNORECASE)
-
-
-def attachment_extension(url: str) -> str:
-    """``.pdf`` / ``.doc`` / ``.docx`` / ``.wps`` from the URL (query included), else ``""``."""
-    found = _EXT.findall(url)
-    return f".{found[-1].lower()}" if found else ""
+from parsers.sniff import attachment_extension
 
 
 class AttachmentsPipeline(FilesPipeline):

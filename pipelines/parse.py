@@ -7,16 +7,18 @@ page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/report
 the crawl goes on. Parsing runs in a worker thread (``parsers`` is pure), so a long PDF does
 not stall the reactor; what it read is recorded back on the reactor's thread. An old Word/WPS
 attachment (.doc/.wps/.rtf) is first converted to .docx by
-``pipelines.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
+``convert.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
 keeps crawling meanwhile; stats ``nianbao/attachments/converted`` and
 ``nianbao/attachments/conversion_failed`` (a failure is a page ``parse_error``, like any file
 that cannot be read). A page whose hash, and whose attachments' checksums, match the last crawl is
 not parsed again (set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
 
 Copies of one report (the page and its PDF) are grouped by report id; the copy with the most
-reported cells is kept and every copy is listed as a source. An attachment of the page's year
-takes the page's agency (the only attachment, or one naming the same agency), so a PDF whose
-signature reads 某某人民政府办公室 is still the page's report, not a second one.
+reported cells is kept and every copy is listed as a source (storage's rules, as is the
+incremental skip: ``storage.group_copies``, ``storage.unchanged_reports``). An attachment
+of the page's year takes the page's agency (the only attachment, or one naming the same
+agency), so a PDF whose signature reads 某某人民政府办公室 is still the page's report, not a
+second one.
 """
 
 from __future__ import annotations
@@ -28,18 +30,18 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
+from convert import office
 from crawler.items import PageItem
 from parsers import parse_report
-from parsers.schema import Finding, Report
-from pipelines import office
+from parsers.schema import REPORT_METADATA, Finding, Report
 from pipelines.parsed import ParsedPage, ParsedReport
-from storage import Source, open_db, page_state, report_id_for
+from storage import Source, group_copies, open_db, unchanged_reports
 from storage.ids import normalise_agency
-from storage.writer import reported_cells
 
 logger = logging.getLogger(__name__)
 
-_INHERITED = ("title", "agency", "year", "published", "index_no", "publisher")
+# An attachment's metadata it did not print comes from its page (its format is its own).
+_INHERITED = tuple(name for name in REPORT_METADATA if name != "template")
 
 
 def _not_a_report(report: Report) -> bool:
@@ -49,17 +51,6 @@ def _not_a_report(report: Report) -> bool:
 
 def _same_agency(a: Report, b: Report) -> bool:
     return normalise_agency(a.agency) == normalise_agency(b.agency)
-
-
-def _unique(sources: list[Source]) -> list[Source]:
-    """The sources in order, each URL once."""
-    seen: set[str] = set()
-    out = []
-    for source in sources:
-        if source.url not in seen:
-            seen.add(source.url)
-            out.append(source)
-    return out
 
 
 def _parse_all(
@@ -137,21 +128,10 @@ class ParsePipeline:
 
     def _known_reports(self, page: ParsedPage) -> list[str]:
         """The stored reports of ``page`` when nothing about it changed since last crawl."""
-        if self.db is None or not page.content_hash:
-            return []
-        state = page_state(self.db, page.url)
-        if (
-            state is None
-            or state["classification"] != "report"
-            or state["content_hash"] != page.content_hash
-            or state["parse_error"]
-            or not state["report_ids"]
-        ):
+        if self.db is None:
             return []
         hashes = {f.get("url"): f.get("checksum") for f in page.files}
-        if hashes != state["file_hashes"]:
-            return []
-        return state["report_ids"]
+        return unchanged_reports(self.db, page.url, page.content_hash, hashes)
 
     # --- parsing ---------------------------------------------------------------------------
 
@@ -234,7 +214,7 @@ class ParsePipeline:
         page_report: Report | None,
         file_reports: list[tuple[Report, dict[str, Any]]],
     ) -> list[ParsedReport]:
-        """One ``ParsedReport`` per report id, the fullest copy first among its sources."""
+        """One ``ParsedReport`` per report id (``storage.group_copies``: the fullest copy)."""
         page_source = Source(page.url, "page", raw_hash=page.content_hash)
         copies: list[tuple[Report, list[Source]]] = []
         shell = page_report is not None and not page_report.has_cells and bool(file_reports)
@@ -263,16 +243,6 @@ class ParsePipeline:
                 raw_hash=f.get("checksum"),
             )
             copies.append((report, [source, page_source] if shell else [source]))
-        grouped: dict[str, ParsedReport] = {}
-        for report, sources in copies:
-            rid = report_id_for(page.site_id, report)
-            found = grouped.get(rid)
-            if found is None:
-                grouped[rid] = ParsedReport(report, list(sources))
-            elif reported_cells(report) > reported_cells(found.report):
-                grouped[rid] = ParsedReport(report, sources + found.sources)
-            else:
-                found.sources.extend(sources)
-        for parsed in grouped.values():  # a source listed twice (shell page) once is enough
-            parsed.sources = _unique(parsed.sources)
-        return list(grouped.values())
+        return [
+            ParsedReport(report, sources) for report, sources in group_copies(page.site_id, copies)
+        ]

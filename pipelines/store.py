@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from dataclasses import fields
 from typing import Any
 
 from scrapy import signals
@@ -25,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.items import PageItem
 from pipelines.parsed import ParsedPage
 from storage import (
+    TABLES,
     mark_interrupted_runs,
     now_iso,
     open_db,
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 OUTCOMES = ("new", "changed", "unchanged", "failed")
 STORE_ERRORS = "nianbao/store/errors"
+PAGE_COLUMNS = frozenset(TABLES["pages"].columns)
 
 
 def run_status(reason: str, store_errors: int) -> str:
@@ -158,19 +161,10 @@ class StorePipeline:
 
     @staticmethod
     def _page_row(page: ParsedPage, report_ids: list[str]) -> dict[str, Any]:
+        """The ``pages`` row: the item's fields named like a column, then what is derived."""
         return {
-            "url": page.url,
+            **{f.name: getattr(page, f.name) for f in fields(page) if f.name in PAGE_COLUMNS},
             "site": page.site_id,
-            "classification": page.classification,
-            "status": page.status,
-            "title": page.title,
-            "link_text": page.link_text,
-            "referer": page.referer,
-            "content_hash": page.content_hash,
-            "encoding": page.encoding,
-            "from_cache": page.from_cache,
-            "fetched_at": page.fetched_at,
-            "file_urls": page.file_urls,
             "file_hashes": {f.get("url"): f.get("checksum") for f in page.files},
             "report_id": report_ids[0] if report_ids else None,
             "parse_error": "; ".join(page.parse_errors) or None,

@@ -1,4 +1,5 @@
-"""The ``crawl_runs`` table: one row per crawl, written when it starts and when it ends.
+"""The run tables: ``crawl_runs`` (one row per crawl, written when it starts and when it
+ends), ``nightly_runs`` and ``site_runs`` (one row per nightly run, and per site in it).
 
 A crawl that dies (killed, power cut) leaves its row ``running``; the next crawl marks such
 rows ``interrupted`` when their process is gone.
@@ -9,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
 
+from storage.schema import TABLES
 from storage.writer import now_iso
 
 
@@ -87,3 +89,22 @@ def record_run(
         return int(db["crawl_runs"].insert(row).last_pk)
     db["crawl_runs"].update(run_id, row)
     return run_id
+
+
+def record_nightly_run(
+    db: sqlite_utils.Database, run: Mapping[str, Any], sites: Iterable[Mapping[str, Any]]
+) -> None:
+    """Upsert one ``nightly_runs`` row and its ``site_runs`` rows (keys: the tables' columns).
+
+    A site row gets the run's ``run_id`` and ``started``; keys that are not columns are left out.
+    """
+    site_columns = TABLES["site_runs"].columns
+    run_row = {k: v for k, v in run.items() if k in TABLES["nightly_runs"].columns}
+    site_rows = [
+        {k: v for k, v in {**site, "run_id": run["run_id"], "started": run["started"]}.items()
+         if k in site_columns}
+        for site in sites
+    ]  # fmt: skip
+    with db.atomic():
+        db["site_runs"].upsert_all(site_rows, pk=TABLES["site_runs"].pk)
+        db["nightly_runs"].upsert(run_row, pk=TABLES["nightly_runs"].pk)

@@ -3,9 +3,13 @@
 Every table says what one row is (see ``TABLES``). The cell tables have no index beyond their
 primary key (report_id + keys): a secondary index such as (row, applicant) would be written at
 ~200 scattered places per report and made storing six times slower (``bench/store.py``).
-``open_db`` is idempotent: it creates what is missing, adds columns a newer version defines,
-rewrites the lookup tables and the views, and never drops data. A figure column new to
-``report_figures`` is computed for every stored report (once, when it is added).
+
+The tables change only through :data:`MIGRATIONS`, sqlite-utils' named migrations, each
+applied once and recorded in ``_sqlite_migrations``: ``0001_tables`` creates every table (and
+brings a database from before recorded migrations up to it); a later change to ``TABLES``
+comes with its own named step (``0002_<table>_<what>``). Derived things are rebuilt on every
+open: the lookup tables, the views, the full-text index, and ``report_figures`` (a figure
+column new to it is computed for every stored report, once). ``open_db`` never drops data.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils import Migrations
 
 from storage.lookups import create_lookups
 from storage.search import enable_search
@@ -33,19 +38,16 @@ class TableSpec:
     indexes: list[tuple[str, ...]] = field(default_factory=list)
 
 
+# The columns of a registry entry (``crawler.sites.Site``'s fields), then the crawl's record.
+SITE_FIELDS = (
+    "id", "name", "province", "city", "county", "level", "start_url", "cms_style", "note",
+)  # fmt: skip
+
 TABLES: dict[str, TableSpec] = {
     "sites": TableSpec(
         "one row per portal crawled (the spider's sites registry)",
         {
-            "id": str,
-            "name": str,
-            "province": str,
-            "city": str,
-            "county": str,
-            "level": str,
-            "start_url": str,
-            "cms_style": str,
-            "note": str,
+            **dict.fromkeys(SITE_FIELDS, str),
             "first_seen": str,
             "last_crawled": str,
             "last_pages": int,
@@ -220,6 +222,46 @@ TABLES: dict[str, TableSpec] = {
         pk="id",
         indexes=[("started",)],
     ),
+    "nightly_runs": TableSpec(
+        "one row per nightly run (nianbao nightly): counts, alerts, exit status, summary",
+        {
+            "run_id": str,
+            "started": str,
+            "finished": str,
+            "attempts": int,
+            "exit_code": int,
+            "sites_ok": int,
+            "sites_failed": int,
+            "reports_new": int,
+            "reports_changed": int,
+            "reports_unchanged": int,
+            "reports_failed": int,
+            "parse_failure_rate": float,
+            "findings": int,
+            "crawl_runs": str,
+            "alerts": str,
+            "summary": str,
+        },
+        pk="run_id",
+    ),
+    "site_runs": TableSpec(
+        "one row per site and nightly run: ok / down / no_report, and the site's counts",
+        {
+            "run_id": str,
+            "site_id": str,
+            "started": str,
+            "status": str,
+            "reason": str,
+            "name": str,
+            "requests": int,
+            "fetched": int,
+            "http_errors": int,
+            "pages": int,
+            "reports": int,
+        },
+        pk=("run_id", "site_id"),
+        indexes=[("site_id", "started")],
+    ),
 }
 
 TABLES["report_figures"] = TableSpec(
@@ -229,7 +271,7 @@ TABLES["report_figures"] = TableSpec(
     foreign_keys=[("report_id", "reports", "id")],
 )
 
-# Create referenced tables first.
+# Create referenced tables first (report_figures, derived, is kept by create_schema).
 _ORDER = (
     "sites",
     "reports",
@@ -241,7 +283,8 @@ _ORDER = (
     "findings",
     "report_changes",
     "crawl_runs",
-    "report_figures",
+    "nightly_runs",
+    "site_runs",
 )
 
 
@@ -264,14 +307,26 @@ def _create_table(db: sqlite_utils.Database, name: str, spec: TableSpec) -> list
     return added
 
 
+MIGRATIONS = Migrations("nianbao")
+
+
+@MIGRATIONS(name="0001_tables")
+def _tables(db: sqlite_utils.Database) -> None:
+    """Every table of ``TABLES`` with its indexes; a database made before migrations were
+    recorded gains the tables and columns it lacks."""
+    for name in _ORDER:
+        _create_table(db, name, TABLES[name])
+
+
 def create_schema(db: sqlite_utils.Database) -> None:
-    """Create or migrate every table, lookup, index, view and the full-text index."""
+    """Apply pending migrations; refresh the lookups, views, full-text index and figures."""
     with db.atomic():
         create_lookups(db)
-        added = {name: _create_table(db, name, TABLES[name]) for name in _ORDER}
+        MIGRATIONS.apply(db)
+        figures_added = _create_table(db, "report_figures", TABLES["report_figures"])
         enable_search(db)
         create_views(db)
-        if added["report_figures"]:  # a newer figure: compute it for every stored report
+        if figures_added:  # a newer figure: compute it for every stored report
             refresh_figures(db)
         else:
             fill_missing_figures(db)
@@ -280,9 +335,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating or migrating) the nianbao database at ``path``, in WAL mode.
 
-    Safe to call on every start: the schema is created idempotently, lookups are refreshed
-    from ``parsers.schema``, no row of data is touched (``report_figures``, derived from the
-    cells, gains any new figure).
+    Safe to call on every start: pending migrations are applied (each once), lookups are
+    refreshed from ``parsers.schema``, no row of data is touched (``report_figures``, derived
+    from the cells, gains any new figure).
     """
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import sqlite_utils
 
@@ -25,10 +25,18 @@ from parsers import schema
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
+from storage.schema import SITE_FIELDS
 from storage.views import refresh_figures
 
-if TYPE_CHECKING:  # storage does not import the crawler: a Site is read as a dataclass
-    from crawler.sites import Site
+
+class Site(Protocol):
+    """A registry entry (``crawler.sites.Site``; storage does not import the crawler): a
+    dataclass whose fields named in ``SITE_FIELDS`` are the ``sites`` columns."""
+
+    id: str
+    name: str
+    start_url: str
+
 
 SaveStatus = Literal["new", "changed", "unchanged"]
 CELL_TABLES = ("active_disclosure", "applications", "review_litigation")
@@ -54,22 +62,9 @@ def now_iso() -> str:
 # --- sites and pages ----------------------------------------------------------------------
 
 
-_SITE_COLUMNS = (
-    "id",
-    "name",
-    "province",
-    "city",
-    "county",
-    "level",
-    "start_url",
-    "cms_style",
-    "note",
-)
-
-
 def _site_row(site: Site | Mapping[str, Any]) -> dict[str, Any]:
     row = dict(site) if isinstance(site, Mapping) else asdict(site)
-    return {k: row.get(k) for k in _SITE_COLUMNS if k in row}
+    return {k: row.get(k) for k in SITE_FIELDS if k in row}
 
 
 def save_sites(
@@ -193,6 +188,28 @@ def page_state(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
     }
 
 
+def unchanged_reports(
+    db: sqlite_utils.Database,
+    url: str,
+    content_hash: str | None,
+    file_hashes: Mapping[str | None, str | None],
+) -> list[str]:
+    """The reports stored from ``url`` when nothing about the page changed since the last
+    crawl (its hash, its attachments' checksums; no parse error then): no need to parse it
+    again. ``[]`` when it must be parsed."""
+    state = page_state(db, url) if content_hash else None
+    if (
+        state is None
+        or state["classification"] != "report"
+        or state["content_hash"] != content_hash
+        or state["parse_error"]
+        or not state["report_ids"]
+        or dict(file_hashes) != state["file_hashes"]
+    ):
+        return []
+    return state["report_ids"]
+
+
 def touch_reports(
     db: sqlite_utils.Database, report_ids: Sequence[str], *, when: str | None = None
 ) -> None:
@@ -265,6 +282,35 @@ def reported_cells(report: Report) -> int:
     return sum(v is not None for v in report.cell_map().values())
 
 
+def group_copies(
+    site: str, copies: Iterable[tuple[Report, Sequence[Source]]]
+) -> list[tuple[Report, list[Source]]]:
+    """Copies of reports (a page, its attachments) grouped by report id: per report the
+    fullest copy (most reported cells; the first of equals) and every source, each URL once."""
+    grouped: dict[str, tuple[Report, list[Source]]] = {}
+    for report, sources in copies:
+        rid = report_id_for(site, report)
+        found = grouped.get(rid)
+        if found is None:
+            grouped[rid] = (report, list(sources))
+        elif reported_cells(report) > reported_cells(found[0]):
+            grouped[rid] = (report, [*sources, *found[1]])
+        else:
+            found[1].extend(sources)
+    return [(report, _unique_sources(sources)) for report, sources in grouped.values()]
+
+
+def _unique_sources(sources: list[Source]) -> list[Source]:
+    """The sources in order, each URL once."""
+    seen: set[str] = set()
+    unique = []
+    for source in sources:
+        if source.url not in seen:
+            seen.add(source.url)
+            unique.append(source)
+    return unique
+
+
 def _stored_cells(db: sqlite_utils.Database, rid: str) -> dict[tuple[str, str, str], Any]:
     keys = {
         "active_disclosure": ("item", "metric"),
@@ -280,7 +326,7 @@ def _stored_cells(db: sqlite_utils.Database, rid: str) -> dict[tuple[str, str, s
     return out
 
 
-_FIELDS = ("title", "agency", "year", "template", "published", "index_no", "publisher")
+_FIELDS = schema.REPORT_METADATA
 
 
 def describe_change(

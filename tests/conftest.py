@@ -27,7 +27,7 @@ class CrawlResult:
 @_pytest.fixture(scope="session")
 def portal_server():
     """All bundled mock portals, served for the session (``{site key: PortalServer}``)."""
-    from nianbao.sampleportals import serve_portals
+    from nianbao.testing.portalserver import serve_portals
 
     with serve_portals(lifetime=600) as servers:
         yield servers

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.sampleportals import SITES
+from nianbao.testing.portalserver import SITES
 
 pytestmark = pytest.mark.slow
 

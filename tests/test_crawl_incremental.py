@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.sampleportals import serve_portals
+from nianbao.testing.portalserver import serve_portals
 from tests.conftest import run_crawl
 
 pytestmark = pytest.mark.slow

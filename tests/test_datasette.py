@@ -224,7 +224,7 @@ def csv_rows(client: Any, path: str) -> list[dict[str, str]]:
 def test_metadata_describes_every_table_and_column(db_path: Path, tmp_path: Path) -> None:
     import sqlite_utils
 
-    from nianbao.nightlysummary import RunSummary, SiteOutcome, store_run
+    from nianbao.nightly.summary import RunSummary, SiteOutcome, store_run
 
     meta = load_metadata()["databases"]["nianbao"]["tables"]
     copy = tmp_path / "nianbao.db"

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from nianbao import demo
-from nianbao.sampleportals import PORTALS_DIR, SITES
 from nianbao.serving import make_datasette
+from nianbao.testing.portalserver import PORTALS_DIR, SITES
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ from crawler.discovery.trs import Trs
 from crawler.items import PageItem
 from crawler.pagemeta import attachment_links, gb_decoded
 from crawler.spiders.annual_reports import AnnualReportsSpider
-from nianbao.sampleportals import PORTALS_DIR
+from nianbao.testing.portalserver import PORTALS_DIR
 from parsers.classify import BODY_MARKERS, STRONG
 from parsers.page import read_page
 from pipelines.attachments import attachment_extension

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from convert import office
 from parsers import parse_report
 from parsers.documents import Document, DocumentError, parse_document, read_document
 from parsers.documents.docx import read_docx
 from parsers.schema import Report
-from pipelines import office
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
 _spec = importlib.util.spec_from_file_location("documents_make", FIXTURES / "make.py")
@@ -154,7 +154,7 @@ def test_damaged_and_foreign_bytes_raise_a_clear_error() -> None:
         parse_document(b"%PDF-1.4\n% not really a pdf\n")
     with pytest.raises(DocumentError, match="Word"):
         parse_document(b"PK\x03\x04 broken zip")
-    with pytest.raises(DocumentError, match=r"\.doc/\.wps.*pipelines\.office"):
+    with pytest.raises(DocumentError, match=r"\.doc/\.wps.*convert\.office"):
         parse_document((FIXTURES / "filled-2021.doc").read_bytes(), filename="a.doc")
 
 

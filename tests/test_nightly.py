@@ -1,6 +1,6 @@
 """``nianbao nightly`` orchestration with a stub crawl: working copy, swap, resume, exit status.
 
-The stub stands in for ``python -m nianbao.nightlycrawl``: it writes one value per site into the
+The stub stands in for ``python -m nianbao.nightly.crawl``: it writes one value per site into the
 working copy and the per-site outcome file the real extension writes, as told by a JSON plan.
 The real crawl over the mock portals is in ``tests/test_nightly_crawl.py``.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from nianbao import publishing
-from nianbao.nightly import NightlyOptions, RunPaths, run_nightly
-from nianbao.nightlyprocess import hold_lock
-from nianbao.nightlysummary import (
+from nianbao.nightly import publish as publishing
+from nianbao.nightly.process import hold_lock
+from nianbao.nightly.run import NightlyOptions, RunPaths, run_nightly
+from nianbao.nightly.summary import (
     EXIT_BAD_INPUT,
     EXIT_BUSY,
     EXIT_CRAWL_FAILED,

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.nightly import RunPaths
-from nianbao.nightlyprocess import hold_lock
-from nianbao.nightlysummary import EXIT_CRAWL_FAILED, EXIT_OK, EXIT_SITES_FAILING
-from nianbao.sampleportals import PortalServer, serve_portals
+from nianbao.nightly.process import hold_lock
+from nianbao.nightly.run import RunPaths
+from nianbao.nightly.summary import EXIT_CRAWL_FAILED, EXIT_OK, EXIT_SITES_FAILING
+from nianbao.testing.portalserver import PortalServer, serve_portals
 
 pytestmark = pytest.mark.slow
 

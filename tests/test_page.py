@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
+from nianbao.testing.pages import PAGES, PageSpec, page_bytes
+from nianbao.testing.pages import PAGES_DIR as HERE
 from parsers.encoding import decode
 from parsers.page import read_page, text_of
-from tests.fixtures.pages.build import HERE, PAGES, PageSpec, page_bytes
 
 REPORTS = [spec for spec in PAGES if spec.report]
 CHROME = (
@@ -296,3 +299,13 @@ def test_loose_date_line_of_old_pages():
         "<div class='TRS_Editor'>" + "<p>一、概述</p>" * 30 + "</div></body></html>"
     )
     assert (page.published, page.publisher, page.year) == ("2017-07-21", "区政府办", 2016)
+
+
+def test_every_chrome_phrase_is_found_by_the_text_prefilter():
+    """A chrome phrase whose text nodes the XPath prefilter (``CHROME_WORDS``) misses would
+    never be stripped: the vocabulary's two forms must agree."""
+    from parsers.page import CHROME_PHRASES, CHROME_WORDS
+
+    for phrase in CHROME_PHRASES:
+        literal = re.sub(r"\(\?:[^)]*\)\?|\\s\*|[【】]\?", "", phrase)
+        assert any(word in literal for word in CHROME_WORDS), phrase

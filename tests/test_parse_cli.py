@@ -9,7 +9,8 @@ import sys
 import pytest
 
 from nianbao.cli import main
-from tests.fixtures.pages.build import HERE, PAGES, expected_cells
+from nianbao.testing.pages import PAGES, expected_cells
+from nianbao.testing.pages import PAGES_DIR as HERE
 
 TRS = HERE / "trs_hezhang_2021.html"
 
@@ -172,7 +173,7 @@ def test_old_word_files_are_converted_first(monkeypatch, capsys):
 
 def test_conversion_failure_is_one_line(monkeypatch, capsys):
     import nianbao.commands.parse as command
-    from pipelines.office import OfficeError
+    from convert.office import OfficeError
 
     def failing(data, filename):
         raise OfficeError("LibreOffice is not installed\n(soffice not found)")

@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nianbao.testing.pages import PAGES, expected_cells
+from nianbao.testing.pages import PAGES_DIR as HERE
 from parsers import parse_report
 from parsers.documents import DocumentError
-from parsers.report import document_kind, is_html
-from tests.fixtures.pages.build import HERE, PAGES, expected_cells
+from parsers.sniff import document_kind, is_html
 
 TABLE_PAGES = [spec for spec in PAGES if spec.report and spec.style != "lines"]
 NOT_REPORTS = [spec for spec in PAGES if not spec.report]
@@ -195,7 +196,7 @@ def test_any_bytes_give_a_report_or_a_clear_error(data, prefix):
 
 
 def _scanned_spec():
-    from tests.fixtures.pages.build import IMAGE_PAGES
+    from nianbao.testing.pages import IMAGE_PAGES
 
     return IMAGE_PAGES[0]
 
@@ -219,7 +220,7 @@ def test_page_of_scanned_pictures_is_an_image_only_report():
 
 
 def test_fixture_page_of_pictures_is_what_the_builder_makes():
-    from tests.fixtures.pages.build import page_bytes
+    from nianbao.testing.pages import page_bytes
 
     spec = _scanned_spec()
     assert (HERE / spec.filename).read_bytes() == page_bytes(spec)
@@ -228,7 +229,7 @@ def test_fixture_page_of_pictures_is_what_the_builder_makes():
 def _page_with_body(body: str, title: str = "某县某局2022年政府信息公开工作年度报告") -> bytes:
     from dataclasses import replace
 
-    from tests.fixtures.pages.build import page_bytes
+    from nianbao.testing.pages import page_bytes
 
     return page_bytes(replace(_scanned_spec(), title=title, body_html=body))
 

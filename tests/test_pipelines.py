@@ -486,7 +486,7 @@ CRAWL_PIPELINES = {
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) absent")
 def test_crawled_doc_attachment_becomes_a_report_with_its_cells(tmp_path):
     """The pagelist portal lists a report as a .doc file: downloaded, converted, parsed, stored."""
-    from nianbao.sampleportals import serve_portals
+    from nianbao.testing.portalserver import serve_portals
     from tests.conftest import run_crawl
 
     make = _documents_make()
@@ -575,7 +575,7 @@ def test_failed_report_write_turns_the_run_red(settings):
 
 @pytest.mark.slow
 def test_crawl_with_a_failed_write_exits_non_zero(tmp_path):
-    from nianbao.sampleportals import serve_portals
+    from nianbao.testing.portalserver import serve_portals
     from tests.conftest import run_crawl
 
     db_path = tmp_path / "nianbao.db"
@@ -603,7 +603,8 @@ def test_crawl_with_a_failed_write_exits_non_zero(tmp_path):
 
 
 def test_page_of_scanned_pictures_is_stored_as_an_image_only_report(settings):
-    from tests.fixtures.pages.build import HERE, IMAGE_PAGES
+    from nianbao.testing.pages import IMAGE_PAGES
+    from nianbao.testing.pages import PAGES_DIR as HERE
 
     spec = IMAGE_PAGES[0]
     body = (HERE / spec.filename).read_bytes()

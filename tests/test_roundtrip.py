@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
+from nianbao.testing.render import HTML_LAYOUTS, LAYOUTS, portal_page, render, title_of
 from parsers import parse_report
 from parsers.schema import (
     ACTIVE_LAYOUT,
@@ -22,7 +23,6 @@ from parsers.schema import (
 )
 from parsers.tables import read_tables
 from parsers.values import is_blank
-from tests.render import HTML_LAYOUTS, LAYOUTS, portal_page, render, title_of
 
 # Printed instead of a number (kept as ``raw``, value null, an ``unreadable_cell`` finding).
 NON_NUMERIC = ("见附件", "详见附件", "暂无数据", "未统计")

@@ -26,3 +26,13 @@ def test_expected_template_by_year() -> None:
     assert [expected_template(y) for y in (None, 2018, 2019, 2020, 2021, 2025)] == [
         None, "none", "2019", "2019", "2021", "2021",
     ]  # fmt: skip
+
+
+def test_report_metadata_names_report_fields():
+    from dataclasses import fields
+
+    from parsers.schema import REPORT_METADATA, Report
+
+    names = [f.name for f in fields(Report)]
+    assert set(REPORT_METADATA) <= set(names)
+    assert "url" not in REPORT_METADATA and "text" not in REPORT_METADATA

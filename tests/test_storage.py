@@ -92,6 +92,7 @@ def test_open_db_adds_columns_of_a_newer_schema(tmp_path):
     path = tmp_path / "old.db"
     old = storage.open_db(path)
     old["crawl_runs"].transform(drop={"failed_sites"})
+    old["_sqlite_migrations"].drop()  # a database from before migrations were recorded
     old.close()
     db = storage.open_db(path)
     assert "failed_sites" in db["crawl_runs"].columns_dict
@@ -469,3 +470,29 @@ def test_a_trigram_index_of_an_older_database_is_replaced(tmp_path):
     db = storage.open_db(path)  # migrates: the bigram index, filled from the stored reports
     assert "content=''" in db["reports_fts"].schema
     assert [r["agency"] for r in storage.search_reports(db, "复议")] == ["甲镇"]
+
+
+def test_open_db_applies_each_named_migration_once(tmp_path):
+    path = tmp_path / "nianbao.db"
+    storage.open_db(path).close()
+    db = storage.open_db(path)
+    applied = [(r["migration_set"], r["name"]) for r in db["_sqlite_migrations"].rows]
+    assert applied == [("nianbao", "0001_tables")]
+    assert {"nightly_runs", "site_runs", "crawl_runs"} <= set(db.table_names())
+    assert db["site_runs"].pks == ["run_id", "site_id"]
+
+
+def test_tables_take_their_columns_from_the_records_they_store():
+    from dataclasses import fields
+
+    from crawler.items import PageItem
+    from crawler.sites import Site
+    from nianbao.nightly.summary import SiteOutcome
+
+    assert {f.name for f in fields(Site)} == set(storage.schema.SITE_FIELDS)
+    assert {f.name for f in fields(SiteOutcome)} <= set(storage.TABLES["site_runs"].columns)
+    page_columns = {f.name for f in fields(PageItem)} & set(storage.TABLES["pages"].columns)
+    assert page_columns == {
+        "url", "status", "classification", "fetched_at", "title", "link_text", "referer",
+        "encoding", "content_hash", "from_cache", "file_urls",
+    }  # fmt: skip

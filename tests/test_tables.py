@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html
 
+from nianbao.testing.render import portal_page
 from parsers.schema import OUTCOMES, PROCEEDINGS, Report
 from parsers.tables import Tables, read_tables
-from tests.render import portal_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tables"
 

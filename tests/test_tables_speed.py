@@ -8,6 +8,7 @@ import time
 
 from lxml import html
 
+from nianbao.testing.render import portal_page, render, title_of
 from parsers.schema import (
     ACTIVE_LAYOUT,
     APPLICANTS,
@@ -20,7 +21,6 @@ from parsers.schema import (
     ReviewCell,
 )
 from parsers.tables import read_tables
-from tests.render import portal_page, render, title_of
 
 
 def full_report(template: str) -> Report:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
+from nianbao.testing.render import LAYOUTS, portal_page, render, title_of
 from parsers import parse_report
 from parsers.labels import value_text
 from parsers.schema import (
@@ -24,7 +25,6 @@ from parsers.schema import (
     ReviewCell,
 )
 from parsers.tables import read_tables
-from tests.render import LAYOUTS, portal_page, render, title_of
 
 A, P, R = "active_disclosure", "applications", "review_litigation"
 TOWNSHIP_2022 = (

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
-from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
+from crawler.discovery.base import MAX_ANNOUNCED_PAGES, Lead
 
 _PAGE_FILE = re.compile(r"/page_(\d+)\.html$")
 _TOTAL = re.compile(r"共\s*(\d+)\s*页")

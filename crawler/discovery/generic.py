@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
-from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
+from crawler.discovery.base import MAX_ANNOUNCED_PAGES, Lead
 from parsers.classify import is_next_page_link
 
 _PAGE_URL = re.compile(

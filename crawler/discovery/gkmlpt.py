@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scrapy.http import TextResponse
 
-from crawler.discovery import Lead
+from crawler.discovery.base import Lead
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from scrapy.http import TextResponse
 from scrapy.selector import Selector
 
-from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
+from crawler.discovery.base import MAX_ANNOUNCED_PAGES, Lead
 
 _CDATA = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _PROXY = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
-from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
+from crawler.discovery.base import MAX_ANNOUNCED_PAGES, Lead
 
 _PAGER = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']"

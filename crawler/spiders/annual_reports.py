@@ -37,7 +37,8 @@ from parsers.classify import (
     link_score,
 )
 from parsers.page import Page, read_page
-from parsers.report import SCANNED, document_kind, page_verdict
+from parsers.report import SCANNED, page_verdict
+from parsers.sniff import is_document
 
 CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
 
@@ -48,10 +49,7 @@ def _now() -> str:
 
 def is_file(response: Response) -> bool:
     """A document rather than a page: PDF / Word by content type or by its first bytes."""
-    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    if ctype.startswith(("application/pdf", "application/msword", "application/vnd.")):
-        return True
-    return document_kind(response.body) is not None
+    return is_document(response.body, response.headers.get(b"Content-Type"))
 
 
 def _base_domain(url: str) -> str:

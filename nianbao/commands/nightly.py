@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from nianbao.nightly import NightlyOptions, run_nightly
-from nianbao.nightlysummary import EXIT_MEANINGS
+from nianbao.nightly.run import NightlyOptions, run_nightly
+from nianbao.nightly.summary import EXIT_MEANINGS
 
 HELP = "crawl every site into a working copy and publish it atomically (for cron/systemd)"
 

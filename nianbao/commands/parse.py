@@ -9,6 +9,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from convert.office import prepare
 from parsers import parse_report
 from parsers.schema import (
     APPLICANTS,
@@ -21,7 +22,6 @@ from parsers.schema import (
     Report,
 )
 from parsers.values import is_blank
-from pipelines.office import prepare
 
 HELP = "parse one annual report (HTML page, text, PDF/DOCX; '-' for stdin) and print it"
 

@@ -6,7 +6,8 @@ tables in reading order: :mod:`.pdf`, :mod:`.docx`); the document is written as 
 portal page (:func:`parsers.page.read_page`, :func:`parsers.report.assemble`), so label
 mapping and checks are written once. A document with pictures but no text gets the finding
 ``image_only`` and no cells. ``.doc``/``.wps`` files must first be converted to ``.docx``
-(:mod:`pipelines.office`, outside this pure package).
+(:mod:`convert.office`, outside this pure package). File types are told by
+:mod:`parsers.sniff`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from parsers.documents.docx import read_docx
 from parsers.documents.errors import DocumentError
 from parsers.documents.model import Document
 from parsers.documents.pdf import read_pdf
+from parsers.page import read_page
+from parsers.report import assemble, image_only_finding
 from parsers.schema import Report
+from parsers.sniff import OLE_MAGIC, ZIP_MAGIC, is_pdf
+from parsers.text import REPORT_WORDS, TITLE_LINE_MAX
 
-_TITLE_WORDS = ("报告", "年报")
 _TITLE_LINES = 3  # a title printed over several short lines (agency / year + 年度报告)
 _TITLE_SEARCH = 8  # the title is among the first blocks
 
@@ -37,27 +41,21 @@ __all__ = [
 
 def read_document(data: bytes, *, filename: str | None = None) -> Document:
     """The lines and tables of a PDF or .docx file (told apart by their first bytes)."""
-    from parsers.report import OLE_MAGIC
-
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF-"):
+    if is_pdf(data):
         return read_pdf(data)
-    if data[:2] == b"PK":
+    if data[:2] == ZIP_MAGIC:
         return read_docx(data)
     name = f" {filename}" if filename else ""
     if data[:8] == OLE_MAGIC:
         raise DocumentError(
             f"the file{name} is an old Word/WPS document (.doc/.wps): convert it to .docx "
-            "first (pipelines.office.to_docx, which runs LibreOffice)"
+            "first (convert.office.to_docx, which runs LibreOffice)"
         )
     raise DocumentError(f"the file{name} is neither a PDF nor a Word (.docx) document")
 
 
 def parse_document(data: bytes, *, filename: str | None = None) -> Report:
     """The canonical report in a PDF or .docx file; raises :class:`DocumentError` if unreadable."""
-    from parsers.page import read_page
-    from parsers.report import assemble
-
     doc = read_document(data, filename=filename)
     if doc.image_only:
         return image_only_report(doc, filename)
@@ -66,8 +64,6 @@ def parse_document(data: bytes, *, filename: str | None = None) -> Report:
 
 def image_only_report(doc: Document, filename: str | None = None) -> Report:
     """The report of a scan: no cells, one ``image_only`` error saying why."""
-    from parsers.report import image_only_finding
-
     name = f"《{filename}》" if filename else "该文件"
     what = f"{doc.pages}页PDF" if doc.kind == "pdf" else "Word文件"
     return Report(findings=[image_only_finding(name, what, doc.images, "document")])
@@ -85,7 +81,7 @@ def title_span(doc: Document) -> tuple[int, int]:
         if (
             isinstance(block, str)
             and _is_title_line(block)
-            and any(w in block for w in _TITLE_WORDS)
+            and any(w in block for w in REPORT_WORDS)
         ):
             start = end - 1
             while (
@@ -100,7 +96,8 @@ def title_span(doc: Document) -> tuple[int, int]:
 
 
 def _is_title_line(line: str) -> bool:
-    return len(line) <= 60 and not re.search(r"[。；：:，,]|\d{4}年\d{1,2}月\d{1,2}日", line)
+    prose_or_date = re.search(r"[。；：:，,]|\d{4}年\d{1,2}月\d{1,2}日", line)
+    return len(line) <= TITLE_LINE_MAX and not prose_or_date
 
 
 def document_html(doc: Document) -> str:

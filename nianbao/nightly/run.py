@@ -10,7 +10,7 @@ Layout of the work directory (``--workdir``, default ``<db dir>/nightly``)::
     run/job/              Scrapy's JOBDIR: a run stopped early is resumed by the next invocation
     run/parts/NNN.json    per-site outcomes and stats of each crawl process of the run
 
-A run that finishes publishes ``working.db`` over ``--db`` (see :mod:`nianbao.publishing`) and
+A run that finishes publishes ``working.db`` over ``--db`` (see :mod:`nianbao.nightly.publish`) and
 removes ``run/``; a run that stops early (killed, shut down, crashed) leaves ``run/`` behind and
 the next invocation resumes it: same run id, same working copy, same JOBDIR. Scrapy saves its
 request queue only when it shuts down cleanly (SIGTERM/SIGINT, which this module forwards, and
@@ -36,9 +36,9 @@ from typing import IO, Any
 import sqlite_utils
 
 from crawler.sites import load_sites
-from nianbao import publishing
-from nianbao.nightlyprocess import die_with_parent, forward_signals, hold_lock
-from nianbao.nightlysummary import (
+from nianbao.nightly import publish
+from nianbao.nightly.process import die_with_parent, forward_signals, hold_lock
+from nianbao.nightly.summary import (
     EXIT_BAD_INPUT,
     EXIT_BUSY,
     EXIT_CRAWL_FAILED,
@@ -125,11 +125,11 @@ CrawlCommand = Callable[[NightlyOptions, RunPaths, Path, Path], list[str]]
 
 
 def crawl_command(options: NightlyOptions, paths: RunPaths, log: Path, outcomes: Path) -> list[str]:
-    """The crawl process: ``python -m nianbao.nightlycrawl`` with the run's paths."""
+    """The crawl process: ``python -m nianbao.nightly.crawl`` with the run's paths."""
     return [
         sys.executable,
         "-m",
-        "nianbao.nightlycrawl",
+        "nianbao.nightly.crawl",
         "--sites", str(options.sites.resolve()),
         "--db", str(paths.working),
         "--jobdir", str(paths.jobdir),
@@ -226,7 +226,7 @@ def prepare_run(options: NightlyOptions, paths: RunPaths) -> dict[str, Any]:
     if state is not None:
         state["attempts"] = int(state.get("attempts", 1)) + 1
         fresh = not paths.working.exists() and not options.db.exists()  # first run ever
-        problems = [] if fresh else publishing.integrity_problems(paths.working)
+        problems = [] if fresh else publish.integrity_problems(paths.working)
         if state["attempts"] > options.max_attempts:
             notes.append(
                 f"run {state['run_id']} stopped early {options.max_attempts} times; "
@@ -261,7 +261,7 @@ def prepare_run(options: NightlyOptions, paths: RunPaths) -> dict[str, Any]:
             run_id = f"{now:%Y%m%dT%H%M%SZ}-{n}"
         state = {"run_id": run_id, "started": now.isoformat(timespec="seconds"), "attempts": 1}
         if options.db.exists():
-            publishing.copy_database(options.db, paths.working)
+            publish.copy_database(options.db, paths.working)
             notes.append(f"new run {state['run_id']}: working copy of {options.db}")
         else:
             notes.append(f"new run {state['run_id']}: {options.db} does not exist yet")
@@ -328,8 +328,8 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
     finally:
         db.close()
     try:
-        publishing.publish(paths.working, options.db, keep=options.keep)
-    except (publishing.PublishError, OSError, ValueError) as exc:
+        publish.publish(paths.working, options.db, keep=options.keep)
+    except (publish.PublishError, OSError, ValueError) as exc:
         summary.published = False
         summary.alerts.append(f"not published: {exc}")
         shutil.rmtree(paths.run, ignore_errors=True)  # the next run starts from the published db

@@ -16,24 +16,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from parsers.report import OLE_MAGIC  # .doc / .wps: an OLE2 compound file
+from parsers.sniff import OLE_MAGIC, RTF_MAGIC, needs_conversion
 
-RTF_MAGIC = b"{\\rtf"
-CONVERTIBLE = (".doc", ".wps", ".rtf", ".dot", ".wpt")
+__all__ = ["OLE_MAGIC", "OfficeError", "needs_conversion", "prepare", "to_docx"]
 TIMEOUT = 120.0  # seconds for one conversion (LibreOffice's first start takes a few)
 
 
 class OfficeError(OSError):
     """LibreOffice is missing, failed, or took too long."""
-
-
-def needs_conversion(data: bytes, filename: str | None = None) -> bool:
-    """True for .doc/.wps/.rtf files (by their first bytes, else by their name)."""
-    if data[:8] == OLE_MAGIC or data[:5] == RTF_MAGIC:
-        return True
-    if data[:5] == b"%PDF-" or data[:2] == b"PK":
-        return False
-    return bool(filename) and filename.lower().endswith(CONVERTIBLE)
 
 
 def soffice_path() -> str:

@@ -1,4 +1,4 @@
-"""The crawl process of ``nianbao nightly``: ``python -m nianbao.nightlycrawl`` (one Scrapy run).
+"""The crawl process of ``nianbao nightly``: ``python -m nianbao.nightly.crawl`` (one Scrapy run).
 
 The nightly job runs the spider ``annual_reports`` in this subprocess (a Twisted reactor cannot
 be restarted within one process) with the project settings (``SCRAPY_SETTINGS_MODULE``) plus the
@@ -30,11 +30,11 @@ from scrapy.http import Response
 from scrapy.utils.project import get_project_settings
 
 from crawler.sites import load_sites
-from nianbao.nightly import CLOSED_MARKER
-from nianbao.nightlysummary import SITE_COUNTS
+from nianbao.nightly.run import CLOSED_MARKER
+from nianbao.nightly.summary import SITE_COUNTS
 
 SPIDER = "annual_reports"
-EXTENSION = "nianbao.nightlycrawl.SiteOutcomes"
+EXTENSION = "nianbao.nightly.crawl.SiteOutcomes"
 FLUSH_SECONDS = 2.0
 
 
@@ -145,7 +145,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m nianbao.nightlycrawl", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m nianbao.nightly.crawl", description=__doc__)
     parser.add_argument("--sites", required=True, help="sites CSV")
     parser.add_argument("--db", required=True, help="database to write (the working copy)")
     parser.add_argument("--jobdir", required=True, help="Scrapy JOBDIR (resumable state)")

@@ -14,7 +14,7 @@ is recorded (``server.requests``); tests may change a page (``set_page``) or tak
 down (``down = True``). Servers stop on leaving the context, or by themselves after
 ``lifetime`` seconds.
 
-    python -m nianbao.sampleportals        # serve all sites until Ctrl-C, printing their URLs
+    python -m nianbao.testing.portalserver   # serve all sites until Ctrl-C, printing their URLs
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-PORTALS_DIR = Path(__file__).resolve().parent.parent / "samples" / "portals"
+from nianbao.resources import portals_dir
+
+PORTALS_DIR = portals_dir()  # samples/portals/ of the source tree or of share/nianbao/
 SITES: tuple[str, ...] = ("trs", "pagelist", "townships", "gkmlpt", "hanweb")
 
 _TYPES = {

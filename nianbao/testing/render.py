@@ -2,7 +2,7 @@
 
 Used for fixtures, round-trip property tests and benchmarks::
 
-    from tests.render import render, portal_page, LAYOUTS
+    from nianbao.testing.render import render, portal_page, LAYOUTS
     text_or_html = render(report, "html")        # one of LAYOUTS
     page_bytes = portal_page(render(report, "word"), encoding="gbk")
 

@@ -1,7 +1,7 @@
 """What a nightly run found: per-site status, the run summary, its history tables, its exit status.
 
 Input: the outcome files the crawl process writes (one per crawl part: a run resumed after an
-interruption has several), see :mod:`nianbao.nightlycrawl`. Output: a :class:`RunSummary` (the
+interruption has several), see :mod:`nianbao.nightly.crawl`. Output: a :class:`RunSummary` (the
 text printed and logged), rows of the tables ``nightly_runs`` and ``site_runs`` in the database,
 and the exit status of ``nianbao nightly``.
 """
@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from crawler.sites import Site
+from storage import record_nightly_run
 
 # Exit statuses of `nianbao nightly` (documented in deploy/README.md).
 EXIT_OK = 0
@@ -205,16 +206,8 @@ def failing_streaks(
 
 def store_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
     """Write the run into ``site_runs`` (one row per site and run) and ``nightly_runs``."""
-    db["site_runs"].upsert_all(
-        (
-            {"run_id": summary.run_id, "started": summary.started, **asdict(site)}
-            for site in summary.sites
-        ),
-        pk=("run_id", "site_id"),
-        column_order=("run_id", "site_id", "started", "status", "reason"),
-    )
-    db["site_runs"].create_index(["site_id", "started"], if_not_exists=True)
-    db["nightly_runs"].upsert(
+    record_nightly_run(
+        db,
         {
             "run_id": summary.run_id,
             "started": summary.started,
@@ -230,5 +223,5 @@ def store_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
             "alerts": "\n".join(summary.alerts) or None,
             "summary": summary.text(),
         },
-        pk="run_id",
+        [asdict(site) for site in summary.sites],
     )

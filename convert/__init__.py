@@ -1,0 +1,1 @@
+"""Files the pure parsers cannot read, converted by outside programs (``office``: LibreOffice)."""

@@ -1,0 +1,1 @@
+"""Test infrastructure shared by the tests, the sample portals and the benchmarks."""
