@@ -43,12 +43,15 @@ class RetryBackoff:
     """Wait ``BASE * 2**(n-1)`` seconds (at most ``MAX``) before the n-th retry of a request.
 
     Scrapy's RetryMiddleware re-schedules failed requests at once; this pause lets a busy
-    portal recover. It only delays the retried request, not the crawl.
+    portal recover. A ``Retry-After`` the portal sent (noted in ``meta["retry_after"]`` by
+    ``crawler.safety.RedirectGuard``) is honoured up to ``NIANBAO_RETRY_AFTER_MAX`` seconds.
+    It only delays the retried request, not the crawl.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.base = crawler.settings.getfloat("NIANBAO_RETRY_BACKOFF_BASE")
         self.cap = crawler.settings.getfloat("NIANBAO_RETRY_BACKOFF_MAX")
+        self.retry_after_cap = crawler.settings.getfloat("NIANBAO_RETRY_AFTER_MAX")
         self.stats = crawler.stats
 
     @classmethod
@@ -59,6 +62,9 @@ class RetryBackoff:
         retries = int(request.meta.get("retry_times", 0))
         if retries and self.base > 0:
             delay = min(self.base * 2 ** (retries - 1), self.cap)
+            asked = request.meta.get("retry_after")
+            if asked is not None:
+                delay = max(delay, min(float(asked), self.retry_after_cap))
             self.stats.inc_value("nianbao/retry_backoff_seconds", delay)
             from twisted.internet import reactor  # the one Scrapy installed
 
