@@ -4,14 +4,18 @@ Pages classified ``report`` are parsed with ``parsers.parse_report``; so is ever
 ``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse, and an
 attachment of ``item.file_urls`` that was not downloaded, is recorded (the
 page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
-the crawl goes on. Parsing runs in a worker thread (``parsers`` is pure), so a long PDF does
-not stall the reactor; what it read is recorded back on the reactor's thread. An old Word/WPS
+the crawl goes on. An old Word/WPS
 attachment (.doc/.wps/.rtf) is first converted to .docx by
 ``pipelines.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
 keeps crawling meanwhile; stats ``nianbao/attachments/converted`` and
 ``nianbao/attachments/conversion_failed`` (a failure is a page ``parse_error``, like any file
-that cannot be read). A page whose hash, and whose attachments' checksums, match the last crawl is
-not parsed again (set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
+that cannot be read). Parsing runs off the reactor's thread (``parsers`` is pure), so a long
+PDF does not stall it: with ``NIANBAO_PARSE_ISOLATED`` (the crawler's settings) in a worker
+process (``pipelines.isolation``) limited to ``NIANBAO_PARSE_TIMEOUT`` seconds and
+``NIANBAO_PARSE_MEMORY_MB`` per page with its files (a document past either is a
+``parse_error``), else in a thread; what it read is recorded back on the reactor's thread.
+A page whose hash, and whose attachments' checksums, match the last crawl is not parsed again
+(set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
 
 Copies of one report (the page and its PDF) are grouped by report id; the copy with the most
 reported cells is kept and every copy is listed as a source. An attachment of the page's year
@@ -32,6 +36,7 @@ from crawler.items import PageItem
 from parsers import parse_report
 from parsers.schema import Finding, Report
 from pipelines import office
+from pipelines.isolation import IsolatedParser, ParseLimitError
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, open_db, page_state, report_id_for
 from storage.ids import normalise_agency
@@ -94,6 +99,12 @@ class ParsePipeline:
         self.db_path = settings.get("NIANBAO_DB")
         self.reparse = settings.getbool("NIANBAO_REPARSE")
         self.db = None
+        self.parser = None  # without NIANBAO_PARSE_ISOLATED: in a thread, no limits
+        if settings.getbool("NIANBAO_PARSE_ISOLATED"):
+            self.parser = IsolatedParser(
+                settings.getfloat("NIANBAO_PARSE_TIMEOUT", 120.0),
+                settings.getint("NIANBAO_PARSE_MEMORY_MB", 2048) * 1024 * 1024,
+            )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePipeline:
@@ -104,6 +115,8 @@ class ParsePipeline:
             self.db = open_db(self.db_path)  # read-only use: what the last crawl stored
 
     def close_spider(self) -> None:
+        if self.parser is not None:
+            self.parser.close()
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -127,9 +140,16 @@ class ParsePipeline:
                 self._fail(page, url, FileNotFoundError("the attachment was not downloaded"))
         loaded = [await self._load(page, f) for f in page.files]
         files = [f for f in loaded if f is not None]
-        # Parsing (pdfplumber on a long PDF: seconds) runs off the reactor's thread; the
-        # results are recorded back on it.
-        page_result, file_results = await run_in_thread(_parse_all, page, files)
+        # Parsing (pdfplumber on a long PDF: seconds) runs in a worker process with a time
+        # and memory limit; the results are recorded back on the reactor's thread.
+        try:
+            if self.parser is None:
+                page_result, file_results = await run_in_thread(_parse_all, page, files)
+            else:
+                page_result, file_results = await self.parser.run(_parse_all, page, files)
+        except ParseLimitError as exc:
+            self._fail(page, page.url, exc)
+            return page
         self._parse_page(page, page_result, file_results)
         return page
 

@@ -62,7 +62,9 @@ DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 NIANBAO_RETRY_AFTER_MAX = 180.0  # seconds of a Retry-After honoured before a retry
 NIANBAO_LIST_PAGES = 5  # pages per list, and as many more per page that gave new reports
-NIANBAO_PARSE_TIMEOUT = 120.0  # seconds to parse one page or file; then a parse_error
+NIANBAO_PARSE_ISOLATED = True  # parse in a worker process (pipelines.isolation), limited:
+NIANBAO_PARSE_TIMEOUT = 120.0  # seconds to parse one page with its files; then a parse_error
+NIANBAO_PARSE_MEMORY_MB = 2048  # address space of the parser's worker process
 
 # Incremental crawls: keep responses and revalidate them (ETag / Last-Modified → 304).
 HTTPCACHE_ENABLED = True
