@@ -114,12 +114,15 @@ class UrlPolicy:
             port = parts.port
         except ValueError:
             return "bad_port"
+        if host == "localhost" or host.endswith(".localhost"):
+            if not self.allow_loopback:
+                return "loopback"
+        elif reason := address_refusal(host, allow_loopback=self.allow_loopback):
+            return reason
         hosts = [self.sites[site_id]] if site_id in self.sites else list(self.sites.values())
         if hosts and not any(h.owns(host, port, scheme) for h in hosts):
             return "other_host"
-        if host == "localhost" or host.endswith(".localhost"):
-            return None if self.allow_loopback else "loopback"
-        return address_refusal(host, allow_loopback=self.allow_loopback)
+        return None
 
 
 @dataclass
@@ -246,7 +249,14 @@ def _failure_reason(exc: BaseException) -> str:
         return "too_large"
     if "Timeout" in name:
         return "timeout"
-    if name in {"ResponseFailed", "ConnectionLost", "ConnectionDone", "PotentialDataLoss"}:
+    if name in {
+        "ResponseFailed",
+        "ConnectionLost",
+        "ConnectionDone",
+        "PotentialDataLoss",
+        "ResponseDataLossError",
+        "DownloadFailedError",
+    }:
         return "connection_lost"
     if name in {"ResponseNeverReceived", "ConnectionRefusedError", "DNSLookupError"}:
         return "unreachable"

@@ -1,0 +1,1 @@
+"""Test helpers shipped with the package: mock portals for tests and benchmarks."""
