@@ -9,8 +9,8 @@ reports (an HTML page and a PDF-only one), a 50 MB page (with and without Conten
 gzip bomb (~1 GB decompressed), a response that stalls after its headers, a connection reset
 mid-body, GBK declared UTF-8 and the reverse, binary garbage as text/html, a report with a
 5,000-row table, malformed HTML (``</td></tr>`` dropped, a stray ``</table>``), 429 and 503 with
-``Retry-After`` (then OK), a "PDF" that is an HTML error page, a truncated PDF, a DOCX zip bomb,
-a PDF of 2,000 pages, and links no crawler of this portal may follow: another host,
+``Retry-After: 2`` for 3.5 s (then OK), a "PDF" that is an HTML error page, a truncated PDF,
+a DOCX zip bomb, a PDF of 2,000 pages, and links no crawler of this portal may follow: another host,
 ``javascript:``, ``data:``, ``file:///…/secret.pdf``, ``ftp:``, ``localhost`` / ``127.0.0.1`` /
 ``[::1]`` on another port (a canary server that records any request), private and link-local
 addresses. Valid reports are pages of the bundled sample portals (``samples/portals``), with
@@ -58,7 +58,7 @@ CHAIN_END = ("trs", "/zwgk/zfxxgk/zfxxgknb/2021n/202201/t20220120_1001.html")
 HTML = "text/html; charset=utf-8"
 BIG = 50 * 1024 * 1024
 BOMB = 1024 * 1024 * 1024
-BUSY_SECONDS = 1.2  # /h/busy-503.html answers 503 (Retry-After: 1) this long, then the report
+BUSY_SECONDS = 3.5  # /h/busy-503.html and -429 answer 503/429 (Retry-After: 2) this long
 
 
 def _sample(site: str, path: str) -> tuple[bytes, str, dict[str, Any]]:
@@ -431,9 +431,9 @@ class HostilePortal:
         elif path == "/h/garbage.html":
             h._send(200, _garbage())
         elif path == "/h/busy-503.html" and self._busy(path, BUSY_SECONDS):
-            h._send(503, b"busy", Retry_After=1)
-        elif path == "/h/busy-429.html" and self._busy(path, 0.0):
-            h._send(429, b"slow down", Retry_After=1)
+            h._send(503, b"busy", Retry_After=2)
+        elif path == "/h/busy-429.html" and self._busy(path, BUSY_SECONDS):
+            h._send(429, b"slow down", Retry_After=2)
         elif path in VALID:
             h._send(200, *self.valid(path))
         elif path == "/h/fake.pdf":
@@ -450,10 +450,9 @@ class HostilePortal:
             h._send(404, _page("404", "页面不存在"))
 
     def _busy(self, path: str, seconds: float) -> bool:
-        """Busy on the first request, and for ``seconds`` after it."""
+        """Busy for ``seconds`` after the first request."""
         now = time.monotonic()
-        first = self._first_hit.setdefault(path, now)
-        return now == first or now - first < seconds
+        return now - self._first_hit.setdefault(path, now) < seconds
 
     def _stream(self, h: _Handler, size: int, *, with_length: bool) -> None:
         """A report-titled page of ``size`` bytes, written 64 KiB at a time."""
