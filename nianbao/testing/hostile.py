@@ -274,6 +274,7 @@ class HostilePortal:
 
     lifetime: float = 300.0
     secret: Path | None = None  # a local file the portal links as file:///…/secret.pdf
+    only: str | None = None  # home links only this case ("/h/…", "trap" or "refused")
     server: Server = field(default_factory=Server)
     canary: Server = field(default_factory=Server)
     expected: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -341,13 +342,15 @@ class HostilePortal:
     }
 
     def home(self) -> bytes:
-        links = [
-            _link("/trap/list.html?page=1", "政府信息公开年度报告"),
-            _link("/nb/index.html", "政府信息公开年度报告"),
-        ]
+        only = self.only
+        links = []
+        if only in (None, "trap"):
+            links.append(_link("/trap/list.html?page=1", "政府信息公开年度报告"))
+            links.append(_link("/nb/index.html", "政府信息公开年度报告"))
         title = "2023年政府信息公开工作年度报告（{}）"
-        links += [_link(p, title.format(t)) for p, t in self.HOSTILE.items()]
-        links += [_link(href, text) for text, href in self.refused_links().items()]
+        links += [_link(p, title.format(t)) for p, t in self.HOSTILE.items() if only in (None, p)]
+        if only in (None, "refused"):
+            links += [_link(href, text) for text, href in self.refused_links().items()]
         return _page("某县人民政府", f"<ul>{''.join(links)}</ul>")
 
     def real_list(self, page: int) -> bytes:
@@ -499,9 +502,11 @@ class HostilePortal:
 
 
 @contextmanager
-def serve_hostile(lifetime: float = 300.0, secret: Path | None = None) -> Iterator[HostilePortal]:
+def serve_hostile(
+    lifetime: float = 300.0, secret: Path | None = None, only: str | None = None
+) -> Iterator[HostilePortal]:
     """The hostile portal (and its canary) for the duration of the block."""
-    portal = HostilePortal(lifetime=lifetime, secret=secret).start()
+    portal = HostilePortal(lifetime=lifetime, secret=secret, only=only).start()
     try:
         yield portal
     finally:
