@@ -43,7 +43,9 @@ def crawl_argv(urls: list[str], work: Path) -> list[str]:
 def rows(db: Path) -> dict[str, list[tuple]]:
     conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
     try:
-        return {t: sorted(conn.execute(f"select {c} from {t}").fetchall()) for t, c in TABLES.items()}
+        return {
+            t: sorted(conn.execute(f"select {c} from {t}").fetchall()) for t, c in TABLES.items()
+        }
     finally:
         conn.close()
 
@@ -165,3 +167,51 @@ def test_publish_killed_leaves_a_whole_database(tmp_path: Path, delay: float) ->
     markers = conn.execute("select marker, count(*) from t group by marker").fetchall()
     conn.close()
     assert markers in ([("old", 500)], [("new", 5000)])
+
+
+def test_datasette_reads_whole_reports_while_a_crawl_writes(portals, reference, tmp_path: Path):
+    """Readers of the crawl's own database (Datasette, not immutable) during the crawl: never
+    "database is locked", and a report is seen with all its cells or not at all."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    urls = [s.url(s.expected["start_path"]) for s in portals.values()]
+    env = dict(os.environ, NIANBAO_DATA=str(tmp_path / "data"))
+    db = tmp_path / "nianbao.db"
+    proc = subprocess.Popen(
+        crawl_argv(urls, tmp_path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    sql = (
+        "select r.id, (select count(*) from applications a where a.report_id = r.id)"
+        " + (select count(*) from active_disclosure a where a.report_id = r.id) from reports r"
+    )
+    seen: dict[str, set[int]] = {}
+    reads = errors = 0
+    ds = None
+    deadline = time.monotonic() + 90
+    while proc.poll() is None and time.monotonic() < deadline:
+        if ds is None:
+            if count_reports(db) == 0:
+                time.sleep(0.01)
+                continue
+            ds = Datasette([str(db)])
+        response = asyncio.run(
+            ds.client.get("/nianbao.json", params={"sql": sql, "_shape": "array"})
+        )
+        if response.status_code != 200:
+            errors += 1
+            continue
+        reads += 1
+        for row in response.json():
+            values = list(row.values())
+            seen.setdefault(values[0], set()).add(values[1])
+    assert proc.wait(timeout=60) in (0, 1)
+    final = {}
+    for report_id, *_ in reference["reports"]:
+        final[report_id] = sum(1 for r in reference["applications"] if r[0] == report_id) + sum(
+            1 for r in reference["active_disclosure"] if r[0] == report_id
+        )
+    assert errors == 0 and reads > 3
+    assert seen, "no report was read during the crawl"
+    assert {rid: counts for rid, counts in seen.items()} == {rid: {final[rid]} for rid in seen}
