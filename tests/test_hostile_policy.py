@@ -249,3 +249,13 @@ def test_a_list_that_keeps_giving_new_reports_goes_on() -> None:
         assert out[0] is report
         asked += len(out) - 1
     assert asked == 7  # every page gave a new report: every next page asked for
+
+
+def test_metadata_describes_the_refused_urls_table(tmp_path: Any) -> None:
+    from nianbao.serving import load_metadata
+
+    db = open_db(tmp_path / "n.db")
+    save_refused(db, [{"url": "ftp://x/", "reason": "scheme_ftp", "site": "qs", "at": "t"}])
+    meta = load_metadata()["databases"]["nianbao"]["tables"]["refused_urls"]
+    assert meta["description"]
+    assert set(db["refused_urls"].columns_dict) <= set(meta["columns"])
