@@ -11,9 +11,12 @@ link-local, multicast, reserved or unspecified. ``NIANBAO_ALLOW_LOOPBACK`` (set 
 the spider's and FilesPipeline's alike, on the URL and on the address its host resolves to
 (Scrapy's caching resolver: the address checked is the one connected to). It also records
 what the fetch limits stopped: a download over ``DOWNLOAD_MAXSIZE`` (decompressed size too), a
-timeout, a connection reset, an error status after the retries. ``RedirectGuard`` (after
-RedirectMiddleware in the response chain) records redirect loops and chains longer than
-``REDIRECT_MAX_TIMES``, and notes a ``Retry-After`` for ``crawler.middlewares.RetryBackoff``.
+timeout, a connection reset, an error status after the retries. ``RedirectGuard`` (at 650:
+it sees each response before RedirectMiddleware acts on it) records redirect loops and chains
+longer than ``REDIRECT_MAX_TIMES``, and notes a ``Retry-After`` for
+``crawler.middlewares.RetryBackoff``. ``LinkSafety`` (spider middleware) drops the spider's
+refused links and attachment URLs, recorded, before Scrapy's offsite filter would drop them
+unrecorded; ``RecordedDecompression`` records a gzip bomb Scrapy stops.
 Each refusal counts in the stats ``nianbao/refused`` and ``nianbao/refused/<reason>`` and
 becomes a ``refused_urls`` row (``storage.refused``) when the crawl closes.
 """
@@ -337,8 +340,8 @@ def retry_after_seconds(value: bytes | str | None) -> float | None:
 class RedirectGuard:
     """Record redirect loops and over-long redirect chains; keep ``Retry-After`` for the retry.
 
-    Sits after RedirectMiddleware (600) and RetryMiddleware (550) in the response chain, so it
-    sees each response before they act on it.
+    Its priority (650) is above RedirectMiddleware's (600) and RetryMiddleware's (550):
+    responses pass it first, before those act on them.
     """
 
     def __init__(self, crawler: Crawler) -> None:

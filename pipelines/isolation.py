@@ -27,6 +27,10 @@ class ParseLimitError(RuntimeError):
     """Parsing a document ran past the time limit or killed its worker process."""
 
 
+def _ready() -> bool:
+    return True
+
+
 def _limit_memory(limit: int) -> None:
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -59,8 +63,10 @@ class IsolatedParser:
             self.lock.release()
 
     async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        future = self._pool().submit(fn, *args)
         try:
+            if self.pool is None:  # a new worker: its start-up is not the document's time
+                await run_in_thread(self._pool().submit(_ready).result)
+            future = self._pool().submit(fn, *args)
             return await run_in_thread(future.result, self.timeout or None)
         except FutureTimeout:
             self.close(kill=True)

@@ -4,23 +4,24 @@ Pages classified ``report`` are parsed with ``parsers.parse_report``; so is ever
 ``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse, and an
 attachment of ``item.file_urls`` that was not downloaded, is recorded (the
 page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
-the crawl goes on. An old Word/WPS
+the crawl goes on. Parsing runs in a worker process (``parsers`` is pure), so a long PDF does
+not stall the reactor; what it read is recorded back on the reactor's thread. An old Word/WPS
 attachment (.doc/.wps/.rtf) is first converted to .docx by
 ``pipelines.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
 keeps crawling meanwhile; stats ``nianbao/attachments/converted`` and
 ``nianbao/attachments/conversion_failed`` (a failure is a page ``parse_error``, like any file
-that cannot be read). Parsing runs off the reactor's thread (``parsers`` is pure), so a long
-PDF does not stall it: with ``NIANBAO_PARSE_ISOLATED`` (the crawler's settings) in a worker
-process (``pipelines.isolation``) limited to ``NIANBAO_PARSE_TIMEOUT`` seconds and
-``NIANBAO_PARSE_MEMORY_MB`` per page with its files (a document past either is a
-``parse_error``), else in a thread; what it read is recorded back on the reactor's thread.
-A page whose hash, and whose attachments' checksums, match the last crawl is not parsed again
-(set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
+that cannot be read). A page whose hash, and whose attachments' checksums, match the last crawl is
+not parsed again (set ``NIANBAO_REPARSE = True`` to force it, e.g. after a parser fix).
 
 Copies of one report (the page and its PDF) are grouped by report id; the copy with the most
 reported cells is kept and every copy is listed as a source. An attachment of the page's year
 takes the page's agency (the only attachment, or one naming the same agency), so a PDF whose
 signature reads 某某人民政府办公室 is still the page's report, not a second one.
+
+The worker process (``pipelines.isolation``; a thread when ``NIANBAO_PARSE_ISOLATED`` is off,
+as in unit tests without the crawler's settings) is limited to ``NIANBAO_PARSE_TIMEOUT``
+seconds and ``NIANBAO_PARSE_MEMORY_MB`` per page with its files: a hostile document past
+either is the page's ``parse_error``, and the crawl goes on.
 """
 
 from __future__ import annotations

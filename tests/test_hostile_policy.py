@@ -259,3 +259,44 @@ def test_metadata_describes_the_refused_urls_table(tmp_path: Any) -> None:
     meta = load_metadata()["databases"]["nianbao"]["tables"]["refused_urls"]
     assert meta["description"]
     assert set(db["refused_urls"].columns_dict) <= set(meta["columns"])
+
+
+def _sleep(seconds: float) -> str:
+    import time
+
+    time.sleep(seconds)
+    return "woke"
+
+
+def _allocate(megabytes: int) -> int:
+    return len(bytearray(megabytes * 1024 * 1024))
+
+
+def test_parser_worker_is_stopped_at_its_time_limit_and_replaced() -> None:
+    import time
+
+    from pipelines.isolation import IsolatedParser, ParseLimitError
+
+    parser = IsolatedParser(timeout=1.5, memory=0)
+    try:
+        assert asyncio.run(parser.run(_sleep, 0)) == "woke"
+        start = time.monotonic()
+        with pytest.raises(ParseLimitError, match=r"more than 1\.5 s"):
+            asyncio.run(parser.run(_sleep, 60))
+        assert time.monotonic() - start < 5
+        assert asyncio.run(parser.run(_sleep, 0)) == "woke"  # a fresh worker
+    finally:
+        parser.close()
+
+
+def test_parser_worker_memory_is_capped() -> None:
+    from pipelines.isolation import IsolatedParser
+
+    parser = IsolatedParser(timeout=30, memory=768 * 1024 * 1024)
+    try:
+        assert asyncio.run(parser.run(_allocate, 16)) == 16 * 1024 * 1024
+        with pytest.raises(MemoryError):
+            asyncio.run(parser.run(_allocate, 2048))
+        assert asyncio.run(parser.run(_allocate, 16)) == 16 * 1024 * 1024
+    finally:
+        parser.close()
