@@ -10,19 +10,23 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
+from crawler.safety import RefusalLog
+
 
 class SiteBudget:
     """Stop a site after ``NIANBAO_SITE_BUDGET`` requests (counted in stats as cut).
 
     Requests carry their site in ``meta["site_id"]``; robots.txt and attachment downloads have
     none and are not counted. Scrapy's scheduler hands out the promising requests first
-    (priority = link score), so what the budget cuts is what discovery valued least.
+    (priority = link score), so what the budget cuts is what discovery valued least; each cut
+    URL is recorded (``refused_urls``, reason ``budget_cut``).
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.budget = crawler.settings.getint("NIANBAO_SITE_BUDGET")
         self.stats = crawler.stats
         self.used: Counter[str] = Counter()
+        self.refusals = RefusalLog.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteBudget:
@@ -35,6 +39,7 @@ class SiteBudget:
         if self.used[site] >= self.budget:
             self.stats.inc_value("nianbao/budget_cut")
             self.stats.inc_value(f"nianbao/budget_cut/{site}")
+            self.refusals.add(request, "budget_cut", f"{self.budget} requests spent")
             raise IgnoreRequest(f"site budget of {self.budget} requests spent: {request.url}")
         self.used[site] += 1
 
