@@ -128,6 +128,17 @@ class UrlPolicy:
         return None
 
 
+def crawl_policy(crawler: Crawler) -> UrlPolicy:
+    """The crawl's policy, for the sites of its spider (built once the spider exists)."""
+    policy = getattr(crawler, "_nianbao_policy", None)
+    if policy is None:
+        sites = list(getattr(crawler.spider, "sites", None) or [])
+        allow = crawler.settings.getbool("NIANBAO_ALLOW_LOOPBACK")
+        policy = UrlPolicy(sites, allow_loopback=allow)
+        crawler._nianbao_policy = policy  # type: ignore[attr-defined]
+    return policy
+
+
 @dataclass
 class Refusal:
     """A URL the crawl did not request or could not read, and why."""
@@ -275,17 +286,13 @@ class UrlSafety:
         self.crawler = crawler
         self.allow_loopback = crawler.settings.getbool("NIANBAO_ALLOW_LOOPBACK")
         self.log = RefusalLog.of(crawler)
-        self.policy: UrlPolicy | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> UrlSafety:
         return cls(crawler)
 
     def _policy(self) -> UrlPolicy:
-        if self.policy is None:
-            sites = list(getattr(self.crawler.spider, "sites", None) or [])
-            self.policy = UrlPolicy(sites, allow_loopback=self.allow_loopback)
-        return self.policy
+        return crawl_policy(self.crawler)
 
     async def process_request(self, request: Request) -> None:
         reason = self._policy().refusal(request.url, request.meta.get("site_id"))
@@ -341,10 +348,12 @@ class RedirectGuard:
     """Record redirect loops and over-long redirect chains; keep ``Retry-After`` for the retry.
 
     Its priority (650) is above RedirectMiddleware's (600) and RetryMiddleware's (550):
-    responses pass it first, before those act on them.
+    responses pass it first, before those act on them. A redirect to a refused URL (another
+    host, an internal address) is recorded here too.
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES")
         self.log = RefusalLog.of(crawler)
 
@@ -362,7 +371,11 @@ class RedirectGuard:
         target = urljoin(request.url, response.headers[b"Location"].decode("latin-1"))
         chain = request.meta.get("redirect_urls", [])
         first = chain[0] if chain else request.url
-        if target in chain or target == request.url:
+        site = request.meta.get("site_id")
+        refusal = crawl_policy(self.crawler).refusal(target, site)
+        if refusal is not None:  # Scrapy's offsite filter would drop it unrecorded
+            self.log.add_url(target, refusal, site=site, referer=request.url, detail="redirect")
+        elif target in chain or target == request.url:
             self._record(request, first, "redirect_loop", len(chain) + 1)
         elif request.meta.get("redirect_times", 0) >= self.max_times:
             self._record(request, first, "redirect_limit", len(chain) + 1)

@@ -228,6 +228,15 @@ def test_only_the_portals_own_web_is_requested(
     assert crawl.stats["nianbao/refused/scheme_file"] >= 1
 
 
+def test_redirects_off_the_portal_are_refused(
+    hostile: tuple[HostilePortal, HostileCrawl], db: sqlite3.Connection
+):
+    portal, _ = hostile
+    assert refused(db, "http://169.254.169.254/latest/meta-data/iam") == "link_local"
+    assert refused(db, portal.canary.url("/redirected.html")) == "other_host"
+    assert portal.canary.requests == []
+
+
 def test_every_hostile_url_is_recorded_with_a_reason(
     hostile: tuple[HostilePortal, HostileCrawl], db: sqlite3.Connection
 ):
@@ -235,4 +244,5 @@ def test_every_hostile_url_is_recorded_with_a_reason(
     for path in portal.HOSTILE:
         url = portal.url(path)
         row = page(db, url)
-        assert refused(db, url) or row is not None, f"{path}: no record"
+        led = db.execute("select reason from refused_urls where referer = ?", [url]).fetchone()
+        assert refused(db, url) or row is not None or led, f"{path}: no record"

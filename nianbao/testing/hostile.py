@@ -3,7 +3,8 @@
     with serve_hostile() as portal:            # HostilePortal (stops by itself after lifetime)
         portal.url("/index.html"), portal.canary.requests, portal.cases
 
-The home page links (as report candidates) to: a redirect loop, a 30-hop redirect chain, an
+The home page links (as report candidates) to: a redirect loop, a 30-hop redirect chain,
+redirects to a link-local address and to the canary, an
 endless list (共100000页, 下一页 on every page) beside the real list whose page 2 holds two
 reports (an HTML page and a PDF-only one), a 50 MB page (with and without Content-Length), a
 gzip bomb (~1 GB decompressed), a response that stalls after its headers, a connection reset
@@ -323,6 +324,8 @@ class HostilePortal:
     HOSTILE: ClassVar[dict[str, str]] = {
         "/h/loop-a.html": "重定向循环",
         "/h/chain/0.html": "三十次重定向",
+        "/h/redirect-internal.html": "重定向到内网",
+        "/h/redirect-canary.html": "重定向到本机其他端口",
         "/h/big.html": "五十兆页面",
         "/h/big-stream.html": "五十兆页面无长度",
         "/h/gzip-bomb.html": "压缩炸弹",
@@ -414,6 +417,10 @@ class HostilePortal:
             h._send(302, Location="/h/loop-b.html")
         elif path == "/h/loop-b.html":
             h._send(302, Location="/h/loop-a.html")
+        elif path == "/h/redirect-internal.html":
+            h._send(302, Location="http://169.254.169.254/latest/meta-data/iam")
+        elif path == "/h/redirect-canary.html":
+            h._send(302, Location=self.canary.url("/redirected.html"))
         elif path.startswith("/h/chain/"):
             hop = int(path.rsplit("/", 1)[-1].split(".")[0])
             target = f"/h/chain/{hop + 1}.html" if hop < CHAIN_HOPS else "/h/chain-end.html"
