@@ -8,7 +8,8 @@ to other hosts, ``file:``, loopback and private addresses; ``all``: everything a
 the limits of ``tests/test_hostile.py`` (``crawler.settings.test``: DOWNLOAD_MAXSIZE 8 MiB,
 DOWNLOAD_TIMEOUT 3 s, 2 retries, REDIRECT_MAX_TIMES 10, NIANBAO_LIST_PAGES 5; parser worker
 20 s / 1 GiB). Prints per case: seconds, requests the portal answered, bytes the portal sent,
-bytes the crawler read (``downloader/response_bytes``), the crawl's peak RSS (largest of the
+bytes of the responses the crawler completed (``downloader/response_bytes``: a cut download
+is not counted), the crawl's peak RSS (largest of the
 crawl and its parser worker), refusals recorded and reports stored. Target: every case under
 DOWNLOAD_TIMEOUT × (RETRY_TIMES + 1) + a few seconds, peak RSS under 400 MB. ``exit 1``
 is ``nianbao crawl`` saying the site gave no report (every case but the valid ones).
