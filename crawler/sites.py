@@ -25,6 +25,7 @@ class Site:
     level: str | None = None  # county / township / department / city
     cms_style: str | None = None
     note: str | None = None
+    attachment_hosts: str | None = None  # other hosts serving its files (comma-separated)
 
 
 def site_id_for(start_url: str) -> str:

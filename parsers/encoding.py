@@ -54,7 +54,7 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
 
 
 def to_text(data: bytes | str, content_type: str | None = None) -> str:
-    """``data`` as text (a ``str`` is returned as is, without a leading BOM)."""
-    if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    return decode(data, content_type)[0]
+    """``data`` as text (a ``str`` is returned as is, without a leading BOM). NUL characters
+    are dropped: they mean nothing in a page, and lxml cuts a cell's text at one."""
+    text = data.lstrip("\ufeff") if isinstance(data, str) else decode(data, content_type)[0]
+    return text.replace("\x00", "")

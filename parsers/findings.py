@@ -5,7 +5,9 @@
 - ``balance`` — each applicant column: 本年新收 + 上年结转 = (七)总计 + 结转下年度;
 - ``total_processed_sum`` — each applicant column: (七)总计 = the result rows (一)…(六);
 - ``applicant_total_sum`` — each row: 总计 = the six applicant columns;
-- ``review_total_sum`` — each proceeding: 总计 = 维持 + 纠正 + 其他 + 尚未审结.
+- ``review_total_sum`` — each proceeding: 总计 = 维持 + 纠正 + 其他 + 尚未审结;
+- ``implausible_value`` (a warning) — a count or amount below zero (other than a ``change``),
+  or above ``MAX_PLAUSIBLE``: no county reports a billion of anything.
 
 A check whose cells are not all reported (null or absent) is skipped, not failed. Findings
 name their cells in ``keys`` as ``section.key1.key2`` (``applications.new_received.total``).
@@ -23,6 +25,7 @@ from parsers.schema import (
     OUTCOMES,
     PROCEEDINGS,
     RESULT_ROWS,
+    SIGNED_METRICS,
     Finding,
     Report,
     Value,
@@ -142,6 +145,24 @@ def _review(report: Report) -> list[Finding]:
     return out
 
 
+MAX_PLAUSIBLE = 1e9
+
+
+def _implausible(report: Report) -> list[Finding]:
+    """Cells no report can hold: negative counts, values of a billion or more."""
+    keys = []
+    for (section, a, b), value in report.cell_map().items():
+        if value is None:
+            continue
+        signed = section == "active_disclosure" and b in SIGNED_METRICS
+        if abs(value) >= MAX_PLAUSIBLE or (value < 0 and not signed):
+            keys.append(f"{section}.{a}.{b}")
+    if not keys:
+        return []
+    message = f"{len(keys)} value(s) negative or of a billion or more: {', '.join(keys[:5])}"
+    return [Finding("implausible_value", "warning", message, keys)]
+
+
 def validate(report: Report) -> list[Finding]:
     """The arithmetic findings of ``report`` (empty when every check holds or is skipped)."""
-    return _applications(report) + _review(report)
+    return _applications(report) + _review(report) + _implausible(report)

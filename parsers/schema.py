@@ -169,6 +169,7 @@ RULES: dict[str, str] = {
     "missing_row": "a row of the detected format is absent",
     "unreadable_cell": "a cell's text is not a number",
     "template_year_mismatch": "the format used does not match the report's year",
+    "implausible_value": "a negative count, or a value of a billion or more",
     "not_a_report": "the page is not a government-information-disclosure annual report",
     "image_only": "the document holds only images: no numbers were read",
 }

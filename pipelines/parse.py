@@ -4,7 +4,7 @@ Pages classified ``report`` are parsed with ``parsers.parse_report``; so is ever
 ``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse, and an
 attachment of ``item.file_urls`` that was not downloaded, is recorded (the
 page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
-the crawl goes on. Parsing runs in a worker thread (``parsers`` is pure), so a long PDF does
+the crawl goes on. Parsing runs in a worker process (``parsers`` is pure), so a long PDF does
 not stall the reactor; what it read is recorded back on the reactor's thread. An old Word/WPS
 attachment (.doc/.wps/.rtf) is first converted to .docx by
 ``convert.office.prepare`` (LibreOffice, a few seconds) in a worker thread, so the reactor
@@ -19,6 +19,11 @@ incremental skip: ``storage.group_copies``, ``storage.unchanged_reports``). An a
 of the page's year takes the page's agency (the only attachment, or one naming the same
 agency), so a PDF whose signature reads 某某人民政府办公室 is still the page's report, not a
 second one.
+
+The worker process (``pipelines.isolation``; a thread when ``NIANBAO_PARSE_ISOLATED`` is off,
+as in unit tests without the crawler's settings) is limited to ``NIANBAO_PARSE_TIMEOUT``
+seconds and ``NIANBAO_PARSE_MEMORY_MB`` per page with its files: a hostile document past
+either is the page's ``parse_error``, and the crawl goes on.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from convert import office
 from crawler.items import PageItem
 from parsers import parse_report
 from parsers.schema import REPORT_METADATA, Finding, Report
+from pipelines.isolation import IsolatedParser, ParseLimitError
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, group_copies, open_db, unchanged_reports
 from storage.ids import normalise_agency
@@ -85,6 +91,12 @@ class ParsePipeline:
         self.db_path = settings.get("NIANBAO_DB")
         self.reparse = settings.getbool("NIANBAO_REPARSE")
         self.db = None
+        self.parser = None  # without NIANBAO_PARSE_ISOLATED: in a thread, no limits
+        if settings.getbool("NIANBAO_PARSE_ISOLATED"):
+            self.parser = IsolatedParser(
+                settings.getfloat("NIANBAO_PARSE_TIMEOUT", 120.0),
+                settings.getint("NIANBAO_PARSE_MEMORY_MB", 2048) * 1024 * 1024,
+            )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePipeline:
@@ -95,6 +107,8 @@ class ParsePipeline:
             self.db = open_db(self.db_path)  # read-only use: what the last crawl stored
 
     def close_spider(self) -> None:
+        if self.parser is not None:
+            self.parser.close()
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -118,9 +132,16 @@ class ParsePipeline:
                 self._fail(page, url, FileNotFoundError("the attachment was not downloaded"))
         loaded = [await self._load(page, f) for f in page.files]
         files = [f for f in loaded if f is not None]
-        # Parsing (pdfplumber on a long PDF: seconds) runs off the reactor's thread; the
-        # results are recorded back on it.
-        page_result, file_results = await run_in_thread(_parse_all, page, files)
+        # Parsing (pdfplumber on a long PDF: seconds) runs in a worker process with a time
+        # and memory limit; the results are recorded back on the reactor's thread.
+        try:
+            if self.parser is None:
+                page_result, file_results = await run_in_thread(_parse_all, page, files)
+            else:
+                page_result, file_results = await self.parser.run(_parse_all, page, files)
+        except ParseLimitError as exc:
+            self._fail(page, page.url, exc)
+            return page
         self._parse_page(page, page_result, file_results)
         return page
 

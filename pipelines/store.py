@@ -24,6 +24,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import PageItem
+from crawler.safety import RefusalLog
 from pipelines.parsed import ParsedPage
 from storage import (
     TABLES,
@@ -38,6 +39,7 @@ from storage import (
     save_sites,
     touch_reports,
 )
+from storage.refused import save_refused
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +95,9 @@ class StorePipeline:
         failed = [s for s in site_ids if not self.site_reports.get(s)]
         found = {s: (self.site_pages[s], len(self.site_reports.get(s, ()))) for s in site_ids}
         record_site_crawls(self.db, found, when=finished)
+        refused = RefusalLog.of(self.crawler).refusals
+        if refused:
+            save_refused(self.db, [vars(r) for r in refused.values()])
         if failed:
             logger.warning("sites that gave no report: %s", ", ".join(failed))
         counts = {o: self.stats.get_value(f"nianbao/reports/{o}", 0) for o in OUTCOMES}

@@ -41,9 +41,30 @@ DEPTH_STATS_VERBOSE = True
 NIANBAO_SITE_BUDGET = 400  # requests per site (robots.txt and attachments not counted)
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.safety.UrlSafety": 50,  # before robots.txt: refused URLs are never requested
     "crawler.middlewares.SiteBudget": 120,  # after robots.txt (100)
     "crawler.middlewares.RetryBackoff": 560,  # after RetryMiddleware (550)
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.safety.RecordedDecompression": 590,  # the same, recording a gzip bomb it stops
+    "crawler.safety.RedirectGuard": 650,  # sees responses before RedirectMiddleware (600)
 }
+SPIDER_MIDDLEWARES = {
+    "crawler.safety.LinkSafety": 800,  # before OffsiteMiddleware (500): refusals recorded
+    "crawler.fairness.ListFairness": 850,
+}
+
+# Hostile sites (crawler.safety, crawler.fairness): every fetch is bounded, every refusal
+# recorded in the table refused_urls. Only http(s) on the site's own hosts (and the registry's
+# attachment_hosts); never loopback / private / link-local addresses.
+NIANBAO_ALLOW_LOOPBACK = False
+DOWNLOAD_MAXSIZE = 40 * 1024 * 1024  # bytes per response, also after decompression (gzip bomb)
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+NIANBAO_RETRY_AFTER_MAX = 180.0  # seconds of a Retry-After honoured before a retry
+NIANBAO_LIST_PAGES = 5  # pages per list, and as many more per page that gave new reports
+NIANBAO_PARSE_ISOLATED = True  # parse in a worker process (pipelines.isolation), limited:
+NIANBAO_PARSE_TIMEOUT = 120.0  # seconds to parse one page with its files; then a parse_error
+NIANBAO_PARSE_MEMORY_MB = 2048  # address space of the parser's worker process
 
 # Incremental crawls: keep responses and revalidate them (ETag / Last-Modified → 304).
 HTTPCACHE_ENABLED = True

@@ -200,6 +200,7 @@ class AnnualReportsSpider(scrapy.Spider):
                     "link_text": lead.text,
                     "referer": response.url,
                     "strategy": strategy,
+                    "list_page": lead.kind == "page",  # crawler.fairness.ListFairness
                     "handle_httpstatus_list": CANDIDATE_STATUSES if score >= STRONG else [],
                 },
             )

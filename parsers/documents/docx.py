@@ -10,6 +10,7 @@ tables in order, not a table of its own.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 from docx.oxml.ns import qn
@@ -26,8 +27,23 @@ _PICTURES = (qn("w:drawing"), qn("w:pict"))
 _WRAPPERS = (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"))
 
 
+MAX_UNPACKED = 64 * 1024 * 1024  # bytes of a .docx package unzipped (a zip bomb: far more)
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse a package whose parts unzip to more than ``MAX_UNPACKED`` bytes (zipfile stops
+    reading a part at its declared size, so the declared sizes bound what is read)."""
+    try:
+        size = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise DocumentError(f"not a readable Word (.docx) file: {exc}") from exc
+    if size > MAX_UNPACKED:
+        raise DocumentError(f"a .docx unzipping to {size} bytes (more than {MAX_UNPACKED})")
+
+
 def read_docx(data: bytes) -> Document:
     """The paragraphs and tables of a .docx file; raises :class:`DocumentError`."""
+    _check_package(data)
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx raises many kinds for damaged or foreign packages

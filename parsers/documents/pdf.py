@@ -61,12 +61,19 @@ class _Page:
     blocks: list[tuple[float, _Line | Grid]] = field(default_factory=list)
 
 
+MAX_PAGES = 300  # an annual report has a few dozen pages; more is not one (or a trap)
+
+
 def read_pdf(data: bytes) -> Document:
     """The lines and tables of a PDF, in reading order; raises :class:`DocumentError`."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        count = len(pdf.pages)
     except Exception as exc:  # pdfminer wraps or raises many kinds for damaged/encrypted files
         raise DocumentError(f"not a readable PDF: {exc}") from exc
+    if count > MAX_PAGES:
+        pdf.close()
+        raise DocumentError(f"a PDF of {count} pages (more than {MAX_PAGES}): not read")
     pages: list[_Page] = []
     images = 0
     with pdf:
