@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
+from storage.analysis import ensure_analysis_tables
 from storage.lookups import create_lookups
 from storage.search import enable_search
 from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
@@ -271,6 +272,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         added = {name: _create_table(db, name, TABLES[name]) for name in _ORDER}
         enable_search(db)
         create_views(db)
+        ensure_analysis_tables(db)
         if added["report_figures"]:  # a newer figure: compute it for every stored report
             refresh_figures(db)
         else:
