@@ -162,7 +162,7 @@ def check_sites_file(path: str) -> list[str]:
         _, encoding = read_sites_text(path)
     except UnicodeDecodeError:
         raise BadInput(
-            f"{path} is neither UTF-8 nor GBK: save it as \"CSV UTF-8\" and try again"
+            f'{path} is neither UTF-8 nor GBK: save it as "CSV UTF-8" and try again'
         ) from None
     except OSError as exc:
         raise BadInput(f"cannot read sites file {path}: {exc.strerror or exc}") from None
