@@ -4,7 +4,8 @@ Only the prose counts (总体情况, 存在的主要问题及改进情况, …),
 prints the same table labels. The prose is the report text without table lines (lines with a
 tab), short lines (headings, dates, page furniture) and digits (a text copied from last year
 with new figures is still a copy). Texts are compared as sets of character 5-grams with
-MinHash and found in candidate pairs by MinHash LSH (``datasketch``); each pair's similarity is
+MinHash (the 5-grams hashed with numpy in one pass) and found in candidate pairs by MinHash
+LSH (``datasketch``); each pair's similarity is
 the estimated Jaccard similarity of their 5-grams. ``refresh_similarity`` rebuilds the table
 ``text_similarity`` (one row per pair at or above ``THRESHOLD``).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import sqlite_utils
 from datasketch import MinHash, MinHashLSH
 
@@ -39,11 +41,29 @@ def prose(text: str | None) -> str:
     return "".join(lines)
 
 
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=13).permutations  # made once, not per report
+_MIX = np.uint64(0x100000001B3)  # FNV prime: the rolling hash of a 5-gram's code points
+
+
+def gram_hashes(prose_text: str) -> np.ndarray:
+    """32-bit hashes of the text's character 5-grams, computed with numpy at once (hashing each
+    5-gram in Python cost 80 % of the time); repeats are kept: they change no minimum."""
+    codes = np.frombuffer(prose_text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - SHINGLE + 1
+    if n < 1:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE):
+        h = h * _MIX + codes[k : k + n]  # wraps modulo 2**64, as meant
+    return (h >> np.uint64(32)) ^ (h & np.uint64(0xFFFFFFFF))
+
+
 def signature(prose_text: str) -> MinHash:
     """The MinHash of the text's character 5-grams."""
-    grams = {prose_text[i : i + SHINGLE] for i in range(len(prose_text) - SHINGLE + 1)}
-    mh = MinHash(num_perm=NUM_PERM, seed=13)
-    mh.update_batch([g.encode("utf-8") for g in grams])
+    mh = MinHash(
+        num_perm=NUM_PERM, seed=13, hashfunc=int, permutations=_PERMUTATIONS, scheme="affine32"
+    )
+    mh.update_batch(gram_hashes(prose_text).tolist())
     return mh
 
 
