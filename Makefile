@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/analysis.py
 
 clean:
 	rm -rf $(VENV) data/*.db .pytest_cache
