@@ -2,9 +2,10 @@
 
 ``refresh_analyses(db)`` rebuilds, in order, ``bodies`` + ``report_bodies``
 (``storage.bodies``), ``coverage`` (``storage.coverage``) and ``text_similarity``
-(``storage.similarity``). The store pipeline calls it when a crawl closes (so ``nianbao crawl``,
-the nightly job and the demo all publish them); ``open_db`` creates them empty when missing so
-the canned queries run on any database. ``report_versions`` is kept by the writer instead.
+(``storage.similarity``, with its cache of MinHash signatures ``prose_signatures``). The store
+pipeline calls it when a crawl closes (so ``nianbao crawl``, the nightly job and the demo all
+publish them); ``open_db`` creates them empty when missing so the canned queries run on any
+database. ``report_versions`` is kept by the writer instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ import sqlite_utils
 
 from storage.bodies import BODY_COLUMNS, refresh_bodies
 from storage.coverage import COVERAGE_COLUMNS, refresh_coverage
-from storage.similarity import SIMILARITY_COLUMNS, refresh_similarity
+from storage.similarity import (
+    SIGNATURE_COLUMNS,
+    SIGNATURE_TABLE,
+    SIMILARITY_COLUMNS,
+    refresh_similarity,
+)
 from storage.versions import create_versions
 
 ANALYSIS_TABLES = {
@@ -23,6 +29,7 @@ ANALYSIS_TABLES = {
     "report_bodies": ({"report_id": str, "body_id": str, "year": int, "name": str}, "report_id"),
     "coverage": (COVERAGE_COLUMNS, ("body_id", "year")),
     "text_similarity": (SIMILARITY_COLUMNS, ("report_id", "other_report_id")),
+    SIGNATURE_TABLE: (SIGNATURE_COLUMNS, "report_id"),
 }
 
 

@@ -7,21 +7,26 @@ with new figures is still a copy). Texts are compared as sets of character 5-gra
 MinHash (the 5-grams hashed with numpy in one pass) and found in candidate pairs by MinHash
 LSH (``datasketch``); each pair's similarity is
 the estimated Jaccard similarity of their 5-grams. ``refresh_similarity`` rebuilds the table
-``text_similarity`` (one row per pair at or above ``THRESHOLD``).
+``text_similarity`` (one row per pair at or above ``THRESHOLD``). The signatures are kept in
+``prose_signatures`` under a hash of the text: a rebuild computes only those of new or edited
+texts (computing them is most of the time).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 THRESHOLD = 0.6  # pairs below this estimated Jaccard similarity are not stored
 NUM_PERM = 128
 SHINGLE = 5
+SIGNATURE_TABLE = "prose_signatures"
 MIN_PROSE = 80  # characters: a shorter prose (「正文从略」) is no evidence of copying
 _MIN_LINE = 12
 _DIGITS = re.compile(r"\d+")
@@ -67,6 +72,60 @@ def signature(prose_text: str) -> MinHash:
     return mh
 
 
+SIGNATURE_COLUMNS = {"report_id": str, "text_hash": str, "chars": int, "signature": bytes}
+
+
+def _text_hash(text: str | None) -> str:
+    return hashlib.blake2b((text or "").encode("utf-8"), digest_size=12).hexdigest()
+
+
+Signatures = dict[str, tuple[LeanMinHash, int]]
+
+
+def update_signatures(db: sqlite_utils.Database) -> tuple[Signatures, int]:
+    """Report id → (MinHash of its prose, prose characters) for prose of ``MIN_PROSE``+, and
+    how many texts needed a new signature.
+
+    Brings ``prose_signatures`` up to date: a signature is computed only for a text not seen
+    before (new report, edited text); rows of deleted reports go.
+    """
+    table = db[SIGNATURE_TABLE]
+    if not table.exists():
+        table.create(SIGNATURE_COLUMNS, pk="report_id")
+    cached = {
+        rid: (text_hash, chars, blob)
+        for rid, text_hash, chars, blob in db.execute(
+            f"select report_id, text_hash, chars, signature from [{SIGNATURE_TABLE}]"
+        )
+    }
+    result: Signatures = {}
+    fresh = []
+    for rid, text in db.execute("select id, text from reports"):
+        text_hash = _text_hash(text)
+        hit = cached.pop(rid, None)
+        if hit is not None and hit[0] == text_hash:
+            chars, blob = hit[1], hit[2]
+        else:
+            body = prose(text)
+            chars = len(body)
+            blob = signature(body).hashvalues.tobytes() if chars >= MIN_PROSE else None
+            row = {"report_id": rid, "text_hash": text_hash, "chars": chars, "signature": blob}
+            fresh.append(row)
+        if blob is not None:
+            values = np.frombuffer(blob, dtype=np.uint32)
+            result[rid] = (LeanMinHash(seed=13, hashvalues=values, scheme="affine32"), chars)
+    with db.atomic():
+        if fresh:
+            table.upsert_all(fresh, pk="report_id")
+        if cached:  # reports no longer stored
+            gone = "select value from json_each(?)"
+            db.execute(
+                f"delete from [{SIGNATURE_TABLE}] where report_id in ({gone})",
+                [json.dumps(list(cached))],
+            )
+    return result, len(fresh)
+
+
 RELATIONS = {
     "same_body_next_year": "同一机关，沿用上一年的文本 (same body, previous year's text)",
     "same_body": "同一机关，其他年份 (same body, another year)",
@@ -100,30 +159,29 @@ def refresh_similarity(db: sqlite_utils.Database, threshold: float = THRESHOLD) 
     body_join = "left join report_bodies b on b.report_id = r.id" if has_bodies else ""
     body_col = "b.body_id" if has_bodies else "null"
     info: dict[str, dict] = {}
-    signatures: dict[str, MinHash] = {}
+    signatures, _ = update_signatures(db)
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    sql = f"""select r.id, r.text, r.year, {body_col}, coalesce(r.agency, r.title), r.level,
+    sql = f"""select r.id, r.year, {body_col}, coalesce(r.agency, r.title), r.level,
         r.province, r.city, r.county from reports r {body_join}"""
-    for rid, text, year, body_id, name, level, prov, city, county in db.execute(sql):
-        body = prose(text)
-        if len(body) < MIN_PROSE:
+    for rid, year, body_id, name, level, prov, city, county in db.execute(sql):
+        if rid not in signatures:
             continue
-        sig = signature(body)
+        sig, chars = signatures[rid]
         info[rid] = {
             "year": year, "body_id": body_id, "name": name, "level": level,
-            "province": prov, "city": city, "county": county, "chars": len(body),
+            "province": prov, "city": city, "county": county, "chars": chars,
         }  # fmt: skip
-        signatures[rid] = sig
         lsh.insert(rid, sig)
     pairs = []
-    for rid, sig in signatures.items():
+    for rid in info:
+        sig = signatures[rid][0]
         for other in lsh.query(sig):
             if other == rid:
                 continue
             a, b = info[rid], info[other]
             if ((a["year"] or 0), rid) < ((b["year"] or 0), other):
                 continue  # each pair once, the later report first
-            similarity = round(sig.jaccard(signatures[other]), 3)
+            similarity = round(sig.jaccard(signatures[other][0]), 3)
             if similarity < threshold:
                 continue
             pairs.append(

@@ -186,3 +186,19 @@ def test_text_only_edit_is_a_version_but_a_counter_is_not(nianbao_db) -> None:
     change = next(nianbao_db.query("select reason, summary from report_changes"))
     assert change["reason"] == "text edited at its source"
     assert nianbao_db.execute("select text from reports").fetchone()[0] == edited.text
+
+
+def test_signatures_are_computed_only_for_new_or_edited_texts(county_db) -> None:
+    from storage.similarity import update_signatures
+
+    db, _ = county_db
+    signatures, computed = update_signatures(db)
+    assert computed == 0 and len(signatures) == 11  # all cached by the first rebuild
+    rid = db.execute(
+        "select id from reports where agency = '白水县教育局' and year = 2023"
+    ).fetchone()[0]
+    db.execute("update reports set text = text || ? where id = ?", ["\n" + "新增段落文字" * 5, rid])
+    db.execute("delete from reports where agency = '白水县人民政府' and year = 2021")
+    signatures, computed = update_signatures(db)
+    assert computed == 1 and len(signatures) == 10
+    assert db["prose_signatures"].count == 10
