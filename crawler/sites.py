@@ -46,7 +46,7 @@ def site_from_url(url: str, name: str | None = None) -> Site:
     return Site(id=site_id_for(url), name=name or urlsplit(url).netloc, start_url=url)
 
 
-_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?([/?#].*)?$")
+_HOST = re.compile(r"^(localhost|[\w-]+(\.[\w-]+)+)(:\d+)?([/?#].*)?$")
 
 
 class BadURL(ValueError):

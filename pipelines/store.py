@@ -16,7 +16,6 @@ its content hash (so the next crawl parses it again), and the run ends as
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -99,9 +98,9 @@ class StorePipeline:
         try:  # bodies, coverage, 内容雷同: derived tables, rebuilt from all stored reports
             built = refresh_analyses(self.db)
             logger.info("analysis tables rebuilt: %s", built)
-        except sqlite3.Error as exc:
+        except Exception:  # derived tables: the run's record must still be written
             self.stats.inc_value(STORE_ERRORS)
-            logger.error("analysis tables not rebuilt: %s", exc)
+            logger.exception("analysis tables not rebuilt")
         record_run(
             self.db,
             run_id=self.run_id,

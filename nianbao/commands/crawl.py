@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -173,8 +174,6 @@ def check_sites_file(path: str) -> list[str]:
 
 def check_database(path: str) -> None:
     """Open (create or migrate) the database once before crawling; BadInput when it cannot be."""
-    import sqlite3
-
     from storage import open_db
 
     try:
@@ -191,15 +190,18 @@ def fill_regions(db_path: str, site_ids: list[str]) -> list[str]:
     from storage.regions import fill_site_region
 
     notes = []
-    db = open_db(db_path)
     try:
-        for site_id in site_ids:
-            region = fill_site_region(db, site_id, region_from_names)
-            shown = " ".join(v for v in region.values() if v)
-            if shown:
-                notes.append(f"region of {site_id} read from its reports: {shown}")
-    finally:
-        db.close()
+        db = open_db(db_path)
+        try:
+            for site_id in site_ids:
+                region = fill_site_region(db, site_id, region_from_names)
+                shown = " ".join(v for v in region.values() if v)
+                if shown:
+                    notes.append(f"region of {site_id} read from its reports: {shown}")
+        finally:
+            db.close()
+    except (sqlite3.Error, OSError) as exc:
+        notes.append(f"regions of the crawled sites not filled in: {exc}")
     return notes
 
 
