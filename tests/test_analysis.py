@@ -131,7 +131,8 @@ def test_similar_texts_across_years_and_bodies(county_db) -> None:
     ).fetchall()
     assert [(c[2], c[3], c[4]) for c in copies] == [("尧禾镇人民政府", 2023, 2022)]
     shared = db.execute(
-        _query("shared_texts"), {"year": "2022", "level": "township", "min_similarity": ""}
+        _query("shared_texts"),
+        {"year": "2022", "level": "township", "county": "白水", "min_similarity": ""},
     ).fetchall()
     assert [sorted(c[3:5]) for c in shared] == [["尧禾镇人民政府", "杜康镇人民政府"]]
 
