@@ -36,8 +36,13 @@ ANALYSIS_TABLES = {
 def ensure_analysis_tables(db: sqlite_utils.Database) -> None:
     """Create the analysis tables empty where missing, and ``report_versions`` (idempotent)."""
     for name, (columns, pk) in ANALYSIS_TABLES.items():
-        if not db[name].exists():
-            db[name].create(columns, pk=pk)
+        table = db[name]
+        if not table.exists():
+            table.create(columns, pk=pk)
+            continue
+        for column, kind in columns.items():  # a column newer than the table: the queries need it
+            if column not in table.columns_dict:
+                table.add_column(column, kind)
     create_versions(db)
 
 

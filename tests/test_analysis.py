@@ -108,7 +108,26 @@ def test_coverage_marks_who_published_nothing(county_db) -> None:
     townships = db.execute(
         _query("bodies_without_report"), {"year": "2023", "level": "township", "county": "白水"}
     ).fetchall()
-    assert [(t[3], t[5], t[7]) for t in townships] == [("杜康镇人民政府", 2023, "2021,2022")]
+    assert [(t[3], t[5], t[7], t[8]) for t in townships] == [
+        ("杜康镇人民政府", 2023, "2021,2022", None)
+    ]
+
+
+def test_coverage_notes_a_report_page_that_was_found_but_not_read(county_db) -> None:
+    db, _ = county_db
+    url = "http://example.test/dkz/2023.html"
+    db["pages"].insert(
+        {"url": url, "site": "baishui", "classification": "report", "report_id": None,
+         "title": "杜康镇2023年度政府信息公开工作年度报告", "parse_error": "image_only"}
+    )  # fmt: skip
+    db["pages"].insert(  # another body's failed page: no note on 杜康镇
+        {"url": "http://example.test/x.html", "site": "baishui",
+         "classification": "rejected:fetch_failed:TimeoutError", "report_id": None,
+         "link_text": "尧禾镇2023年政府信息公开工作年度报告"}
+    )  # fmt: skip
+    storage.refresh_analyses(db)
+    notes = db.execute("select name, year, note from coverage where published = 0").fetchall()
+    assert notes == [("杜康镇人民政府", 2023, f"page not read (image_only): {url}")]
 
 
 def test_similar_texts_across_years_and_bodies(county_db) -> None:
