@@ -7,7 +7,9 @@ so the reports' links work. Ctrl-C stops everything.
 
     python -m nianbao.demo [--db data/nianbao.db] [--port 8001] [--host 127.0.0.1] [--no-serve]
 
-A database already at ``--db`` is kept as ``<db>.previous``.
+A database already at ``--db`` is kept as ``<db>.previous``. The port is checked before the
+crawl (exit 2 when it is taken; ``make demo PORT=8002``); exit 1 when the crawl stored no
+report.
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ import sqlite_utils
 
 from crawler.sites import Site
 from nianbao.nightly import publish
-from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve_database
+from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, port_problem, serve_database
 from nianbao.testing.portalserver import PORTALS_DIR, SITES, PortalServer, serve_portals
 
 DEFAULT_DB = Path("data/nianbao.db")
 SITE_COLUMNS = tuple(f.name for f in fields(Site))  # the registry's CSV header
 PORTALS_LIFETIME = 7 * 24 * 3600.0  # the sample portals serve as long as the demo runs
 CRAWL_TIMEOUT = 600  # seconds; the sample portals crawl in well under a minute
+EXIT_FAILED = 1  # the crawl stored no report, or the database cannot be served
+EXIT_PORT_IN_USE = 2  # --port cannot be listened on (checked before crawling)
 
 
 def write_sites_csv(portals: dict[str, PortalServer], path: Path) -> Path:
@@ -123,6 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--no-serve", action="store_true", help="build the database and stop")
     args = parser.parse_args(argv)
+    problem = None if args.no_serve else port_problem(args.host, args.port)
+    if problem:  # say so before a minute of crawling, not after
+        print(
+            f"nianbao demo: {problem}; choose another: make demo PORT={args.port + 1}"
+            f" (or python -m nianbao.demo --port {args.port + 1})",
+            file=sys.stderr,
+        )
+        return EXIT_PORT_IN_USE
     try:
         # The portals stay up while Datasette runs, so the reports' links work; Ctrl-C ends both.
         with serve_portals(SITES, lifetime=PORTALS_LIFETIME) as portals:
@@ -137,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             return serve_database(args.db, host=args.host, port=args.port)
     except ServeError as exc:
         print(f"nianbao demo: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("nianbao demo: stopped", file=sys.stderr)
         return 130

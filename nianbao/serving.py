@@ -7,9 +7,12 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
+import socket
 import sqlite3
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +94,55 @@ def pending_wal(path: str | Path) -> bool:
     return wal.is_file() and wal.stat().st_size > 0
 
 
+def parse_settings(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """``--setting NAME VALUE`` pairs as Datasette settings, typed like Datasette's defaults.
+
+    An unknown name or a value of the wrong type raises ServeError (one line).
+    """
+    from datasette.app import SETTINGS as KNOWN
+
+    defaults = {s.name: s.default for s in KNOWN}
+    settings: dict[str, Any] = {}
+    for name, value in pairs:
+        if name not in defaults:
+            raise ServeError(f"unknown Datasette setting {name!r} (known: {', '.join(defaults)})")
+        default = defaults[name]
+        try:
+            if isinstance(default, bool):
+                if value.lower() not in {"on", "off", "true", "false", "1", "0"}:
+                    raise ValueError(value)
+                settings[name] = value.lower() in {"on", "true", "1"}
+            elif isinstance(default, int):
+                settings[name] = int(value)
+            else:
+                settings[name] = value
+        except ValueError:
+            kind = "on/off" if isinstance(default, bool) else type(default).__name__
+            raise ServeError(f"setting {name}: {value!r} is not {kind}") from None
+    base_url = settings.get("base_url")
+    if base_url is not None and not (base_url.startswith("/") and base_url.endswith("/")):
+        raise ServeError(f"setting base_url: {base_url!r} must start and end with / (/nianbao/)")
+    return settings
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on (taken, not an address here), or None."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"cannot listen on {host}: {exc.strerror}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is in use (another server?)"
+            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
 def make_datasette(path: str | Path, **overrides: Any) -> Datasette:
     """A Datasette instance serving ``path`` immutable, with the project's metadata + settings."""
     path = check_database(path)
@@ -106,11 +158,25 @@ def make_datasette(path: str | Path, **overrides: Any) -> Datasette:
     )
 
 
-def serve_database(path: str | Path, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    """Serve ``path`` with Datasette until Ctrl-C; returns an exit status."""
+def serve_database(
+    path: str | Path,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    settings: dict[str, Any] | None = None,
+    cors: bool = False,
+) -> int:
+    """Serve ``path`` with Datasette until Ctrl-C; returns an exit status.
+
+    ``settings`` override ``SETTINGS`` (e.g. ``base_url`` behind a proxy); ``cors`` sends
+    ``Access-Control-Allow-Origin: *`` so other sites can read the JSON API.
+    """
     import uvicorn
 
-    ds = make_datasette(path)
+    ds = make_datasette(path, settings=settings or {}, cors=cors)
+    problem = port_problem(host, port)
+    if problem:
+        raise ServeError(f"{problem}; choose another with --port")
     if pending_wal(path):
         print(
             f"nianbao serve: warning: {path}-wal holds changes not yet in {path}; they are not"
@@ -119,7 +185,8 @@ def serve_database(path: str | Path, *, host: str = DEFAULT_HOST, port: int = DE
         )
     asyncio.run(ds.invoke_startup())
     shown_host = f"[{host}]" if ":" in host else host
-    print(f"Serving {path} at http://{shown_host}:{port}/  (Ctrl-C to stop)", flush=True)
+    base = ds.setting("base_url")
+    print(f"Serving {path} at http://{shown_host}:{port}{base}  (Ctrl-C to stop)", flush=True)
     try:
         uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
     except SystemExit as exc:  # uvicorn exits when it cannot bind the port

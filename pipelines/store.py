@@ -4,7 +4,8 @@ Each report goes through ``storage.save_report`` (one transaction each); its out
 ``nianbao/reports/new|changed|unchanged``. Every page (reports and rejected look-alikes) becomes
 a ``pages`` row. The crawl itself is a ``crawl_runs`` row: written ``running`` when the spider
 opens, completed when it closes with the Scrapy stats, the report counts and the sites that
-gave no report (``sites_failed``: "0 reports" is a failure, not a quiet success).
+gave no report (``sites_failed``: "0 reports" is a failure, not a quiet success). When it
+closes, the analysis tables (``storage.analysis``: bodies, coverage, 内容雷同) are rebuilt.
 
 A write that fails (database locked, disk full, a constraint) is logged and counted in
 ``nianbao/store/errors``; the other reports go on being stored, the page is stored without
@@ -33,6 +34,7 @@ from storage import (
     open_db,
     record_run,
     record_site_crawls,
+    refresh_analyses,
     report_id_for,
     save_page,
     save_report,
@@ -101,6 +103,12 @@ class StorePipeline:
         if failed:
             logger.warning("sites that gave no report: %s", ", ".join(failed))
         counts = {o: self.stats.get_value(f"nianbao/reports/{o}", 0) for o in OUTCOMES}
+        try:  # bodies, coverage, 内容雷同: derived tables, rebuilt from all stored reports
+            built = refresh_analyses(self.db)
+            logger.info("analysis tables rebuilt: %s", built)
+        except Exception:  # derived tables: the run's record must still be written
+            self.stats.inc_value(STORE_ERRORS)
+            logger.exception("analysis tables not rebuilt")
         record_run(
             self.db,
             run_id=self.run_id,

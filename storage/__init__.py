@@ -11,10 +11,13 @@ Public API (names are stable; other packages use them):
 - ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table;
   ``record_nightly_run(db, run, sites)`` — ``nightly_runs`` and ``site_runs``.
 - ``report_id_for(site, report)`` — the stable report id; ``search_reports`` — search.
+- ``refresh_analyses(db)`` — rebuild ``bodies``, ``report_bodies``, ``coverage`` and
+  ``text_similarity`` from the stored reports (after a crawl).
 - ``refresh_figures(db, ids=None)`` — recompute ``report_figures`` (after writing cells
   directly, not through ``save_report``).
 """
 
+from storage.analysis import refresh_analyses
 from storage.ids import content_hash, level_for, report_id_for
 from storage.runs import mark_interrupted_runs, record_nightly_run, record_run
 from storage.schema import TABLES, create_schema, open_db
@@ -49,6 +52,7 @@ __all__ = [
     "record_nightly_run",
     "record_run",
     "record_site_crawls",
+    "refresh_analyses",
     "refresh_figures",
     "report_id_for",
     "save_page",

@@ -21,6 +21,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from storage.analysis import ensure_analysis_tables
 from storage.lookups import create_lookups
 from storage.search import enable_search
 from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
@@ -326,6 +327,7 @@ def create_schema(db: sqlite_utils.Database) -> None:
         figures_added = _create_table(db, "report_figures", TABLES["report_figures"])
         enable_search(db)
         create_views(db)
+        ensure_analysis_tables(db)
         if figures_added:  # a newer figure: compute it for every stored report
             refresh_figures(db)
         else:

@@ -26,6 +26,7 @@ from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
 from storage.schema import SITE_FIELDS
+from storage.versions import keep_text_version, keep_version
 from storage.views import refresh_figures
 
 
@@ -547,6 +548,7 @@ def save_report(
             status = "unchanged"
             db.execute("update reports set last_checked = ? where id = ?", [when, rid])
             if existing[1] in {s.url for s in srcs}:  # same copy: keep its text current
+                keep_text_version(db, rid, report.text, when, primary)  # its prose edited
                 db.execute(
                     "update reports set text = ? where id = ? and text is not ?",
                     [report.text, rid, report.text],
@@ -558,6 +560,7 @@ def save_report(
                 status = "changed"
                 old_fields = dict(zip(_FIELDS, existing[3:], strict=True))
                 summary, detail = describe_change(old_fields, _stored_cells(db, rid), report)
+                keep_version(db, rid, when)  # the old cells and text, for side by side
                 _write_report(db, rid, report, row, new=False)
                 db["report_changes"].insert(
                     {

@@ -60,7 +60,7 @@ def test_summary_flags_sites_without_reports():
     assert empty == ["b"]
     assert "reports found:    3" in lines
     assert "failures:         2 requests, 0 errors logged" in lines
-    assert lines[-1] == "NO REPORT FOUND:  b"
+    assert lines[-1] == "NO REPORT FOUND:  b (no page read as a report)"
 
 
 def test_sites_csv_blank_cells_are_none_and_ids_default_to_the_host(tmp_path, caplog):

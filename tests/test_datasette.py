@@ -186,6 +186,7 @@ def build_database(path: Path) -> Path:
     db = storage.open_db(path)
     for site, report in sample_reports():
         storage.save_report(db, report, site=site, checked_at="2026-11-20T08:00:00+00:00")
+    storage.refresh_analyses(db)  # bodies, coverage, 内容雷同: as the store pipeline does
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, as served immutable
     db.close()

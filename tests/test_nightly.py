@@ -124,7 +124,9 @@ def test_first_run_publishes_a_sealed_database_with_its_run_record(setup):
     assert run_row["findings"] == 1 and run_row["exit_code"] == 0
     assert {r["site_id"]: r["status"] for r in db["site_runs"].rows} == {"a": "ok", "b": "ok"}
     assert "sites: 2 ok, 0 failed" in text and "reports: 4 new" in text
-    assert "findings: 1 (sum_mismatch 1)" in text
+    # the database's count (the stub writes no findings table rows), then this run's
+    assert "findings: 0 in the database; 1 (sum_mismatch 1) read this run" in text
+    assert run_row["findings_stored"] == 0
     paths = RunPaths(options.workdir)
     assert not paths.run.exists()  # the finished run is cleaned up
     log = paths.log(run_row["run_id"]).read_text(encoding="utf-8")

@@ -41,6 +41,7 @@ DEPTH_STATS_VERBOSE = True
 NIANBAO_SITE_BUDGET = 400  # requests per site (robots.txt and attachments not counted)
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.fetcherrors.FetchErrors": 45,  # sees exceptions once retries are spent (550)
     "crawler.safety.UrlSafety": 50,  # before robots.txt: refused URLs are never requested
     "crawler.middlewares.SiteBudget": 120,  # after robots.txt (100)
     "crawler.middlewares.RetryBackoff": 560,  # after RetryMiddleware (550)

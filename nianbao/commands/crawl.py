@@ -3,8 +3,14 @@
     nianbao crawl URL [URL…] --db data/nianbao.db
     nianbao crawl --sites sites/registry.csv --db data/nianbao.db
 
-Prints a summary from the crawl's stats and exits 1 when a site yielded no report at all or
-a database write failed (stat ``nianbao/store/errors``; the run is ``finished_with_errors``).
+Prints a summary from the crawl's stats (a site without reports with the reason: connection
+refused, DNS lookup failed, timed out, … or no page read as a report). Exit status
+(``EXIT_MEANINGS``): 0 all good; 1 a site yielded no report or a database write failed (stat
+``nianbao/store/errors``; the run is ``finished_with_errors``); 2 bad input, checked before
+crawling, one line each: not a URL (a host without ``http://`` gets it, with a note), a sites
+CSV missing or neither UTF-8 nor GBK (GBK is read, with a note), a database that cannot be
+written, a bad ``-s``. Sites given as bare URLs get their province/city/county from their
+reports.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -52,12 +59,12 @@ def build_settings(args: argparse.Namespace) -> Any:
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise SystemExit(f"nianbao crawl: -s expects NAME=VALUE, got {pair!r}")
+            raise BadInput(f"-s expects NAME=VALUE, got {pair!r}")
         if value.startswith(("{", "[")):
             try:
                 value = json.loads(value)
             except ValueError as exc:
-                raise SystemExit(f"nianbao crawl: -s {name}: not valid JSON ({exc})") from exc
+                raise BadInput(f"-s {name}: not valid JSON ({exc})") from exc
         settings.set(name.strip(), value, priority="cmdline")
     if args.db:
         settings.set("NIANBAO_DB", str(Path(args.db).resolve()), priority="cmdline")
@@ -78,6 +85,37 @@ def build_settings(args: argparse.Namespace) -> Any:
     return settings
 
 
+EXIT_OK = 0
+EXIT_NO_REPORT = 1  # a site gave no report (the reason is printed), or a database write failed
+EXIT_BAD_INPUT = 2  # not a URL, unreadable sites file, database not writable, bad option
+EXIT_MEANINGS = {
+    EXIT_OK: "every site gave a report and every report was stored",
+    EXIT_NO_REPORT: "a site gave no report (reason printed), or a database write failed",
+    EXIT_BAD_INPUT: "bad input: not a URL, unreadable sites CSV, database not writable, bad -s",
+}
+
+
+class BadInput(Exception):
+    """A command-line input that cannot be crawled: the one-line message to print."""
+
+
+def no_report_reason(stats: dict[str, Any], site_id: str) -> str:
+    """Why a site gave no report: how its requests failed, else that no page was a report."""
+    from crawler.fetcherrors import ANSWERED, site_fetch_errors
+
+    errors = site_fetch_errors(stats, site_id)
+    pages = stats.get(f"{ANSWERED}{site_id}")
+    if errors:
+        detail = ", ".join(f"{reason} ×{n}" for reason, n in sorted(errors.items()))
+        return f"unreachable: {detail}" if not pages else f"fetch errors: {detail}"
+    ignored = stats.get(f"nianbao/ignored/{site_id}")
+    if ignored and not pages:
+        return f"{ignored} request(s) refused by robots.txt or the site budget"
+    if pages:
+        return f"{pages} page(s) answered, none read as a report"
+    return "no page read as a report"
+
+
 def summarize(stats: dict[str, Any], site_ids: list[str]) -> tuple[list[str], list[str]]:
     """Summary lines, and the ids of sites without a report."""
     empty = [s for s in site_ids if not stats.get(f"nianbao/reports/{s}")]
@@ -95,21 +133,93 @@ def summarize(stats: dict[str, Any], site_ids: list[str]) -> tuple[list[str], li
         f"budget cut:       {stats.get('nianbao/budget_cut', 0)} requests",
     ]
     for site in empty:
-        lines.append(f"NO REPORT FOUND:  {site}")
+        lines.append(f"NO REPORT FOUND:  {site} ({no_report_reason(stats, site)})")
     return lines, empty
 
 
+def check_urls(urls: list[str]) -> tuple[list[str], list[str]]:
+    """The URLs to crawl (``http://`` added where the scheme is missing) and notes; BadInput."""
+    from crawler.sites import BadURL, check_start_url
+
+    checked, notes = [], []
+    for url in urls:
+        try:
+            fixed, note = check_start_url(url)
+        except BadURL as exc:
+            raise BadInput(str(exc)) from None
+        checked.append(fixed)
+        if note:
+            notes.append(note)
+    return checked, notes
+
+
+def check_sites_file(path: str) -> list[str]:
+    """Notes on a readable sites CSV with at least one site; BadInput otherwise."""
+    from crawler.sites import read_sites_text
+
+    if not Path(path).is_file():
+        raise BadInput(f"no such sites file: {path}")
+    try:
+        _, encoding = read_sites_text(path)
+    except UnicodeDecodeError:
+        raise BadInput(
+            f'{path} is neither UTF-8 nor GBK: save it as "CSV UTF-8" and try again'
+        ) from None
+    except OSError as exc:
+        raise BadInput(f"cannot read sites file {path}: {exc.strerror or exc}") from None
+    if not load_sites(path):
+        raise BadInput(f"{path} lists no site with a start_url")
+    return [f"{path} is not UTF-8: read as GBK (GB18030)"] if encoding != "utf-8" else []
+
+
+def check_database(path: str) -> None:
+    """Open (create or migrate) the database once before crawling; BadInput when it cannot be."""
+    from storage import open_db
+
+    try:
+        open_db(path).close()
+    except (sqlite3.Error, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BadInput(f"cannot write the database {path}: {reason}") from None
+
+
+def fill_regions(db_path: str, site_ids: list[str]) -> list[str]:
+    """Province/city/county of sites crawled from bare URLs, read from their reports; notes."""
+    from crawler.sites import region_from_names
+    from storage import open_db
+    from storage.regions import fill_site_region
+
+    notes = []
+    try:
+        db = open_db(db_path)
+        try:
+            for site_id in site_ids:
+                region = fill_site_region(db, site_id, region_from_names)
+                shown = " ".join(v for v in region.values() if v)
+                if shown:
+                    notes.append(f"region of {site_id} read from its reports: {shown}")
+        finally:
+            db.close()
+    except (sqlite3.Error, OSError) as exc:
+        notes.append(f"regions of the crawled sites not filled in: {exc}")
+    return notes
+
+
 def run(args: argparse.Namespace) -> int:
-    if not args.urls and not args.sites:
-        print("nianbao crawl: give portal URLs or --sites CSV", file=sys.stderr)
-        return 2
-    if args.sites and not Path(args.sites).is_file():
-        print(f"nianbao crawl: no such sites file: {args.sites}", file=sys.stderr)
-        return 2
-    if args.sites and not args.urls and not load_sites(args.sites):
-        print(f"nianbao crawl: {args.sites} lists no site with a start_url", file=sys.stderr)
-        return 2
-    settings = build_settings(args)
+    try:
+        if not args.urls and not args.sites:
+            raise BadInput("give portal URLs or --sites CSV")
+        args.urls, notes = check_urls(args.urls)
+        if args.sites:
+            notes += check_sites_file(args.sites)
+        if args.db:
+            check_database(args.db)
+        settings = build_settings(args)
+    except BadInput as exc:
+        print(f"nianbao crawl: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for note in notes:
+        print(f"nianbao crawl: note: {note}", file=sys.stderr)
     from scrapy.crawler import CrawlerProcess
 
     from crawler.spiders.annual_reports import AnnualReportsSpider
@@ -131,8 +241,13 @@ def run(args: argparse.Namespace) -> int:
     store_errors = stats.get("nianbao/store/errors", 0)
     if store_errors:
         lines.append(f"NOT STORED:       {store_errors} database writes failed (see the log)")
+    if args.db and args.urls:
+        from crawler.sites import site_id_for
+
+        bare = [site_id_for(u) for u in args.urls]
+        lines += [f"note:             {n}" for n in fill_regions(args.db, bare)]
     print("\n".join(lines))
-    return 1 if empty or not site_ids or store_errors else 0
+    return EXIT_NO_REPORT if empty or not site_ids or store_errors else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 from pathlib import Path
 
 from nianbao.nightly.run import NightlyOptions, run_nightly
-from nianbao.nightly.summary import EXIT_MEANINGS
+from nianbao.nightly.summary import EXIT_BAD_INPUT, EXIT_CRAWL_FAILED, EXIT_MEANINGS
 
 HELP = "crawl every site into a working copy and publish it atomically (for cron/systemd)"
 
@@ -41,12 +43,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_MEANINGS.items())
 
 
+def writable_dir_problem(path: Path) -> str | None:
+    """Why the directory ``path`` cannot be created or written, or None when it can."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot create {path}: {exc.strerror or exc}"
+    if not os.access(path, os.W_OK | os.X_OK):
+        return f"cannot write in {path}: permission denied"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     if args.max_failed_nights < 1 or not 0 <= args.max_parse_failure_rate <= 1 or args.keep < 0:
         print(
             "nianbao nightly: --max-failed-nights ≥ 1, 0 ≤ --max-parse-failure-rate ≤ 1, --keep ≥ 0"
         )
-        return 2
+        return EXIT_BAD_INPUT
     options = NightlyOptions(
         sites=args.sites,
         db=args.db,
@@ -58,4 +71,16 @@ def run(args: argparse.Namespace) -> int:
         wait_lock=args.wait_lock,
         after_publish=args.after_publish,
     )
-    return run_nightly(options)
+    if args.db.is_dir():
+        print(f"nianbao nightly: --db {args.db} is a directory, not a database file")
+        return EXIT_BAD_INPUT
+    for directory in dict.fromkeys((args.db.parent, options.work)):
+        problem = writable_dir_problem(directory)
+        if problem:
+            print(f"nianbao nightly: {problem} (--db / --workdir)")
+            return EXIT_BAD_INPUT
+    try:
+        return run_nightly(options)
+    except (OSError, sqlite3.Error) as exc:  # disk full, a file taken away mid-run: one line
+        print(f"nianbao nightly: not published: {exc}")
+        return EXIT_CRAWL_FAILED

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nianbao.serving import DEFAULT_HOST, DEFAULT_PORT, ServeError, serve_database
+from nianbao.serving import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    ServeError,
+    parse_settings,
+    serve_database,
+)
 
 HELP = "publish a nianbao database with Datasette (immutable, with descriptions and queries)"
 
@@ -21,12 +27,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_HOST,
         help=f"interface to listen on (default {DEFAULT_HOST}; 0.0.0.0 publishes to the network)",
     )
+    parser.add_argument(
+        "--setting",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a Datasette setting, as datasette --setting (repeatable: sql_time_limit_ms 2000)",
+    )
+    parser.add_argument(
+        "--base-url", metavar="PATH", help="served under this path behind a proxy (e.g. /nianbao/)"
+    )
+    parser.add_argument(
+        "--cors", action="store_true", help="send Access-Control-Allow-Origin: * (JSON API)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve until Ctrl-C; a missing or unreadable database is a one-line error (status 2)."""
+    """Serve until Ctrl-C; a missing or unreadable database, a bad setting or a port in use is a
+    one-line error (status 2)."""
+    pairs = list(args.setting) + ([("base_url", args.base_url)] if args.base_url else [])
     try:
-        return serve_database(args.db, host=args.host, port=args.port)
+        settings = parse_settings(pairs)
+        return serve_database(
+            args.db, host=args.host, port=args.port, settings=settings, cors=args.cors
+        )
     except ServeError as exc:
         print(f"nianbao serve: {exc}", file=sys.stderr)
         return 2

@@ -52,6 +52,7 @@ from nianbao.nightly.summary import (
     read_parts,
     report_counts,
     store_run,
+    stored_findings,
 )
 from storage import open_db, record_run
 
@@ -304,6 +305,7 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
     try:
         summary.published = True
         summary.crawl_run_ids = correct_crawl_runs(db, summary)
+        summary.findings_stored = stored_findings(db)
         store_run(db, summary)  # site history first: the streaks count this run
         streaks = failing_streaks(db, summary.sites, max(options.max_failed_nights, 1))
         code = EXIT_OK

@@ -86,12 +86,21 @@ class RunSummary:
     attempts: int = 1
     sites: list[SiteOutcome] = field(default_factory=list)
     reports: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORT_COUNTS, 0))
-    findings: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)  # read this run (parsed pages)
+    findings_stored: dict[str, int] | None = None  # in the published database, per rule
     stats: dict[str, Any] = field(default_factory=dict)
     alerts: list[str] = field(default_factory=list)
     published: bool = False
     exit_code: int = EXIT_OK
     crawl_run_ids: list[int] = field(default_factory=list)  # its rows in crawl_runs
+
+    def _findings_line(self) -> str:
+        """Findings in the database (the true count: unchanged pages are not parsed again),
+        then those read from the pages parsed in this run."""
+        run = _counts(self.findings)
+        if self.findings_stored is None:  # not recorded (the run was not published)
+            return f"findings: {run} read this run"
+        return f"findings: {_counts(self.findings_stored)} in the database; {run} read this run"
 
     @property
     def sites_failed(self) -> list[SiteOutcome]:
@@ -126,13 +135,21 @@ class RunSummary:
             f"pages: {sum(s.pages for s in self.sites)}; "
             f"errors logged: {st.get('log_count/ERROR', 0)}"
         )
-        finding_total = sum(self.findings.values())
-        detail = ", ".join(f"{k} {v}" for k, v in sorted(self.findings.items()))
-        lines.append(f"findings: {finding_total}" + (f" ({detail})" if detail else ""))
+        lines.append(self._findings_line())
         lines.append("published: " + ("yes" if self.published else "no"))
         lines += [f"ALERT: {a}" for a in self.alerts]
         lines.append(f"exit status {self.exit_code}: {EXIT_MEANINGS.get(self.exit_code, '?')}")
         return "\n".join(lines)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    return f"{sum(counts.values())}" + (f" ({detail})" if detail else "")
+
+
+def stored_findings(db: sqlite_utils.Database) -> dict[str, int]:
+    """Findings per rule in the database (every report's, not only this run's)."""
+    return dict(db.execute("select rule, count(*) from findings group by rule").fetchall())
 
 
 def read_parts(paths: Iterable[Path]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -219,6 +236,9 @@ def store_run(db: sqlite_utils.Database, summary: RunSummary) -> None:
             **{f"reports_{k}": v for k, v in summary.reports.items()},
             "parse_failure_rate": round(summary.parse_failure_rate, 4),
             "findings": sum(summary.findings.values()),
+            "findings_stored": None
+            if summary.findings_stored is None
+            else sum(summary.findings_stored.values()),
             "crawl_runs": json.dumps(summary.crawl_run_ids),
             "alerts": "\n".join(summary.alerts) or None,
             "summary": summary.text(),
