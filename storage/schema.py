@@ -42,6 +42,7 @@ class TableSpec:
 # The columns of a registry entry (``crawler.sites.Site``'s fields), then the crawl's record.
 SITE_FIELDS = (
     "id", "name", "province", "city", "county", "level", "start_url", "cms_style", "note",
+    "attachment_hosts",
 )  # fmt: skip
 
 TABLES: dict[str, TableSpec] = {
@@ -238,7 +239,8 @@ TABLES: dict[str, TableSpec] = {
             "reports_unchanged": int,
             "reports_failed": int,
             "parse_failure_rate": float,
-            "findings": int,
+            "findings": int,  # findings read this run
+            "findings_stored": int,  # findings in the published database
             "crawl_runs": str,
             "alerts": str,
             "summary": str,
@@ -317,6 +319,18 @@ def _tables(db: sqlite_utils.Database) -> None:
     recorded gains the tables and columns it lacks."""
     for name in _ORDER:
         _create_table(db, name, TABLES[name])
+
+
+@MIGRATIONS(name="0002_nightly_runs_findings_stored")
+def _nightly_findings_stored(db: sqlite_utils.Database) -> None:
+    """``nightly_runs.findings_stored``: the findings in the published database."""
+    _create_table(db, "nightly_runs", TABLES["nightly_runs"])
+
+
+@MIGRATIONS(name="0003_sites_attachment_hosts")
+def _sites_attachment_hosts(db: sqlite_utils.Database) -> None:
+    """``sites.attachment_hosts``: other hosts that serve a site's files."""
+    _create_table(db, "sites", TABLES["sites"])
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
