@@ -7,10 +7,11 @@ uses, :class:`SiteLeaseQueue`, which keeps the politeness of a single process:
 
 - **one site, one worker.** Requests are queued per site (a sorted set by priority, like
   scrapy-redis's ``PriorityQueue``). A worker pops only from sites it has leased (hash
-  ``owners``: site → worker, taken with ``HSETNX``), at most ``NIANBAO_WORKER_SITES`` at a time,
-  and gives a site back when its queue is empty and nothing of it is in flight. So robots.txt,
-  AutoThrottle, the per-domain concurrency and the HTTP cache act on a site inside one process,
-  as in a single-process crawl, and the site budget is counted in Redis
+  ``owners``: site → worker, taken with ``HSETNX``), at most ``NIANBAO_WORKER_SITES`` at a
+  time (default ``CONCURRENT_REQUESTS / CONCURRENT_REQUESTS_PER_DOMAIN``: enough to keep it
+  busy), and gives a site back when its queue is empty and nothing of it is in flight. So
+  robots.txt, AutoThrottle, the per-domain concurrency and the HTTP cache act on a site inside
+  one process, as in a single-process crawl, and the site budget is counted in Redis
   (:class:`RedisSiteBudget`), so it holds when a site changes worker.
 - **nothing lost when a worker dies.** A popped request is moved, in the same Lua script, to
   the worker's in-flight hash; it is acknowledged (removed) once Scrapy's engine has finished
@@ -151,7 +152,9 @@ class SiteLeaseQueue(Base):
         self.crawler = crawler
         self.worker = uuid.uuid4().hex[:12]
         self.ttl = max(1, settings.getint("NIANBAO_WORKER_TTL", 15))
-        self.max_sites = max(1, settings.getint("NIANBAO_WORKER_SITES", 8))
+        per_site = max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"))
+        fill = settings.getint("CONCURRENT_REQUESTS") // per_site  # enough sites to be busy
+        self.max_sites = max(1, settings.getint("NIANBAO_WORKER_SITES") or fill)
         prefix = crawl_prefix(spider.name)
         self.queue_prefix = f"{self.key}:"
         self.sites_key = f"{self.key}:sites"
