@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from nianbao.publishing import seal
 from nianbao.serving import load_metadata
 from parsers import schema
-from storage import open_db, refresh_figures
+from storage import open_db, refresh_figures, refresh_region_figures
 from storage.views import fill_missing_figures
 
 TARGET_MS = 500
@@ -160,7 +160,10 @@ def build(path: Path, n: int) -> None:
     """A database of ``n`` synthetic reports at ``path``, in storage's schema."""
     open_db(path).close()
     conn = sqlite3.connect(path)
+    # A bulk load into a new file: no journal (a WAL would hold the whole load a second time).
+    conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -262144")  # 256 MiB
     batches: dict[str, list[Any]] = {t: [] for t in INSERTS}
     with conn:
         for table, row in synthetic_rows(n):
@@ -179,6 +182,7 @@ def build(path: Path, n: int) -> None:
             conn.executemany(INSERTS[table], rows)
         # The figures save_report stores with each report: what Datasette serves.
         refresh_figures(sqlite_utils.Database(conn))
+        refresh_region_figures(sqlite_utils.Database(conn))  # the summary table of totals
     conn.execute("ANALYZE")
     conn.close()
     seal(path)  # one self-contained file, as Datasette's immutable mode reads it

@@ -10,13 +10,15 @@ Public API (names are stable; other packages use them):
 - ``record_run(db, …)`` / ``mark_interrupted_runs(db)`` — the ``crawl_runs`` table.
 - ``report_id_for(site, report)`` — the stable report id; ``search_reports`` — search.
 - ``refresh_figures(db, ids=None)`` — recompute ``report_figures`` (after writing cells
-  directly, not through ``save_report``).
+  directly, not through ``save_report``); then ``refresh_region_figures(db)`` rebuilds the
+  summary table ``figures_by_region`` (``save_report`` keeps both current).
 """
 
 from storage.ids import content_hash, level_for, report_id_for
 from storage.runs import mark_interrupted_runs, record_run
 from storage.schema import TABLES, create_schema, open_db
 from storage.search import search_reports
+from storage.summaries import refresh_region_figures
 from storage.views import refresh_figures
 from storage.writer import (
     SaveStatus,
@@ -44,6 +46,7 @@ __all__ = [
     "record_run",
     "record_site_crawls",
     "refresh_figures",
+    "refresh_region_figures",
     "report_id_for",
     "save_page",
     "save_report",

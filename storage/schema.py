@@ -18,7 +18,10 @@ import sqlite_utils
 
 from storage.lookups import create_lookups
 from storage.search import enable_search
+from storage.summaries import COLUMNS, refresh_region_figures
 from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
+
+_ANY_REPORT = "select exists(select 1 from reports)"
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,11 @@ TABLES: dict[str, TableSpec] = {
             ("site",),
             ("template",),
             ("province", "city", "county"),
+            # At a million reports: the Atom feed's newest first, the level facet, and the
+            # dashboard's count of distinct bodies read these instead of the wide rows.
+            ("first_seen",),
+            ("level",),
+            ("province", "county", "agency"),
         ],
     ),
     "pages": TableSpec(
@@ -229,6 +237,14 @@ TABLES["report_figures"] = TableSpec(
     foreign_keys=[("report_id", "reports", "id")],
 )
 
+TABLES["figures_by_region"] = TableSpec(
+    "one row per year and region (province, city, county, level): report counts and the sum"
+    " of every figure (storage.summaries; read by the canned queries and charts of totals)",
+    COLUMNS,
+    pk=None,  # type: ignore[arg-type]  # a rowid table: region columns may be null
+    indexes=[("year",), ("province", "county", "year")],
+)
+
 # Create referenced tables first.
 _ORDER = (
     "sites",
@@ -242,6 +258,7 @@ _ORDER = (
     "report_changes",
     "crawl_runs",
     "report_figures",
+    "figures_by_region",
 )
 
 
@@ -275,6 +292,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
             refresh_figures(db)
         else:
             fill_missing_figures(db)
+        empty = not db.execute("select exists(select 1 from figures_by_region)").fetchone()[0]
+        if added["figures_by_region"] or (empty and db.execute(_ANY_REPORT).fetchone()[0]):
+            refresh_region_figures(db)  # a database older than the table, or a new figure
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

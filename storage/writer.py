@@ -25,6 +25,7 @@ from parsers import schema
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
+from storage.summaries import group_of, refresh_region_figures
 from storage.views import refresh_figures
 
 if TYPE_CHECKING:  # storage does not import the crawler: a Site is read as a dataclass
@@ -472,6 +473,7 @@ def save_report(
             + " from reports where id = ?",
             [rid],
         ).fetchone()
+        old_group = group_of(db, rid) if existing is not None else None
         row = {
             "id": rid,
             "url": report.url or primary,
@@ -532,4 +534,6 @@ def save_report(
                 db.execute("update reports set last_checked = ? where id = ?", [when, rid])
         _save_sources(db, rid, srcs, chash, when)
         refresh_figures(db, [rid])
+        if status != "unchanged":
+            refresh_region_figures(db, [old_group, group_of(db, rid)])
     return status
