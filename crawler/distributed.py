@@ -238,14 +238,19 @@ class SiteLeaseQueue(Base):
         self.leased[token] = (request, site)
         return request
 
-    def _in_progress(self) -> set[Request]:
-        """The requests Scrapy's engine is still working on (downloading or scraping)."""
+    def _in_progress(self) -> set[Request] | None:
+        """The requests Scrapy's engine is still working on (downloaded, scraped, their items
+        through the pipelines); None when this Scrapy does not say (then nothing is acked)."""
         slot = getattr(self.crawler.engine, "_slot", None)
-        return set(getattr(slot, "inprogress", ()) or ())
+        if slot is None or not hasattr(slot, "inprogress"):
+            return None
+        return set(slot.inprogress)
 
     def acknowledge(self) -> int:
         """Remove from the in-flight hash what the engine has finished; how many."""
         busy = self._in_progress()
+        if busy is None:
+            return 0
         done = [t for t, (req, _) in self.leased.items() if req not in busy]
         if done:
             self.server.hdel(self.inflight_key, *done)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.distributed import clear_crawl, crawl_prefix, live_workers
 from crawler.items import PageItem
 from pipelines.store import STORE_ERRORS, StorePipeline
+from storage import save_sites
 
 logger = logging.getLogger(__name__)
 
@@ -120,14 +120,14 @@ def consume(
     *,
     spider: str = "annual_reports",
     poll: float = 1.0,
-    until: Callable[[], bool] | None = None,
     keep: bool = False,
 ) -> Consumed:
     """Write the crawl's items into ``db_path`` until the crawl is finished, its workers
     closed and its queue empty.
 
-    ``until`` (optional) stops earlier; ``keep`` leaves the crawl's Redis keys (else they
-    are deleted once everything is written, so the next crawl starts afresh).
+    ``keep`` leaves the crawl's Redis keys (else they are deleted once everything is written,
+    so the next crawl starts afresh). Interrupted, the run is recorded as ``shutdown`` and
+    what was not written stays in Redis for the next ``nianbao store``.
     """
     server = connect(url)
     key = items_key(spider)
@@ -140,12 +140,11 @@ def consume(
     store.open_spider()
     known: dict[str, Any] = {}
     count = 0
+    reason = "shutdown"
     try:
         while True:
             data = server.blmove(key, processing, poll, "LEFT", "RIGHT")
             if data is None:
-                if until and until():
-                    break
                 over = server.exists(finished) and not server.llen(key)
                 if over and not live_workers(server, spider):  # the last have closed
                     break
@@ -156,15 +155,14 @@ def consume(
                 known.update((s.id, s) for s in payload)
                 if fresh:
                     run.spider.sites = list(known.values())
-                    from storage import save_sites
-
                     save_sites(store.db, fresh)
             else:
                 store.process_item(payload)
             server.lrem(processing, 1, data)
             count += 1
+        reason = "finished"
     finally:
-        store.spider_closed(run.spider, "finished")
+        store.spider_closed(run.spider, reason)
     site_ids = [s.id for s in run.spider.sites] or sorted(store.site_pages)
     failed = [s for s in site_ids if not store.site_reports.get(s)]
     if not keep and server.exists(finished):
