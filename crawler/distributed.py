@@ -125,7 +125,6 @@ DISTRIBUTED_SETTINGS: dict[str, Any] = {
     "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
     "SCHEDULER_QUEUE_CLASS": "crawler.distributed.SiteLeaseQueue",
     "SCHEDULER_QUEUE_KEY": PREFIX + ":requests",
-    "SCHEDULER_DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
     "SCHEDULER_DUPEFILTER_KEY": PREFIX + ":dupefilter",
     "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
     "SCHEDULER_PERSIST": True,  # one worker closing must not clear the others' queue
