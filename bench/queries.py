@@ -302,7 +302,11 @@ def stream_csv(path: Path, rows: int, table: str = "reports") -> None:
         peak = max(peak, _rss_mb(server.pid))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # stuck in a stream the client left
+            server.kill()
+            server.wait()
     print(
         f"\nCSV {table}.csv?{query}: {lines:,} of {expected:,} rows in {seconds:.0f} s;"
         f" server RSS {idle:.0f} MiB idle, {peak:.0f} MiB peak while streaming"
