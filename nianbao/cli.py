@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("parse", "crawl", "serve", "nightly")
+COMMANDS = ("parse", "crawl", "store", "serve", "nightly")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -14,7 +14,8 @@ Public API (names are stable; other packages use them):
 - ``refresh_analyses(db)`` — rebuild ``bodies``, ``report_bodies``, ``coverage`` and
   ``text_similarity`` from the stored reports (after a crawl).
 - ``refresh_figures(db, ids=None)`` — recompute ``report_figures`` (after writing cells
-  directly, not through ``save_report``).
+  directly, not through ``save_report``); then ``refresh_region_figures(db)`` rebuilds the
+  summary table ``figures_by_region`` (``save_report`` keeps both current).
 """
 
 from storage.analysis import refresh_analyses
@@ -22,6 +23,7 @@ from storage.ids import content_hash, level_for, report_id_for
 from storage.runs import mark_interrupted_runs, record_nightly_run, record_run
 from storage.schema import TABLES, create_schema, open_db
 from storage.search import search_reports
+from storage.summaries import refresh_region_figures
 from storage.views import refresh_figures
 from storage.writer import (
     SaveStatus,
@@ -54,6 +56,7 @@ __all__ = [
     "record_site_crawls",
     "refresh_analyses",
     "refresh_figures",
+    "refresh_region_figures",
     "report_id_for",
     "save_page",
     "save_report",

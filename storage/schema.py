@@ -24,7 +24,10 @@ from sqlite_utils import Migrations
 from storage.analysis import ensure_analysis_tables
 from storage.lookups import create_lookups
 from storage.search import enable_search
+from storage.summaries import COLUMNS, refresh_region_figures
 from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
+
+_ANY_REPORT = "select exists(select 1 from reports)"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,11 @@ TABLES: dict[str, TableSpec] = {
             ("site",),
             ("template",),
             ("province", "city", "county"),
+            # At a million reports: the Atom feed's newest first, the level facet, and the
+            # dashboard's count of distinct bodies read these instead of the wide rows.
+            ("first_seen",),
+            ("level",),
+            ("province", "county", "agency"),
         ],
     ),
     "pages": TableSpec(
@@ -274,6 +282,14 @@ TABLES["report_figures"] = TableSpec(
     foreign_keys=[("report_id", "reports", "id")],
 )
 
+TABLES["figures_by_region"] = TableSpec(
+    "one row per year and region (province, city, county, level): report counts and the sum"
+    " of every figure (storage.summaries; read by the canned queries and charts of totals)",
+    COLUMNS,
+    pk=None,  # type: ignore[arg-type]  # a rowid table: region columns may be null
+    indexes=[("year",), ("province", "county", "year")],
+)
+
 # Create referenced tables first (report_figures, derived, is kept by create_schema).
 _ORDER = (
     "sites",
@@ -333,12 +349,19 @@ def _sites_attachment_hosts(db: sqlite_utils.Database) -> None:
     _create_table(db, "sites", TABLES["sites"])
 
 
+@MIGRATIONS(name="0004_reports_feed_level_body_indexes")
+def _reports_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes of ``reports`` for the new-reports feed, the level facet and body counts."""
+    _create_table(db, "reports", TABLES["reports"])
+
+
 def create_schema(db: sqlite_utils.Database) -> None:
     """Apply pending migrations; refresh the lookups, views, full-text index and figures."""
     with db.atomic():
         create_lookups(db)
         MIGRATIONS.apply(db)
         figures_added = _create_table(db, "report_figures", TABLES["report_figures"])
+        region_added = _create_table(db, "figures_by_region", TABLES["figures_by_region"])
         enable_search(db)
         create_views(db)
         ensure_analysis_tables(db)
@@ -346,6 +369,9 @@ def create_schema(db: sqlite_utils.Database) -> None:
             refresh_figures(db)
         else:
             fill_missing_figures(db)
+        empty = not db.execute("select exists(select 1 from figures_by_region)").fetchone()[0]
+        if region_added or (empty and db.execute(_ANY_REPORT).fetchone()[0]):
+            refresh_region_figures(db)  # a database older than the table, or a new figure
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -27,6 +27,7 @@ from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
 from storage.schema import SITE_FIELDS
 from storage.versions import keep_text_version, keep_version
+from storage.summaries import group_of, refresh_region_figures
 from storage.views import refresh_figures
 
 
@@ -519,6 +520,7 @@ def save_report(
             + " from reports where id = ?",
             [rid],
         ).fetchone()
+        old_group = group_of(db, rid) if existing is not None else None
         row = {
             "id": rid,
             "url": report.url or primary,
@@ -581,4 +583,6 @@ def save_report(
                 db.execute("update reports set last_checked = ? where id = ?", [when, rid])
         _save_sources(db, rid, srcs, chash, when)
         refresh_figures(db, [rid])
+        if status != "unchanged":
+            refresh_region_figures(db, [old_group, group_of(db, rid)])
     return status

@@ -1,0 +1,64 @@
+"""Summary table ``figures_by_region``: the headline figures summed per year and region.
+
+At national size (a million reports) a sum over ``report_summary`` reads a million rows; the
+canned queries and charts that add figures up by year, province and county read this table
+instead (about 50,000 rows for the whole country: year × county × level). One row per (year,
+province, city, county, level): ``reports``, ``reports_with_figures`` (reports with a 新收申请
+figure) and the sum of every figure of ``report_figures`` (null when no report of the group
+has it, as ``sum`` over the reports would give).
+
+``save_report`` refreshes the group of the report it writes (and the group it left, when its
+year or region changed); :func:`refresh_region_figures` without groups rebuilds the table
+(after a bulk load).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from storage.views import FIGURES
+
+GROUP = ("year", "province", "city", "county", "level")
+Group = tuple[object, ...]
+
+COLUMNS: dict[str, type] = {
+    "year": int,
+    "province": str,
+    "city": str,
+    "county": str,
+    "level": str,
+    "reports": int,
+    "reports_with_figures": int,
+    **dict.fromkeys(FIGURES, int),
+}
+
+_MATCH = " and ".join(f"{c} is ?" for c in GROUP)
+_INSERT = (
+    f"insert into figures_by_region ({', '.join(COLUMNS)})\n"
+    f"select {', '.join(GROUP)}, count(*), count(applications_received), "
+    + ", ".join(f"sum({f})" for f in FIGURES)
+    + "\nfrom report_summary where {where} group by "
+    + ", ".join(GROUP)
+)
+
+
+def group_of(db: sqlite_utils.Database, report_id: str) -> Group | None:
+    """The (year, province, city, county, level) of a stored report."""
+    return db.execute(
+        f"select {', '.join(GROUP)} from reports where id = ?", [report_id]
+    ).fetchone()
+
+
+def refresh_region_figures(
+    db: sqlite_utils.Database, groups: Iterable[Group | None] | None = None
+) -> None:
+    """Recompute the rows of ``groups`` (every row when ``groups`` is None)."""
+    if groups is None:
+        db.execute("delete from figures_by_region")
+        db.execute(_INSERT.format(where="1"))
+        return
+    for group in {g for g in groups if g is not None}:
+        db.execute(f"delete from figures_by_region where {_MATCH}", list(group))
+        db.execute(_INSERT.format(where=_MATCH), list(group))
