@@ -26,8 +26,8 @@ from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
 from storage.schema import SITE_FIELDS
-from storage.versions import keep_text_version, keep_version
 from storage.summaries import group_of, refresh_region_figures
+from storage.versions import keep_text_version, keep_version
 from storage.views import refresh_figures
 
 
