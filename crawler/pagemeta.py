@@ -10,7 +10,7 @@ from __future__ import annotations
 from scrapy.http import TextResponse
 
 from crawler.discovery.generic import anchors
-from parsers.classify import is_attachment_url
+from crawler.scoring import is_attachment_url
 from parsers.encoding import decode
 
 

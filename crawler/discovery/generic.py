@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from scrapy.http import TextResponse
 
 from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
-from parsers.classify import is_next_page_link
+from crawler.scoring import is_next_page_link
 
 _PAGE_URL = re.compile(
     r"[?&](page|pageNo|pageIndex|currentPage|p)=\d+|[/_](index|page)_\d+\.", re.I

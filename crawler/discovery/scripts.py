@@ -1,0 +1,396 @@
+"""Lists filled by script: the endpoints a page's inline scripts call, read without a browser.
+
+A column whose list is rendered in the browser names where the list comes from in its own
+scripts: ``$.ajax({url: …, data: {…}})``, ``$.get/$.post/$.getJSON(url, data)``,
+``fetch(url, {method, body})``, ``xhr.open("GET", url)`` + ``xhr.send(…)``,
+``axios.get(url, {params})``, ``url:`` / ``listUrl =`` options of list widgets. Each endpoint
+is requested with the parameters the script shows (string constants, ``var`` values and
+hidden ``<input>``s substituted; a page number left as a variable is page 1). The answer,
+whatever its shape (JSON, JSONP, XML, an HTML fragment), is read by
+:mod:`crawler.discovery.records` for URL + title pairs, and its paging fields announce the
+other pages. Also here: ``<iframe src>`` (a list embedded from another page) and links
+written as ``onclick="window.open('…')"`` / ``location.href='…'``.
+
+Hanweb jpage (``dataproxy.jsp``) and gkmlpt columns have their own strategies; this one
+stands aside on their pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from scrapy.http import TextResponse
+
+from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
+from crawler.discovery.records import data_links, paging, parse_data
+
+_CALL = re.compile(
+    r"(?:\$|jQuery)\.(?P<jq>ajax|get|post|getJSON)\s*\(|\baxios(?:\.(?P<ax>get|post))?\s*\(|"
+    r"\bfetch\s*\(|\.open\s*\(\s*(?P<xhr>['\"](?:GET|POST)['\"])|\.load\s*\(\s*(?=['\"])",
+    re.I,
+)
+_OPTION_URL = re.compile(r"\b(\w*url|\w*Url|\w*URL|proxy|api)\s*[:=]\s*(?=['\"`])")
+_CONST = re.compile(
+    r"(?:\b(?:var|let|const)\s+)?\b([A-Za-z_$][\w$]*)\s*[:=]\s*(['\"])((?:(?!\2).){0,300})\2"
+    r"|(?:\b(?:var|let|const)\s+)\b([A-Za-z_$][\w$]*)\s*=\s*(\d+)\b"
+)
+_STRING = re.compile(r"""^(['"])(.*)\1$""", re.S)
+_TEMPLATE = re.compile(r"^`(.*)`$", re.S)
+_ELEMENT_VALUE = re.compile(
+    r"""^(?:\$|jQuery)\(\s*['"]#([\w-]+)['"]\s*\)\.val\(\)$|"""
+    r"""^document\.getElementById\(\s*['"]([\w-]+)['"]\s*\)\.value$"""
+)
+_PAGE_NAME = re.compile(r"^(?:page|pageno|pagenum|pageindex|currentpage|curpage|p|pn|cur|"
+                        r"current|page_no|pagenumber)$", re.I)  # fmt: skip
+_SIZE_NAME = re.compile(r"^(?:pagesize|page_size|size|perpage|per_page|rows|limit|num)$", re.I)
+_OPEN_URL = re.compile(
+    r"""(?:window\.open|location\.href\s*=|location\s*=|location\.assign|\w*(?:open|goto|go|view|"""
+    r"""show|jump|link)\w*)\s*\(?\s*['"]([^'"]+)['"]""",
+    re.I,
+)
+_NOT_A_LIST = re.compile(
+    r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|map)(?:[?#]|$)|count|visit|hits|click|"
+    r"tongji|stat|analytics|cnzz|baidu|log(?:in|out)?\b|captcha|verify|weather|share|comment|"
+    r"vote|favou?rite|collect|jiucuo|wza|aging|font|search|user|token|session",
+    re.I,
+)
+_PAGE_LIKE = re.compile(r"\.(?:s?html?|jsp|aspx?|php)(?:[?#]|$)|^/|^https?://", re.I)
+_DEFAULT_SIZE = "20"
+
+
+@dataclass
+class Endpoint:
+    """A list endpoint as a script calls it."""
+
+    url: str
+    method: str = "GET"
+    params: dict[str, str] = field(default_factory=dict)
+    as_json: bool = False
+
+
+def _closing(text: str, start: int, opening: str = "(", closing: str = ")") -> int:
+    """Index of the bracket closing the one before ``start`` (quotes skipped), or -1."""
+    depth, quote, i = 1, "", start
+    pairs = {"(": ")", "{": "}", "[": "]"}
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+        elif c in pairs:
+            depth += 1
+        elif c in pairs.values():
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _split(text: str, sep: str) -> list[str]:
+    """``text`` split at top-level ``sep`` (not inside brackets or quotes)."""
+    parts, depth, quote, current = [], 0, "", []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            current.append(c)
+            if c == "\\" and i + 1 < len(text):
+                current.append(text[i + 1])
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+            current.append(c)
+        elif c in "([{":
+            depth += 1
+            current.append(c)
+        elif c in ")]}":
+            depth -= 1
+            current.append(c)
+        elif c == sep and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(c)
+        i += 1
+    if "".join(current).strip():
+        parts.append("".join(current).strip())
+    return parts
+
+
+class _Scope:
+    """Values a script's expressions may name: string constants and hidden inputs."""
+
+    def __init__(self, scripts: str, inputs: dict[str, str]) -> None:
+        self.values: dict[str, str] = {}
+        for m in _CONST.finditer(scripts):
+            name, value = (m.group(1), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
+            self.values.setdefault(name, value)
+        self.inputs = inputs
+
+    def evaluate(self, expr: str) -> str | None:
+        """A string expression's value (literals, constants, ``+``, template literals)."""
+        expr = expr.strip()
+        if m := _TEMPLATE.match(expr):
+            out = m.group(1)
+            for inner in re.findall(r"\$\{([^}]*)\}", out):
+                value = self.evaluate(inner)
+                if value is None:
+                    return None
+                out = out.replace("${" + inner + "}", value, 1)
+            return out
+        terms = _split(expr, "+")
+        if len(terms) > 1:
+            values = [self.evaluate(t) for t in terms]
+            return None if any(v is None for v in values) else "".join(values)  # type: ignore[arg-type]
+        if m := _STRING.match(expr):
+            return m.group(2)
+        if re.fullmatch(r"-?\d+(?:\.\d+)?", expr):
+            return expr
+        if m := _ELEMENT_VALUE.match(expr):
+            return self.inputs.get(m.group(1) or m.group(2))
+        name = expr.rsplit(".", 1)[-1]
+        if re.fullmatch(r"[A-Za-z_$][\w$]*", name):
+            if name in self.values:
+                return self.values[name]
+            if name in self.inputs:
+                return self.inputs[name]
+            if _PAGE_NAME.match(name):
+                return "1"
+            if _SIZE_NAME.match(name):
+                return _DEFAULT_SIZE
+        return None
+
+    def obj(self, literal: str) -> dict[str, str] | None:
+        """A flat object literal's resolvable fields (``{a: 1, b: x}``), or a query string."""
+        literal = literal.strip()
+        if literal.startswith("JSON.stringify(") and literal.endswith(")"):
+            return self.obj(literal[len("JSON.stringify(") : -1])
+        if not literal.startswith("{"):
+            value = self.evaluate(literal)
+            return dict(parse_qsl(value, keep_blank_values=True)) if value else None
+        out: dict[str, str] = {}
+        for part in _split(literal[1:-1], ","):
+            key, sep, value = part.partition(":")
+            if not sep:
+                continue
+            key = key.strip().strip("'\"")
+            resolved = self.evaluate(value)
+            if resolved is None and _PAGE_NAME.match(key):
+                resolved = "1"
+            if resolved is not None:
+                out[key] = resolved
+        return out
+
+    def options(self, literal: str) -> dict[str, str]:
+        """Raw fields of an options object: name → expression text."""
+        literal = literal.strip()
+        if not literal.startswith("{"):
+            return {}
+        out = {}
+        for part in _split(literal[1:-1], ","):
+            key, sep, value = part.partition(":")
+            if sep:
+                out[key.strip().strip("'\"")] = value.strip()
+        return out
+
+
+def endpoints(script: str, scope: _Scope) -> Iterator[Endpoint]:
+    """The list endpoints one inline script calls."""
+    for m in _CALL.finditer(script):
+        end = _closing(script, m.end())
+        if end < 0:
+            continue
+        args = _split(script[m.end() : end], ",")
+        if not args:
+            continue
+        found = _call(m, args, script[end:], scope)
+        if found is not None:
+            yield found
+    for m in _OPTION_URL.finditer(script):  # url: '…' options of list widgets, xxxUrl = '…'
+        value = _first_expression(script[m.end() :], scope)
+        if value is not None:
+            yield Endpoint(value)
+
+
+def _first_expression(text: str, scope: _Scope) -> str | None:
+    """The value of the expression at the start of ``text`` (up to , ; or a line end)."""
+    expr = re.split(r"[,;\n}]", text, maxsplit=1)[0]
+    return scope.evaluate(expr)
+
+
+def _call(m: re.Match[str], args: list[str], after: str, scope: _Scope) -> Endpoint | None:
+    """The endpoint of one call, from its arguments."""
+    text = m.group(0)
+    if m.group("xhr"):  # xhr.open("GET", url); xhr.send(body)
+        url = scope.evaluate(args[1]) if len(args) > 1 else None
+        method = m.group("xhr").strip("'\"").upper()
+        send = re.search(r"\.send\s*\(", after)
+        params: dict[str, str] = {}
+        if send and method == "POST":
+            close = _closing(after, send.end())
+            params = scope.obj(after[send.end() : close]) or {} if close > 0 else {}
+        return Endpoint(url, method, params) if url else None
+    if args[0].lstrip().startswith("{"):  # $.ajax({url, type, data}), axios({…})
+        opts = scope.options(args[0])
+        url = scope.evaluate(opts.get("url", "''"))
+        if not url:
+            return None
+        method = scope.evaluate(opts.get("type") or opts.get("method") or "'GET'") or "GET"
+        data = opts.get("data") or opts.get("params") or ""
+        as_json = "stringify" in data or "json" in (opts.get("contentType") or "").lower()
+        return Endpoint(url, method.upper(), scope.obj(data) or {} if data else {}, as_json)
+    url = scope.evaluate(args[0])
+    if not url:
+        return None
+    method = "POST" if (m.group("jq") or m.group("ax") or "").lower() == "post" else "GET"
+    params: dict[str, str] = {}
+    as_json = False
+    if len(args) > 1:
+        second = args[1]
+        if text.lower().startswith("fetch"):  # fetch(url, {method, body})
+            opts = scope.options(second)
+            method = (scope.evaluate(opts.get("method", "'GET'")) or "GET").upper()
+            body = opts.get("body", "")
+            as_json = "stringify" in body
+            params = scope.obj(body) or {} if body else {}
+        elif m.group("ax"):  # axios.get(url, {params}) / axios.post(url, data)
+            opts = scope.options(second)
+            params = scope.obj(opts["params"]) or {} if "params" in opts else {}
+            if method == "POST":
+                params, as_json = scope.obj(second) or {}, True
+        elif second.lstrip().startswith(("{", "'", '"', "JSON")):
+            params = scope.obj(second) or {}
+            as_json = second.lstrip().startswith("JSON")
+    return Endpoint(url, method, params, as_json)
+
+
+def _inputs(response: TextResponse) -> dict[str, str]:
+    """Hidden inputs' values by id and by name (scripts read parameters from them)."""
+    out: dict[str, str] = {}
+    for el in response.xpath("//input[@value]"):
+        for key in (el.attrib.get("id"), el.attrib.get("name")):
+            if key:
+                out.setdefault(key, el.attrib.get("value", ""))
+    return out
+
+
+def _lead(response: TextResponse, endpoint: Endpoint) -> Lead | None:
+    """The request of an endpoint, or None for what is no list (counters, assets, search)."""
+    url = response.urljoin(endpoint.url)
+    if not url.startswith(("http://", "https://")) or _NOT_A_LIST.search(urlsplit(url).path):
+        return None
+    if endpoint.method == "GET":
+        if endpoint.params:
+            parts = urlsplit(url)
+            query = dict(parse_qsl(parts.query, keep_blank_values=True)) | endpoint.params
+            url = parts._replace(query=urlencode(query)).geturl()
+        return Lead(url, "", "feed", Scripts.name)
+    if endpoint.as_json:
+        return Lead(url, "", "feed", Scripts.name, "POST", json.dumps(endpoint.params), "json")
+    return Lead(url, "", "feed", Scripts.name, "POST", urlencode(endpoint.params), "form")
+
+
+def _has_own_strategy(text: str) -> bool:
+    """A Hanweb jpage or gkmlpt page: its own strategy reads its lists."""
+    return "dataproxy.jsp" in text or "<datastore" in text or "window._CONFIG" in text
+
+
+class Scripts:
+    """Endpoints of inline scripts, iframes and script-opened links."""
+
+    name = "scripts"
+
+    def detect(self, response: TextResponse) -> bool:
+        text = response.text
+        return ("<script" in text or "<iframe" in text or "onclick" in text) and not (
+            _has_own_strategy(text)
+        )
+
+    def leads(self, response: TextResponse) -> Iterable[Lead]:
+        scripts = [
+            s
+            for s in response.xpath("//script[not(@src)]")
+            if (s.attrib.get("type") or "text/javascript").lower().endswith("javascript")
+        ]
+        code = "\n".join(s.xpath("string()").get() or "" for s in scripts)
+        scope = _Scope(code, _inputs(response))
+        seen: set[str] = set()
+        for script in scripts:
+            for endpoint in endpoints(script.xpath("string()").get() or "", scope):
+                lead = _lead(response, endpoint)
+                if lead is not None and (lead.url, lead.body) not in seen:
+                    seen.add((lead.url, lead.body))  # type: ignore[arg-type]
+                    yield lead
+        for frame in response.xpath("//iframe[@src]"):
+            src = frame.attrib["src"].strip()
+            if src and not src.lower().startswith(("javascript:", "about:", "data:")):
+                url = response.urljoin(src)
+                if not _NOT_A_LIST.search(urlsplit(url).path):
+                    yield Lead(url, frame.attrib.get("title") or frame.attrib.get("name") or "",
+                               "embed")  # fmt: skip
+        for el in response.xpath("//*[@onclick]"):
+            for target in _OPEN_URL.findall(el.attrib["onclick"]):
+                if _PAGE_LIKE.search(target):
+                    text = " ".join(t.strip() for t in el.xpath(".//text()").getall() if t.strip())
+                    yield Lead(response.urljoin(target), text or el.attrib.get("title", ""))
+
+    def feed_leads(self, response: TextResponse) -> Iterable[Lead]:
+        data = parse_data(response.text)
+        for url, title in data_links(data):
+            yield Lead(response.urljoin(url), title)
+        yield from next_pages(response, data)
+
+
+def _request_params(response: TextResponse) -> tuple[dict[str, str], str | None]:
+    """The parameters the list was requested with, and where they were (query/form/json)."""
+    request = response.request
+    if request is None or request.method == "GET":
+        return dict(parse_qsl(urlsplit(response.url).query, keep_blank_values=True)), None
+    body = request.body.decode("utf-8", "replace")
+    ctype = (request.headers.get(b"Content-Type") or b"").decode("latin-1")
+    if "json" in ctype:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return {}, "json"
+        return ({str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}), "json"
+    return dict(parse_qsl(body, keep_blank_values=True)), "form"
+
+
+def next_pages(response: TextResponse, data: object) -> Iterator[Lead]:
+    """The other pages of a list answer, announced from its first page."""
+    pages = paging(data)
+    if not pages.total_pages or pages.total_pages < 2:
+        return
+    params, where = _request_params(response)
+    key = next((k for k in params if _PAGE_NAME.match(k) and params[k].isdigit()), None)
+    if key is None and pages.current_key:
+        key = next((k for k in params if k.lower() == pages.current_key), pages.current_key)
+    if key is None:
+        return
+    first = int(params.get(key, pages.current if pages.current is not None else 1))
+    if pages.current is not None and pages.current != first:
+        first = pages.current
+    if first > 1:  # announced by page 1 already
+        return
+    last = first + min(pages.total_pages, MAX_ANNOUNCED_PAGES) - 1
+    for n in range(first + 1, last + 1):
+        changed = params | {key: str(n)}
+        if where is None:
+            parts = urlsplit(response.url)
+            yield Lead(parts._replace(query=urlencode(changed)).geturl(), str(n), "page",
+                       Scripts.name)  # fmt: skip
+        else:
+            body = json.dumps(changed) if where == "json" else urlencode(changed)
+            yield Lead(response.url, str(n), "page", Scripts.name, "POST", body, where)
