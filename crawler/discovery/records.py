@@ -138,6 +138,10 @@ def _xml_links(root: etree._Element) -> Iterator[tuple[str, str]]:
             continue
         if el.text and "<a" in el.text.lower():  # an HTML record in CDATA
             yield from html_links(el.text)
+        if etree.QName(el).localname.lower() == "a" and el.get("href"):  # an HTML fragment
+            text = " ".join(t.strip() for t in el.itertext() if t.strip())
+            yield el.get("href", "").strip(), (el.get("title") or text).strip()
+            continue
         children = [c for c in el if isinstance(c.tag, str)]
         if children:
             fields = {etree.QName(c).localname: (c.text or "") for c in children if len(c) == 0}

@@ -207,6 +207,7 @@ class _Scope:
 
 def endpoints(script: str, scope: _Scope) -> Iterator[Endpoint]:
     """The list endpoints one inline script calls."""
+    called: set[str] = set()
     for m in _CALL.finditer(script):
         end = _closing(script, m.end())
         if end < 0:
@@ -216,17 +217,37 @@ def endpoints(script: str, scope: _Scope) -> Iterator[Endpoint]:
             continue
         found = _call(m, args, script[end:], scope)
         if found is not None:
+            called.add(found.url)
             yield found
     for m in _OPTION_URL.finditer(script):  # url: '…' options of list widgets, xxxUrl = '…'
-        value = _first_expression(script[m.end() :], scope)
-        if value is not None:
+        value = scope.evaluate(_first_expression(script[m.end() :]))
+        if value is not None and value not in called:
+            called.add(value)
             yield Endpoint(value)
 
 
-def _first_expression(text: str, scope: _Scope) -> str | None:
-    """The value of the expression at the start of ``text`` (up to , ; or a line end)."""
-    expr = re.split(r"[,;\n}]", text, maxsplit=1)[0]
-    return scope.evaluate(expr)
+def _first_expression(text: str) -> str:
+    """The expression at the start of ``text``: up to a top-level , ; line end or bracket."""
+    depth, quote, i = 0, "", 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif c in ",;\n" and depth == 0:
+            break
+        i += 1
+    return text[:i]
 
 
 def _call(m: re.Match[str], args: list[str], after: str, scope: _Scope) -> Endpoint | None:

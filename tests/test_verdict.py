@@ -1,0 +1,119 @@
+"""parsers.verdict: one verdict per page, on the pages that used to end discovery."""
+
+from __future__ import annotations
+
+from crawler.scoring import STRONG, link_score
+from parsers.page import read_page
+from parsers.report import assemble, parse_report
+from parsers.verdict import Kind, Verdict, judge, page_year
+
+SECTIONS = (
+    "<p>一、总体情况</p><p>本年度，我县认真贯彻落实《中华人民共和国政府信息公开条例》。</p>"
+    "<p>二、主动公开政府信息情况</p><table><tr><td>规章</td><td>0</td></tr></table>"
+    "<p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p>"
+    "<p>五、存在的主要问题及改进情况</p><p>六、其他需要报告的事项</p>"
+)
+# The footer every government site carries: 党政机关 badge, 公安备案, 找错 (pucha) pictures.
+FOOTER = (
+    '<div class="footer"><a href="http://bszs.conac.cn/sitename?method=show&id=1">'
+    '<img src="/images/red.png" width="60"></a>'
+    '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=1">'
+    '<img src="/images/ga.png"> 黔公网安备 52052702000001号</a>'
+    '<a href="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=5205270001">'
+    '<img src="/images/zhaocuo.png"></a><p>主办：某县人民政府办公室</p></div>'
+)
+
+
+def html(title: str, main: str, *, head_title: str | None = None) -> str:
+    return (
+        f"<html><head><title>{head_title or title}_某县人民政府</title></head><body>"
+        '<div class="header"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div>'
+        f'<div class="main"><h2 class="title">{title}</h2>{main}</div>{FOOTER}</body></html>'
+    )
+
+
+def verdict_of(markup: str, **kwargs) -> Verdict:
+    return judge(read_page(markup, "http://www.example.gov.cn/p.html"), **kwargs)
+
+
+def test_menu_page_title_is_not_its_link_texts_and_it_is_no_lookalike():
+    """A 政务公开 index whose body is a bare <ul> menu: not a rejected 法治政府建设 report."""
+    names = ("政府工作报告", "政务公开工作要点", "法治政府建设", "政府信息公开指南",
+             "政府信息公开制度", "政府信息公开年报")  # fmt: skip
+    for item in ("<li><a href='/{i}.html'>{name}</a></li>", "<a href='/{i}.html'>{name}</a>"):
+        menu = "".join(item.format(i=i, name=n) for i, n in enumerate(names))
+        markup = (
+            "<html><head><title>政务公开</title></head><body>"
+            f"<div class='list'><ul>{menu}</ul></div></body></html>"
+        )
+        page = read_page(markup)
+        assert page.title is None or not any(n in page.title for n in names)
+        verdict = judge(page)
+        assert verdict.kind is Kind.UNRELATED
+        assert not verdict.is_report
+
+
+def test_column_without_year_and_with_footer_badges_is_no_report():
+    """A script-filled 年报 column: its name as title, no prose, the footer's pictures."""
+    scripts = "<div id='list'></div><script>$.get('/api/list', {columnId: 12})</script>"
+    for title in ("政府信息公开年报", "政府信息公开工作年度报告"):
+        verdict = verdict_of(html(title, scripts))
+        assert verdict.kind is not Kind.SCANNED and not verdict.is_report
+        assert verdict.classification == "rejected:无年份"
+
+
+def test_scanned_report_needs_a_year_and_pictures_of_the_body():
+    pictures = "".join(
+        f'<p><a href="/uploads/nb2022_{n}.jpg"><img src="/uploads/nb2022_{n}.jpg"></a></p>'
+        for n in range(3)
+    )
+    title = "某县人民政府2022年政府信息公开工作年度报告"
+    assert verdict_of(html(title, pictures)) == Verdict(Kind.SCANNED, "扫描图片")
+    undated = verdict_of(html("政府信息公开工作年度报告", pictures))
+    assert not undated.is_report
+    badges_only = verdict_of(html(title, "<p>发布时间：2023-01-20</p>"))
+    assert badges_only.kind is Kind.REJECTED and badges_only.reason == "仅提及年报"
+
+
+def test_chinese_numeral_year_is_a_year_for_the_verdict_and_the_link_score():
+    title = "某县人民政府二〇二一年度政府信息公开工作年度报告"
+    page = read_page(html(title, SECTIONS))
+    assert page_year(page) == 2021
+    assert judge(page) == Verdict(Kind.REPORT, "报告正文")
+    assert link_score(title, "/art/2022/1/20/art_1.html") == STRONG
+
+
+def test_page_linking_two_reports_is_a_list():
+    item = '<li><a href="/nb/{y}.html">某县{y}年政府信息公开工作年度报告</a></li>'
+    links = "".join(item.format(y=y) for y in (2021, 2022))
+    verdict = verdict_of(html("政府信息公开年报", f"<ul>{links}</ul>"), report_links=2)
+    assert verdict == Verdict(Kind.LIST, "链接2篇年报")
+
+
+def test_lookalike_with_a_year_is_rejected_with_its_reason():
+    verdict = verdict_of(html("某县2022年法治政府建设年度报告", SECTIONS))
+    assert verdict.classification == "rejected:法治政府建设年度报告"
+
+
+def test_report_with_an_attachment_and_a_year_in_its_title():
+    markup = html("某县2022年政府信息公开工作年度报告", '<p><a href="/f/nb.pdf">附件下载</a></p>')
+    assert verdict_of(markup, has_attachment=True) == Verdict(Kind.REPORT, "附件")
+    assert not verdict_of(markup).is_report
+
+
+def test_assemble_uses_the_carried_verdict():
+    """The parse pipeline hands the spider's verdict on: the page is not judged again."""
+    page = read_page(html("某县2022年政府信息公开工作年度报告", SECTIONS))
+    scanned = assemble(page, Verdict(Kind.SCANNED, "扫描图片"))
+    assert [f.rule for f in scanned.findings] == ["image_only"]
+    rejected = assemble(page, Verdict(Kind.REJECTED, "政府工作报告"))
+    assert [f.rule for f in rejected.findings] == ["not_a_report"]
+    assert "政府工作报告" in rejected.findings[0].message
+    data = html("某县2022年政府信息公开工作年度报告", SECTIONS).encode()
+    assert not [f for f in parse_report(data).findings if f.rule == "not_a_report"]
+
+
+def test_verdict_round_trips_through_its_dict():
+    verdict = Verdict(Kind.LIST, "链接3篇年报")
+    assert Verdict.from_dict(verdict.to_dict()) == verdict
+    assert Verdict.from_dict(None) is None
