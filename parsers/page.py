@@ -422,7 +422,7 @@ def _mostly_links(el: etree._Element, text: str) -> bool:
     return links * 2 >= len(text.replace(" ", "")) and links > 0
 
 
-def _prose_lines(body: etree._Element | None, body_text: str) -> str:
+def prose_lines(body: etree._Element | None, body_text: str) -> str:
     """``body_text`` without the lines that are link texts (menus, lists of links)."""
     if body is None:
         return body_text
@@ -448,7 +448,7 @@ def _pick_title(
         if "报告" in cand or "年报" in cand:
             return textmeta.clean_title(cand)
         first = first or cand
-    return textmeta.title_in_text(_prose_lines(body, body_text)) or textmeta.clean_title(first)
+    return textmeta.title_in_text(prose_lines(body, body_text)) or textmeta.clean_title(first)
 
 
 def _word_start(markup: str, at: int) -> bool:

@@ -4,13 +4,16 @@
 title, body text and pictures, read by :mod:`parsers.page`. The rules:
 
 - a **report** has its name in the title (no look-alike), a year in the title or the first
-  lines of the body, and the sections of a report (two or more), or an attachment;
+  lines of the body (not in link texts), and the sections of a report (two or more), or an
+  attachment;
   a page without a usable title whose body has four or more sections and a year is one too;
 - a **scanned** report is titled with a year and its body is pictures of pages (not footer
   badges such as 党政机关 / 公安备案 / 找错, icons or logos);
 - a **list** links to two or more report-titled pages (a column, its page N, a year page);
-- a **rejected** look-alike is titled as one (政府工作报告, 要点, 解读 … :data:`LOOKALIKES`),
-  or is titled as a report but holds neither a year nor a report's body;
+- a **column** is titled as the report but states no year (政府信息公开年报): never a report,
+  whatever pictures its footer carries;
+- a **rejected** look-alike is titled as one (政府工作报告, 要点, 解读 … ``LOOKALIKES`` of
+  :mod:`parsers.classify`), or is titled as a report with a year but has no report's body;
 - anything else is **unrelated** (a menu, a news page, an empty column).
 
 Only a report or a scanned report ends discovery: the spider follows the links of every
@@ -27,7 +30,7 @@ from enum import StrEnum
 from lxml import etree
 
 from parsers.classify import REPORT, body_markers, classify_title
-from parsers.page import Page
+from parsers.page import Page, prose_lines
 from parsers.text import year_in
 
 # A scanned page: at most this many characters of prose around its pictures (metadata lines
@@ -53,6 +56,7 @@ class Kind(StrEnum):
     REPORT = "report"
     SCANNED = "scanned"  # a report published as pictures: kept, read as image_only
     LIST = "list"  # links to reports: follow it
+    COLUMN = "column"  # titled as the report without a year: a column, never a report
     REJECTED = "rejected"  # a look-alike, or titled as a report without being one
     UNRELATED = "unrelated"  # not about annual reports at all
 
@@ -88,8 +92,9 @@ class Verdict:
 
 
 def page_year(page: Page) -> int | None:
-    """The year a page states in its title or the first lines of its body (never guessed)."""
-    return year_in(page.title) or year_in(page.text[:_FIRST_LINES])
+    """The year a page states in its title or the first lines of its body (never guessed):
+    link texts (a list's entries, a menu) are not the page's own words."""
+    return year_in(page.title) or year_in(prose_lines(page.body, page.text)[:_FIRST_LINES])
 
 
 def judge(page: Page, *, has_attachment: bool = False, report_links: int = 0) -> Verdict:
@@ -115,8 +120,10 @@ def judge(page: Page, *, has_attachment: bool = False, report_links: int = 0) ->
         return Verdict(Kind.REJECTED, named.partition(":")[2])
     if not page.text.strip():
         return Verdict(Kind.UNRELATED, "无正文")
+    if named == REPORT and not year:
+        return Verdict(Kind.COLUMN, "无年份")
     if named == REPORT:
-        return Verdict(Kind.REJECTED, "无年份" if not year else "仅提及年报")
+        return Verdict(Kind.REJECTED, "仅提及年报")
     return Verdict(Kind.UNRELATED, "标题不符")
 
 

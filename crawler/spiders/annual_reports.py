@@ -119,9 +119,9 @@ class AnnualReportsSpider(scrapy.Spider):
             yield self._item(response, verdict, page, files)
             return
         site = meta["site_id"]
-        if verdict.kind is Kind.LIST:
+        if verdict.kind in (Kind.LIST, Kind.COLUMN):
             self.crawler.stats.inc_value(f"nianbao/lists/{site}")
-        elif verdict.kind is Kind.REJECTED or candidate:
+        if verdict.kind is Kind.REJECTED or candidate:
             yield self._item(response, verdict, page)
         yield from self._follow(response, leads, bool(report_links))
         yield from self._render_if_scripted(response, page, leads, report_links)

@@ -3,8 +3,10 @@
     nianbao crawl URL [URL…] --db data/nianbao.db
     nianbao crawl --sites sites/registry.csv --db data/nianbao.db
 
-Prints a summary from the crawl's stats and exits 1 when a site yielded no report at all or
-a database write failed (stat ``nianbao/store/errors``; the run is ``finished_with_errors``).
+Prints a summary from the crawl's stats, with a line per site (reports, list pages, rejected
+pages, pages rendered in the browser, pages that needed one when none was installed, named),
+and exits 1 only when a site yielded no report at all or a database write failed (stat
+``nianbao/store/errors``; the run is ``finished_with_errors``).
 """
 
 from __future__ import annotations
@@ -94,9 +96,29 @@ def summarize(stats: dict[str, Any], site_ids: list[str]) -> tuple[list[str], li
         f"failures:         {failures} requests, {stats.get('log_count/ERROR', 0)} errors logged",
         f"budget cut:       {stats.get('nianbao/budget_cut', 0)} requests",
     ]
+    lines.extend(site_lines(stats, site_ids))
     for site in empty:
         lines.append(f"NO REPORT FOUND:  {site}")
     return lines, empty
+
+
+def site_lines(stats: dict[str, Any], site_ids: list[str]) -> list[str]:
+    """One line per site (reports, list pages, rejected, browser-rendered, needing a browser),
+    then the pages that needed a browser none was there to render."""
+    lines = []
+    pages = stats.get("nianbao/needs_browser_pages") or {}
+    for site in site_ids:
+        counts = {
+            key: stats.get(f"nianbao/{key}/{site}", 0)
+            for key in ("reports", "lists", "rejected", "browser_rendered", "needs_browser")
+        }
+        lines.append(
+            f"site {site}: {counts['reports']} reports, {counts['lists']} list pages,"
+            f" {counts['rejected']} rejected, {counts['browser_rendered']} browser-rendered"
+            + (f", {counts['needs_browser']} need a browser" if counts["needs_browser"] else "")
+        )
+        lines.extend(f"  needs a browser (chromium): {url}" for url in pages.get(site, []))
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
