@@ -35,6 +35,9 @@ _COLUMN_URL = re.compile(r"zfxxgk|xxgk|zwgk|gkml|gkmlpt", re.IGNORECASE)
 _NEXT_TEXT = re.compile(r"^\s*(下一页|下页|>>?|›|»)\s*$")
 _ATTACHMENT = re.compile(r"\.(pdf|docx?|wps)(\?|$)", re.IGNORECASE)
 _SHORT = 12  # characters of a menu entry (longer link texts are headlines)
+_SHORT_BODY = 16  # characters of a body's name (县人力资源和社会保障局)
+_CUT_SHORT = re.compile(r"(…|\.\.\.?|。。)$")
+_CUT_REPORT = re.compile(r"信息公开|政务公开|公开工作|年度报")
 
 
 def is_attachment_url(url: str) -> bool:
@@ -59,6 +62,8 @@ def link_score(text: str | None, url: str, *, in_area: bool = False) -> int:
     verdict = classify_title(text)
     if verdict == REPORT and (year_in(text) or is_attachment_url(url)):
         return STRONG
+    if year_in(text) and _CUT_SHORT.search(text) and _CUT_REPORT.search(text):
+        return STRONG  # a report's title cut short by the list: 某县2023年政府信息公开…
     if verdict and verdict.startswith("rejected:"):
         return 0  # a look-alike named as such in its link: not worth a request
     if verdict == REPORT or _STRONG_TEXT.search(text) or _STRONG_URL.search(path):
@@ -67,7 +72,7 @@ def link_score(text: str | None, url: str, *, in_area: bool = False) -> int:
     if short and _COLUMN_TEXT.search(text):
         return AREA  # a menu entry such as 政府信息公开, not a news headline
     if (
-        short
+        0 < len(text) <= _SHORT_BODY
         and _AREA_TEXT.search(text)
         and not _NOT_AREA_TEXT.search(text)
         and (in_area or _COLUMN_URL.search(path))

@@ -65,7 +65,7 @@ def test_post_form_and_json_bodies():
     assert [(f.url, f.method, f.body_type) for f in fetched] == [
         (f"{HOST}/api/articles", "POST", "json")
     ]
-    assert json.loads(fetched[0].body) == {"catId": "nb", "pageIndex": "1"}
+    assert json.loads(fetched[0].body) == {"catId": "nb", "pageIndex": 1}  # a number stays one
 
 
 def test_xhr_open_concatenated_url_hidden_input_and_widget_option():
@@ -186,3 +186,19 @@ def test_hanweb_datastore_is_read_on_the_column_page_without_a_jpage_proxy():
         f"{HOST}/art/2021/1/20/art_1_2021.html",
         f"{HOST}/art/2022/1/20/art_1_2022.html",
     ]
+
+
+def test_total_records_with_the_page_size_the_request_asked_for():
+    request = Request(f"{HOST}/api/list", method="POST", body=json.dumps({"page": 1, "size": 10}),
+                      headers={"Content-Type": "application/json"})  # fmt: skip
+    data = {"records": [{"title": "某县2022年政府信息公开工作年度报告", "url": "/a.html"}],
+            "total": 25}  # fmt: skip
+    response = TextResponse(
+        request.url, body=json.dumps(data).encode(), request=request, encoding="utf-8"
+    )
+    pages = [lead for lead in Scripts().feed_leads(response) if lead.kind == "page"]
+    assert [json.loads(lead.body) for lead in pages] == [
+        {"page": 2, "size": 10},
+        {"page": 3, "size": 10},
+    ]
+    assert {lead.body_type for lead in pages} == {"json"}

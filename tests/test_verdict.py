@@ -117,3 +117,29 @@ def test_verdict_round_trips_through_its_dict():
     verdict = Verdict(Kind.LIST, "链接3篇年报")
     assert Verdict.from_dict(verdict.to_dict()) == verdict
     assert Verdict.from_dict(None) is None
+
+
+def test_list_titles_cut_short_still_score_as_reports():
+    from scrapy.http import HtmlResponse
+
+    from crawler.discovery.generic import anchors
+
+    assert link_score("某县人民政府2023年政府信息公开…", "/art/2024/1/1/art_1.html") == STRONG
+    body = (
+        '<a href="/art/1.html" title="某县人民政府2023年政府信息公开工作年度报告">某县人民政府'
+        "2023年政府信…</a>"
+    )
+    response = HtmlResponse("http://x.gov.cn/", body=body.encode(), encoding="utf-8")
+    assert list(anchors(response)) == [
+        ("http://x.gov.cn/art/1.html", "某县人民政府2023年政府信息公开工作年度报告")
+    ]
+
+
+def test_a_pdf_shown_in_a_viewer_is_the_page_attachment():
+    from scrapy.http import HtmlResponse
+
+    from crawler.pagemeta import attachment_links
+
+    body = '<iframe src="/pdfjs/web/viewer.html?file=/upload/2024/nb2023.pdf"></iframe>'
+    response = HtmlResponse("http://x.gov.cn/art/1.html", body=body.encode(), encoding="utf-8")
+    assert attachment_links(response) == [("http://x.gov.cn/upload/2024/nb2023.pdf", "")]

@@ -23,13 +23,15 @@ _TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
 
 
 def anchors(response: TextResponse) -> Iterable[tuple[str, str]]:
-    """(absolute URL, anchor text or title) of the page's links."""
+    """(absolute URL, anchor text, or its title attribute when longer) of the page's links."""
     for a in response.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or _SKIP.match(href):
             continue
         text = " ".join(t.strip() for t in a.xpath(".//text()").getall() if t.strip())
-        text = text or (a.attrib.get("title") or "").strip()
+        title = (a.attrib.get("title") or "").strip()
+        if len(title) > len(text):  # lists cut long titles short and keep them in title=
+            text = title
         yield response.urljoin(href), text
 
 

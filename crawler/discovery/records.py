@@ -50,6 +50,7 @@ class Paging:
     total_pages: int | None = None
     current: int | None = None
     current_key: str | None = None
+    records: int | None = None  # total records, when the page size is not in the answer
 
 
 def parse_data(text: str) -> Any:
@@ -177,10 +178,11 @@ def paging(data: Any) -> Paging:
     """Total pages and current page of a list answer, from whatever paging fields it has."""
     numbers = _numbers(data)
     total_pages = next((numbers[k] for k in _TOTAL_PAGES if k in numbers), None)
+    records = next((numbers[k] for k in _TOTAL_RECORDS if k in numbers), None)
     if total_pages is None:
-        records = next((numbers[k] for k in _TOTAL_RECORDS if k in numbers), None)
         size = next((numbers[k] for k in _PAGE_SIZE if numbers.get(k)), None)
         if records is not None and size:
             total_pages = -(-records // size)
     current_key = next((k for k in _CURRENT if k in numbers), None)
-    return Paging(total_pages, numbers[current_key] if current_key else None, current_key)
+    current = numbers[current_key] if current_key else None
+    return Paging(total_pages, current, current_key, records)

@@ -62,13 +62,22 @@ _PAGE_LIKE = re.compile(r"\.(?:s?html?|jsp|aspx?|php)(?:[?#]|$)|^/|^https?://", 
 _DEFAULT_SIZE = "20"
 
 
+Param = str | int  # a parameter's value: a number stays a number in a JSON body
+
+
+def _typed(value: str, expr: str) -> Param:
+    """``value`` as the script wrote it: a number unless it was quoted."""
+    quoted = expr.strip()[:1] in ("'", '"', "`")
+    return int(value) if not quoted and re.fullmatch(r"-?\d{1,15}", value) else value
+
+
 @dataclass
 class Endpoint:
     """A list endpoint as a script calls it."""
 
     url: str
     method: str = "GET"
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
     as_json: bool = False
 
 
@@ -171,7 +180,7 @@ class _Scope:
                 return _DEFAULT_SIZE
         return None
 
-    def obj(self, literal: str) -> dict[str, str] | None:
+    def obj(self, literal: str) -> dict[str, Param] | None:
         """A flat object literal's resolvable fields (``{a: 1, b: x}``), or a query string."""
         literal = literal.strip()
         if literal.startswith("JSON.stringify(") and literal.endswith(")"):
@@ -189,7 +198,7 @@ class _Scope:
             if resolved is None and _PAGE_NAME.match(key):
                 resolved = "1"
             if resolved is not None:
-                out[key] = resolved
+                out[key] = _typed(resolved, value)
         return out
 
     def options(self, literal: str) -> dict[str, str]:
@@ -257,7 +266,7 @@ def _call(m: re.Match[str], args: list[str], after: str, scope: _Scope) -> Endpo
         url = scope.evaluate(args[1]) if len(args) > 1 else None
         method = m.group("xhr").strip("'\"").upper()
         send = re.search(r"\.send\s*\(", after)
-        params: dict[str, str] = {}
+        params: dict[str, Param] = {}
         if send and method == "POST":
             close = _closing(after, send.end())
             params = scope.obj(after[send.end() : close]) or {} if close > 0 else {}
@@ -275,7 +284,7 @@ def _call(m: re.Match[str], args: list[str], after: str, scope: _Scope) -> Endpo
     if not url:
         return None
     method = "POST" if (m.group("jq") or m.group("ax") or "").lower() == "post" else "GET"
-    params: dict[str, str] = {}
+    params: dict[str, Param] = {}
     as_json = False
     if len(args) > 1:
         second = args[1]
@@ -314,7 +323,8 @@ def _lead(response: TextResponse, endpoint: Endpoint) -> Lead | None:
     if endpoint.method == "GET":
         if endpoint.params:
             parts = urlsplit(url)
-            query = dict(parse_qsl(parts.query, keep_blank_values=True)) | endpoint.params
+            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            query |= {k: str(v) for k, v in endpoint.params.items()}
             url = parts._replace(query=urlencode(query)).geturl()
         return Lead(url, "", "feed", Scripts.name)
     if endpoint.as_json:
@@ -373,7 +383,7 @@ class Scripts:
         yield from next_pages(response, data)
 
 
-def _request_params(response: TextResponse) -> tuple[dict[str, str], str | None]:
+def _request_params(response: TextResponse) -> tuple[dict[str, Param], str | None]:
     """The parameters the list was requested with, and where they were (query/form/json)."""
     request = response.request
     if request is None or request.method == "GET":
@@ -385,17 +395,24 @@ def _request_params(response: TextResponse) -> tuple[dict[str, str], str | None]
             data = json.loads(body)
         except ValueError:
             return {}, "json"
-        return ({str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}), "json"
+        if not isinstance(data, dict):
+            return {}, "json"
+        return {str(k): v for k, v in data.items() if isinstance(v, str | int)}, "json"
     return dict(parse_qsl(body, keep_blank_values=True)), "form"
 
 
 def next_pages(response: TextResponse, data: object) -> Iterator[Lead]:
     """The other pages of a list answer, announced from its first page."""
     pages = paging(data)
-    if not pages.total_pages or pages.total_pages < 2:
-        return
     params, where = _request_params(response)
-    key = next((k for k in params if _PAGE_NAME.match(k) and params[k].isdigit()), None)
+    total = pages.total_pages
+    if total is None and pages.records is not None:  # total records, the page size asked for
+        size = next((v for k, v in params.items() if _SIZE_NAME.match(k)), None)
+        if size is not None and str(size).isdigit() and int(size):
+            total = -(-pages.records // int(size))
+    if not total or total < 2:
+        return
+    key = next((k for k in params if _PAGE_NAME.match(k) and str(params[k]).isdigit()), None)
     if key is None and pages.current_key:
         key = next((k for k in params if k.lower() == pages.current_key), pages.current_key)
     if key is None:
@@ -405,9 +422,10 @@ def next_pages(response: TextResponse, data: object) -> Iterator[Lead]:
         first = pages.current
     if first > 1:  # announced by page 1 already
         return
-    last = first + min(pages.total_pages, MAX_ANNOUNCED_PAGES) - 1
+    last = first + min(total, MAX_ANNOUNCED_PAGES) - 1
+    as_number = isinstance(params.get(key), int)
     for n in range(first + 1, last + 1):
-        changed = params | {key: str(n)}
+        changed = params | {key: n if as_number else str(n)}
         if where is None:
             parts = urlsplit(response.url)
             yield Lead(parts._replace(query=urlencode(changed)).geturl(), str(n), "page",

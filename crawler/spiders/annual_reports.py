@@ -123,6 +123,8 @@ class AnnualReportsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"nianbao/lists/{site}")
         if verdict.kind is Kind.REJECTED or candidate:
             yield self._item(response, verdict, page)
+        if report_links:  # a list read statically: its scripts' endpoints are not needed
+            leads = [(lead, s) for lead, s in leads if lead.strategy != "scripts"]
         yield from self._follow(response, leads, bool(report_links))
         yield from self._render_if_scripted(response, page, leads, report_links)
 
