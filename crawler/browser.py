@@ -89,6 +89,7 @@ def render_meta() -> dict[str, Any]:
     """Request meta of a page to render: wait until its network is idle, keep what it fetched."""
     return {
         "playwright": True,
+        "dont_cache": True,  # the cache holds the page as served; the rendering must run
         "playwright_page_goto_kwargs": {"wait_until": "networkidle"},
         "playwright_page_event_handlers": {"response": "capture_response"},
     }

@@ -202,3 +202,20 @@ def test_total_records_with_the_page_size_the_request_asked_for():
         {"page": 3, "size": 10},
     ]
     assert {lead.body_type for lead in pages} == {"json"}
+
+
+def test_records_without_a_url_get_the_one_the_script_builds_from_their_id():
+    response = column(
+        "$.getJSON('/api/nb', {cid: 7}, function (d) { $.each(d.rows, function (i, item) {"
+        " html += '<li><a href=\"/content/detail.html?id=' + item.infoId + '&cid=7\">'"
+        " + item.infoTitle + '</a></li>'; }); });"
+    )
+    [lead] = feeds(response)
+    assert lead.url_templates == (("/content/detail.html?id=", "infoId", "&cid=7"),)
+    data = {"rows": [{"infoId": 1203, "infoTitle": "某县2022年政府信息公开工作年度报告"}]}
+    request = Request(lead.url, meta={"url_templates": lead.url_templates, "referer": COLUMN})
+    answer = TextResponse(lead.url, body=json.dumps(data).encode(), request=request,
+                          encoding="utf-8")  # fmt: skip
+    assert list(Scripts().feed_leads(answer)) == [
+        Lead(f"{HOST}/content/detail.html?id=1203&cid=7", "某县2022年政府信息公开工作年度报告")
+    ]

@@ -46,6 +46,8 @@ class Lead:
     method: str = "GET"
     body: str | None = None
     body_type: str | None = None
+    # How the page's script builds a record's URL from a field: (prefix, field, suffix).
+    url_templates: tuple[tuple[str, str, str], ...] = ()
 
 
 class Strategy(Protocol):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +91,41 @@ def html_links(fragment: str) -> Iterator[tuple[str, str]]:
         href = (a.attrib.get("href") or "").strip()
         if href and not href.lower().startswith(("javascript:", "#", "mailto:")):
             yield href, (a.attrib.get("title") or text).strip()
+
+
+def templated_links(
+    data: Any, templates: Iterable[tuple[str, str, str]]
+) -> Iterator[tuple[str, str]]:
+    """``(url, title)`` of records that carry no URL but the field a script builds it from:
+    ``(prefix, field, suffix)`` as in ``'/detail.html?id=' + item.id``."""
+    templates = list(templates)
+    if not templates or isinstance(data, etree._Element | str):
+        return
+    for record in _dicts(data, 0):
+        if _record(record) is not None:
+            continue
+        chinese = [v for v in record.values() if isinstance(v, str) and _CJK.search(v)]
+        title = next(
+            (v for k, v in record.items() if _TITLE_KEY.match(str(k)) and v in chinese),
+            max(chinese, key=len) if chinese else None,
+        )
+        for prefix, name, suffix in templates:
+            value = record.get(name)
+            if title and isinstance(value, str | int) and not isinstance(value, bool):
+                yield f"{prefix}{value}{suffix}", title
+                break
+
+
+def _dicts(node: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(node, dict):
+        yield node
+        node = list(node.values())
+    if isinstance(node, list):
+        for value in node:
+            if isinstance(value, dict | list):
+                yield from _dicts(value, depth + 1)
 
 
 def _walk(node: Any, depth: int) -> Iterator[tuple[str, str]]:

@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from scrapy.http import TextResponse
 
 from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
-from crawler.discovery.records import data_links, paging, parse_data
+from crawler.discovery.records import data_links, paging, parse_data, templated_links
 
 _CALL = re.compile(
     r"(?:\$|jQuery)\.(?P<jq>ajax|get|post|getJSON)\s*\(|\baxios(?:\.(?P<ax>get|post))?\s*\(|"
@@ -60,6 +60,11 @@ _NOT_A_LIST = re.compile(
 )
 _PAGE_LIKE = re.compile(r"\.(?:s?html?|jsp|aspx?|php)(?:[?#]|$)|^/|^https?://", re.I)
 _DEFAULT_SIZE = "20"
+# A record's URL built in script: '/detail.html?id=' + item.id + '&x=1' (or item["id"]).
+_TEMPLATE_URL = re.compile(
+    r"""['"]([^'"\s]*[/=?])['"]\s*\+\s*[A-Za-z_$][\w$]*(?:\.(\w+)|\[['"](\w+)['"]\])"""
+    r"""(?:\s*\+\s*['"]([^'"\s]*)['"])?"""
+)
 
 
 Param = str | int  # a parameter's value: a number stays a number in a JSON body
@@ -356,13 +361,20 @@ class Scripts:
         ]
         code = "\n".join(s.xpath("string()").get() or "" for s in scripts)
         scope = _Scope(code, _inputs(response))
-        seen: set[str] = set()
+        templates = tuple(
+            dict.fromkeys(
+                (prefix, dotted or quoted, suffix)
+                for prefix, dotted, quoted, suffix in _TEMPLATE_URL.findall(code)
+                if _PAGE_LIKE.search(prefix)
+            )
+        )
+        seen: set[tuple[str, str | None]] = set()
         for script in scripts:
             for endpoint in endpoints(script.xpath("string()").get() or "", scope):
                 lead = _lead(response, endpoint)
                 if lead is not None and (lead.url, lead.body) not in seen:
-                    seen.add((lead.url, lead.body))  # type: ignore[arg-type]
-                    yield lead
+                    seen.add((lead.url, lead.body))
+                    yield replace(lead, url_templates=templates)
         for frame in response.xpath("//iframe[@src]"):
             src = frame.attrib["src"].strip()
             if src and not src.lower().startswith(("javascript:", "about:", "data:")):
@@ -380,6 +392,9 @@ class Scripts:
         data = parse_data(response.text)
         for url, title in data_links(data):
             yield Lead(response.urljoin(url), title)
+        page = response.meta.get("referer") or response.url
+        for url, title in templated_links(data, response.meta.get("url_templates", ())):
+            yield Lead(urljoin(page, url), title)
         yield from next_pages(response, data)
 
 

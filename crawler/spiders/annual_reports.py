@@ -220,6 +220,7 @@ class AnnualReportsSpider(scrapy.Spider):
                     "link_text": lead.text,
                     "referer": response.url,
                     "strategy": strategy,
+                    "url_templates": lead.url_templates or meta.get("url_templates", ()),
                     "handle_httpstatus_list": CANDIDATE_STATUSES if score >= STRONG else [],
                 },
             )
