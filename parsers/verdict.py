@@ -40,7 +40,7 @@ _FIRST_LINES = 400  # characters of the body where a report states its year
 # Pictures that are page furniture, never a scanned page: icons, logos, share / QR codes and
 # the footer badges of government sites (党政机关 red badge, 公安备案, 找错 / 纠错, 适老化 …).
 _NOT_A_SCAN = re.compile(
-    r"icon|logo|share|print|qrcode|erweima|ewm|btn|button|arrow|spacer|badge|"
+    r"icon|logo|share|print|qrcode|erweima|ewm|btn|button|arrow|spacer|badge|banner|"
     r"dzjg|beian|gongan|gaba|jiucuo|zhaocuo|pucha|kaipuyun|conac|wza|aged|"
     r"党政机关|备案|找错|纠错|无障碍|适老|二维码|微信|微博",
     re.I,
@@ -100,22 +100,25 @@ def page_year(page: Page) -> int | None:
 def judge(page: Page, *, has_attachment: bool = False, report_links: int = 0) -> Verdict:
     """The verdict on a read page.
 
-    ``has_attachment``: the page links a PDF / Word file; ``report_links``: how many links of
-    the page are titled as reports with a year (the spider counts them).
+    ``has_attachment``: the page links a PDF / Word file; ``report_links``: how many
+    different reports the page links to (links titled as reports with a year; the spider
+    counts them, a report's PDF and Word copies once).
     """
     named = classify_title(page.title)
     markers = len(body_markers(page.text))
     year = page_year(page)
     if named == REPORT and _NOTICE in page.text and "格式" in page.text and markers < 4:
         return Verdict(Kind.REJECTED, "格式通知")
-    if named == REPORT and year and (markers >= 2 or (has_attachment and year_in(page.title))):
-        return Verdict(Kind.REPORT, "报告正文" if markers >= 2 else "附件")
-    if named in (None, REPORT) and markers >= 4 and (year or page.year) and report_links < 2:
-        return Verdict(Kind.REPORT, "正文含报告各部分")
-    if named == REPORT and year and scanned_pictures(page):
-        return Verdict(Kind.SCANNED, "扫描图片")
-    if report_links >= 2:
+    if named == REPORT and year and markers >= 2:
+        return Verdict(Kind.REPORT, "报告正文")
+    if report_links >= 2:  # a year column listing its reports (as pages or as files)
         return Verdict(Kind.LIST, f"链接{report_links}篇年报")
+    if named == REPORT and has_attachment and year_in(page.title):
+        return Verdict(Kind.REPORT, "附件")
+    if named in (None, REPORT) and markers >= 4 and (year or page.year):
+        return Verdict(Kind.REPORT, "正文含报告各部分")
+    if named == REPORT and year and not report_links and scanned_pictures(page):
+        return Verdict(Kind.SCANNED, "扫描图片")
     if named and named != REPORT:
         return Verdict(Kind.REJECTED, named.partition(":")[2])
     if not page.text.strip():

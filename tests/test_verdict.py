@@ -143,3 +143,13 @@ def test_a_pdf_shown_in_a_viewer_is_the_page_attachment():
     body = '<iframe src="/pdfjs/web/viewer.html?file=/upload/2024/nb2023.pdf"></iframe>'
     response = HtmlResponse("http://x.gov.cn/art/1.html", body=body.encode(), encoding="utf-8")
     assert attachment_links(response) == [("http://x.gov.cn/upload/2024/nb2023.pdf", "")]
+
+
+def test_year_column_linking_report_files_is_a_list_not_a_report_with_attachments():
+    files = "".join(
+        f'<li><a href="/f/{t}.pdf">{t}2023年政府信息公开工作年度报告.pdf</a></li>'
+        for t in ("城关镇", "石门乡")
+    )
+    markup = html("2023年政府信息公开工作年度报告", f"<ul>{files}</ul>")
+    assert verdict_of(markup, has_attachment=True, report_links=2).kind is Kind.LIST
+    assert verdict_of(markup, has_attachment=True, report_links=1).kind is Kind.REPORT

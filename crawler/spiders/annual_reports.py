@@ -18,6 +18,7 @@ in headless Chromium (``crawler.browser``) when one is installed, else counted
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +40,7 @@ from parsers.report import document_kind
 from parsers.verdict import Kind, Verdict, judge
 
 CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
+_FILE_SUFFIX = re.compile(r"\s*[.．](pdf|docx?|wps)\s*$", re.I)  # a report's copies: one report
 _BODY_TYPES = {"form": "application/x-www-form-urlencoded", "json": "application/json"}
 
 
@@ -113,7 +115,10 @@ class AnnualReportsSpider(scrapy.Spider):
         page = read_page(response.text, response.url)
         files = [url for url, _ in attachment_links(response)]
         leads = self._leads(response)
-        report_links = sum(1 for lead, score in leads if score >= STRONG and lead.kind == "link")
+        report_links = len(
+            {_FILE_SUFFIX.sub("", lead.text) for lead, score in leads
+             if score >= STRONG and lead.kind == "link"}
+        )  # fmt: skip
         verdict = judge(page, has_attachment=bool(files), report_links=report_links)
         if verdict.is_report:  # a scanned report is kept too: it is read as image_only
             yield self._item(response, verdict, page, files)
