@@ -219,3 +219,19 @@ def test_records_without_a_url_get_the_one_the_script_builds_from_their_id():
     assert list(Scripts().feed_leads(answer)) == [
         Lead(f"{HOST}/content/detail.html?id=1203&cid=7", "某县2022年政府信息公开工作年度报告")
     ]
+
+
+def test_lists_written_into_the_script_itself():
+    response = column(
+        "var list = [{title: '某县2022年政府信息公开工作年度报告', url: '/nb/2022.html'},"
+        ' {"title": "某县2021年政府信息公开工作年度报告", "url": "/nb/2021.html"}];'
+        "document.write('<li><a href=\"/nb/2020.html\">某县2020年政府信息公开工作年度报告</a>"
+        "</li>');"
+        "$.ajax({url: '/api/x', type: 'get'});"
+    )
+    links = [(lead.url, lead.text) for lead in Scripts().leads(response) if lead.kind == "link"]
+    assert links == [
+        (f"{HOST}/nb/2022.html", "某县2022年政府信息公开工作年度报告"),
+        (f"{HOST}/nb/2021.html", "某县2021年政府信息公开工作年度报告"),
+        (f"{HOST}/nb/2020.html", "某县2020年政府信息公开工作年度报告"),
+    ]

@@ -102,7 +102,7 @@ def templated_links(
     if not templates or isinstance(data, etree._Element | str):
         return
     for record in _dicts(data, 0):
-        if _record(record) is not None:
+        if record_of(record) is not None:
             continue
         chinese = [v for v in record.values() if isinstance(v, str) and _CJK.search(v)]
         title = next(
@@ -132,7 +132,7 @@ def _walk(node: Any, depth: int) -> Iterator[tuple[str, str]]:
     if depth > _MAX_DEPTH:
         return
     if isinstance(node, dict):
-        record = _record(node)
+        record = record_of(node)
         if record:
             yield record
         for value in node.values():
@@ -145,7 +145,7 @@ def _walk(node: Any, depth: int) -> Iterator[tuple[str, str]]:
             yield from _walk(value, depth + 1)
 
 
-def _record(fields: dict[str, Any]) -> tuple[str, str] | None:
+def record_of(fields: dict[str, Any]) -> tuple[str, str] | None:
     """``(url, title)`` of one record: a URL-named field and a title-named (or Chinese) one."""
     strings = {str(k): v.strip() for k, v in fields.items() if isinstance(v, str) and v.strip()}
     url = next(
@@ -182,7 +182,7 @@ def _xml_links(root: etree._Element) -> Iterator[tuple[str, str]]:
         if children:
             fields = {etree.QName(c).localname: (c.text or "") for c in children if len(c) == 0}
             fields.update({k: v for k, v in el.attrib.items() if isinstance(v, str)})
-            record = _record(fields)
+            record = record_of(fields)
             if record:
                 yield record
 

@@ -26,7 +26,14 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from scrapy.http import TextResponse
 
 from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
-from crawler.discovery.records import data_links, paging, parse_data, templated_links
+from crawler.discovery.records import (
+    data_links,
+    html_links,
+    paging,
+    parse_data,
+    record_of,
+    templated_links,
+)
 
 _CALL = re.compile(
     r"(?:\$|jQuery)\.(?P<jq>ajax|get|post|getJSON)\s*\(|\baxios(?:\.(?P<ax>get|post))?\s*\(|"
@@ -60,6 +67,8 @@ _NOT_A_LIST = re.compile(
 )
 _PAGE_LIKE = re.compile(r"\.(?:s?html?|jsp|aspx?|php)(?:[?#]|$)|^/|^https?://", re.I)
 _DEFAULT_SIZE = "20"
+_OBJECT = re.compile(r"\{[^{}]{0,2000}\}")  # a flat object literal
+_PAIR = re.compile(r"""['"]?([A-Za-z_$][\w$]*)['"]?\s*:\s*(['"])((?:(?!\2).){0,500})\2""")
 # A record's URL built in script: '/detail.html?id=' + item.id + '&x=1' (or item["id"]).
 _TEMPLATE_URL = re.compile(
     r"""['"]([^'"\s]*[/=?])['"]\s*\+\s*[A-Za-z_$][\w$]*(?:\.(\w+)|\[['"](\w+)['"]\])"""
@@ -337,6 +346,19 @@ def _lead(response: TextResponse, endpoint: Endpoint) -> Lead | None:
     return Lead(url, "", "feed", Scripts.name, "POST", urlencode(endpoint.params), "form")
 
 
+def _inline_records(response: TextResponse, code: str) -> Iterator[Lead]:
+    """Lists written into the script itself: ``var list = [{title: …, url: …}]`` literals and
+    ``document.write('<li><a href=…>')`` markup."""
+    for block in _OBJECT.findall(code):
+        fields = {key: value for key, _, value in _PAIR.findall(block)}
+        record = record_of(fields)
+        if record and record[1]:
+            yield Lead(response.urljoin(record[0]), record[1])
+    for href, title in html_links(code):
+        if "'" not in href and '"' not in href and "+" not in href:
+            yield Lead(response.urljoin(href), title)
+
+
 def _has_own_strategy(text: str) -> bool:
     """A Hanweb jpage or gkmlpt page: its own strategy reads its lists."""
     return "dataproxy.jsp" in text or "<datastore" in text or "window._CONFIG" in text
@@ -375,6 +397,7 @@ class Scripts:
                 if lead is not None and (lead.url, lead.body) not in seen:
                     seen.add((lead.url, lead.body))
                     yield replace(lead, url_templates=templates)
+        yield from _inline_records(response, code)
         for frame in response.xpath("//iframe[@src]"):
             src = frame.attrib["src"].strip()
             if src and not src.lower().startswith(("javascript:", "about:", "data:")):
