@@ -33,9 +33,10 @@ class Lead:
     page of the same list, followed while the list yields reports or when the list is a
     report column. ``feed``: a list served as data (a gkmlpt column, text = the column's
     name; an endpoint a script calls, no text: as promising as its page). ``embed``: a
-    page shown inside this one (an iframe): as promising as this page. A lead with
-    ``strategy`` set is answered with data that strategy's ``feed_leads`` reads (Hanweb
-    dataproxy XML, gkmlpt JSON, script endpoints). ``method``/``body``/``body_type``
+    page shown inside this one (an iframe): as promising as this page. A ``page`` or
+    ``feed`` lead with ``strategy`` set is answered with data that strategy's ``feed_leads``
+    reads (Hanweb dataproxy XML, gkmlpt JSON, script endpoints); on a ``link`` it names the
+    strategy that read the link out of a script. ``method``/``body``/``body_type``
     (``form`` or ``json``): a list requested by POST, as the page's script does.
     """
 

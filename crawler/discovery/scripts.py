@@ -353,10 +353,10 @@ def _inline_records(response: TextResponse, code: str) -> Iterator[Lead]:
         fields = {key: value for key, _, value in _PAIR.findall(block)}
         record = record_of(fields)
         if record and record[1]:
-            yield Lead(response.urljoin(record[0]), record[1])
+            yield Lead(response.urljoin(record[0]), record[1], strategy=Scripts.name)
     for href, title in html_links(code):
         if "'" not in href and '"' not in href and "+" not in href:
-            yield Lead(response.urljoin(href), title)
+            yield Lead(response.urljoin(href), title, strategy=Scripts.name)
 
 
 def _has_own_strategy(text: str) -> bool:

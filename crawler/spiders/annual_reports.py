@@ -129,7 +129,9 @@ class AnnualReportsSpider(scrapy.Spider):
         if verdict.kind is Kind.REJECTED or candidate:
             yield self._item(response, verdict, page)
         if report_links:  # a list read statically: its scripts' endpoints are not needed
-            leads = [(lead, s) for lead, s in leads if lead.strategy != "scripts"]
+            leads = [
+                (lead, s) for lead, s in leads if (lead.kind, lead.strategy) != ("feed", "scripts")
+            ]
         yield from self._follow(response, leads, bool(report_links))
         yield from self._render_if_scripted(response, page, leads, report_links)
 
