@@ -97,8 +97,13 @@ def page_year(page: Page) -> int | None:
     return year_in(page.title) or year_in(prose_lines(page.body, page.text)[:_FIRST_LINES])
 
 
-def judge(page: Page, *, has_attachment: bool = False, report_links: int = 0) -> Verdict:
+def judge(
+    page: Page, *, has_attachment: bool = False, report_links: int = 0, link_text: str | None = None
+) -> Verdict:
     """The verdict on a read page.
+
+    ``link_text``: the text of the link that led here; when it names a report with its year,
+    that year counts for a page titled as a report without one (its body in an attachment).
 
     ``has_attachment``: the page links a PDF / Word file; ``report_links``: how many
     different reports the page links to (links titled as reports with a year; the spider
@@ -107,13 +112,15 @@ def judge(page: Page, *, has_attachment: bool = False, report_links: int = 0) ->
     named = classify_title(page.title)
     markers = len(body_markers(page.text))
     year = page_year(page)
+    if year is None and named == REPORT and classify_title(link_text) == REPORT:
+        year = year_in(link_text)
     if named == REPORT and _NOTICE in page.text and "格式" in page.text and markers < 4:
         return Verdict(Kind.REJECTED, "格式通知")
     if named == REPORT and year and markers >= 2:
         return Verdict(Kind.REPORT, "报告正文")
     if report_links >= 2:  # a year column listing its reports (as pages or as files)
         return Verdict(Kind.LIST, f"链接{report_links}篇年报")
-    if named == REPORT and has_attachment and year_in(page.title):
+    if named == REPORT and has_attachment and year:
         return Verdict(Kind.REPORT, "附件")
     if named in (None, REPORT) and markers >= 4 and (year or page.year):
         return Verdict(Kind.REPORT, "正文含报告各部分")

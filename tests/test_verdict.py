@@ -153,3 +153,26 @@ def test_year_column_linking_report_files_is_a_list_not_a_report_with_attachment
     markup = html("2023年政府信息公开工作年度报告", f"<ul>{files}</ul>")
     assert verdict_of(markup, has_attachment=True, report_links=2).kind is Kind.LIST
     assert verdict_of(markup, has_attachment=True, report_links=1).kind is Kind.REPORT
+
+
+def test_the_year_of_the_link_counts_for_a_report_page_titled_without_one():
+    markup = html("政府信息公开工作年度报告", '<p><a href="/f/a.pdf">附件1</a></p>')
+    text = "建禾县2023年政府信息公开工作年度报告"
+    assert verdict_of(markup, has_attachment=True, link_text=text).kind is Kind.REPORT
+    assert verdict_of(markup, has_attachment=True, link_text="年报").kind is Kind.COLUMN
+    assert verdict_of(markup, has_attachment=True).kind is Kind.COLUMN
+
+
+def test_numbered_pages_beside_the_list_are_its_pages():
+    from scrapy.http import HtmlResponse
+
+    from crawler.discovery.generic import Generic
+
+    body = '<a href="list_2.html">2</a><a href="/other/list_3.html">3</a><a href="x/4.html">4</a>'
+    response = HtmlResponse("http://x.gov.cn/nb/list.html", body=body.encode(), encoding="utf-8")
+    kinds = {lead.url: lead.kind for lead in Generic().leads(response)}
+    assert kinds == {
+        "http://x.gov.cn/nb/list_2.html": "page",
+        "http://x.gov.cn/other/list_3.html": "page",
+        "http://x.gov.cn/nb/x/4.html": "link",
+    }

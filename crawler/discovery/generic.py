@@ -15,7 +15,9 @@ from crawler.discovery import MAX_ANNOUNCED_PAGES, Lead
 from crawler.scoring import is_next_page_link
 
 _PAGE_URL = re.compile(
-    r"[?&](page|pageNo|pageIndex|currentPage|p)=\d+|[/_](index|page)_\d+\.", re.I
+    r"[?&](page|pageNo|pageIndex|pageNum|currentPage|curPage|p)=\d+|"
+    r"[/_](index|page|list|default)_\d+\.",
+    re.I,
 )
 _SKIP = re.compile(r"^(javascript:|mailto:|tel:|#)", re.I)
 _PAGE_NUMBER = re.compile(r"([?&](?:page|pageNo|pageIndex|currentPage|p)=)(\d+)", re.I)
@@ -35,6 +37,11 @@ def anchors(response: TextResponse) -> Iterable[tuple[str, str]]:
         yield response.urljoin(href), text
 
 
+def _sibling(url: str, directory: str) -> bool:
+    """``url`` is a page next to this one (list_2.html beside list.html)."""
+    return url.startswith(directory + "/") and "/" not in url[len(directory) + 1 :]
+
+
 class Generic:
     """Links and list pagination in plain HTML."""
 
@@ -44,8 +51,10 @@ class Generic:
         return True
 
     def leads(self, response: TextResponse) -> Iterable[Lead]:
+        here = response.url.rsplit("/", 1)[0]
         for url, text in anchors(response):
-            paging = is_next_page_link(text) or (text.isdigit() and bool(_PAGE_URL.search(url)))
+            numbered = text.isdigit() and (bool(_PAGE_URL.search(url)) or _sibling(url, here))
+            paging = is_next_page_link(text) or numbered
             yield Lead(url, text, "page" if paging else "link")
             if is_next_page_link(text):
                 yield from self._all_pages(response, url)

@@ -119,7 +119,12 @@ class AnnualReportsSpider(scrapy.Spider):
             {_FILE_SUFFIX.sub("", lead.text) for lead, score in leads
              if score >= STRONG and lead.kind == "link"}
         )  # fmt: skip
-        verdict = judge(page, has_attachment=bool(files), report_links=report_links)
+        verdict = judge(
+            page,
+            has_attachment=bool(files),
+            report_links=report_links,
+            link_text=meta.get("link_text"),
+        )
         if verdict.is_report:  # a scanned report is kept too: it is read as image_only
             yield self._item(response, verdict, page, files)
             return
