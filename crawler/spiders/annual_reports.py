@@ -22,7 +22,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -287,7 +287,7 @@ class AnnualReportsSpider(scrapy.Spider):
         leads = self._leads(response)
         for url, text in browser.captured(self, response.url):
             for href, title in data_links(parse_data(text)):
-                lead = Lead(response.urljoin(href) if href else url, title)
+                lead = Lead(urljoin(url, href), title)
                 leads.append((lead, self._score(lead, response)))
         yield from self._follow(response, leads, any(s >= STRONG for _, s in leads))
 
