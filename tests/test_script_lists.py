@@ -225,7 +225,7 @@ def test_lists_written_into_the_script_itself():
     response = column(
         "var list = [{title: '某县2022年政府信息公开工作年度报告', url: '/nb/2022.html'},"
         ' {"title": "某县2021年政府信息公开工作年度报告", "url": "/nb/2021.html"}];'
-        "document.write('<li><a href=\"/nb/2020.html\">某县2020年政府信息公开工作年度报告</a>"
+        'document.write(\'<li><a href="/nb/2020.html">某县2020年政府信息公开工作年度报告</a>'
         "</li>');"
         "$.ajax({url: '/api/x', type: 'get'});"
     )
@@ -235,3 +235,13 @@ def test_lists_written_into_the_script_itself():
         (f"{HOST}/nb/2021.html", "某县2021年政府信息公开工作年度报告"),
         (f"{HOST}/nb/2020.html", "某县2020年政府信息公开工作年度报告"),
     ]
+
+
+def test_static_paths_are_lists_and_base_urls_are_not_endpoints():
+    leads = feeds(
+        column(
+            "var baseUrl = '/'; var siteUrl = 'www'; $.getJSON('/static/data/nb_list.json');"
+            "$.get('/statistics/pv.do'); $.ajax({url: location.href});"
+        )
+    )
+    assert [lead.url for lead in leads] == [f"{HOST}/static/data/nb_list.json"]

@@ -59,12 +59,17 @@ _OPEN_URL = re.compile(
     r"""show|jump|link)\w*)\s*\(?\s*['"]([^'"]+)['"]""",
     re.I,
 )
-_NOT_A_LIST = re.compile(
-    r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|map)(?:[?#]|$)|count|visit|hits|click|"
-    r"tongji|stat|analytics|cnzz|baidu|log(?:in|out)?\b|captcha|verify|weather|share|comment|"
-    r"vote|favou?rite|collect|jiucuo|wza|aging|font|search|user|token|session",
-    re.I,
-)
+_ASSET = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|map)(?:[?#]|$)", re.I)
+# Words of a path that name no list: counters, statistics, login, search, sharing, comments.
+_NOT_A_LIST = frozenset(
+    ("count", "counter", "visit", "visits", "hit", "hits", "click", "clicks", "pv", "uv",
+     "tongji", "stat", "stats", "statistic", "statistics", "analytics", "cnzz", "baidu", "log",
+     "login", "logout", "captcha", "verify", "verifycode", "weather", "share", "comment",
+     "comments", "vote", "favorite", "favourite", "collect", "jiucuo", "wza", "aging", "font",
+     "search", "user", "token", "session")
+)  # fmt: skip
+_WORD = re.compile(r"[a-z]+")
+_URLISH = re.compile(r"^(?:https?://|/|\./|\.\./)|\?|\.\w{2,5}$")
 _PAGE_LIKE = re.compile(r"\.(?:s?html?|jsp|aspx?|php)(?:[?#]|$)|^/|^https?://", re.I)
 _DEFAULT_SIZE = "20"
 _OBJECT = re.compile(r"\{[^{}]{0,2000}\}")  # a flat object literal
@@ -331,9 +336,14 @@ def _inputs(response: TextResponse) -> dict[str, str]:
 
 def _lead(response: TextResponse, endpoint: Endpoint) -> Lead | None:
     """The request of an endpoint, or None for what is no list (counters, assets, search)."""
-    url = response.urljoin(endpoint.url)
-    if not url.startswith(("http://", "https://")) or _NOT_A_LIST.search(urlsplit(url).path):
+    if not _URLISH.search(endpoint.url) or " " in endpoint.url.strip():
         return None
+    url = response.urljoin(endpoint.url)
+    path = urlsplit(url).path
+    if not url.startswith(("http://", "https://")) or not _is_list_path(path):
+        return None
+    if path in ("", "/") or url.split("#")[0] == response.url:
+        return None  # a base URL, or the page itself
     if endpoint.method == "GET":
         if endpoint.params:
             parts = urlsplit(url)
@@ -357,6 +367,11 @@ def _inline_records(response: TextResponse, code: str) -> Iterator[Lead]:
     for href, title in html_links(code):
         if "'" not in href and '"' not in href and "+" not in href:
             yield Lead(response.urljoin(href), title, strategy=Scripts.name)
+
+
+def _is_list_path(path: str) -> bool:
+    """Not an asset, and no word of the path names a counter, a login, a search …"""
+    return not _ASSET.search(path) and not _NOT_A_LIST.intersection(_WORD.findall(path.lower()))
 
 
 def _has_own_strategy(text: str) -> bool:
@@ -402,7 +417,7 @@ class Scripts:
             src = frame.attrib["src"].strip()
             if src and not src.lower().startswith(("javascript:", "about:", "data:")):
                 url = response.urljoin(src)
-                if not _NOT_A_LIST.search(urlsplit(url).path):
+                if _is_list_path(urlsplit(url).path):
                     yield Lead(url, frame.attrib.get("title") or frame.attrib.get("name") or "",
                                "embed")  # fmt: skip
         for el in response.xpath("//*[@onclick]"):
