@@ -5,8 +5,8 @@ title, body text and pictures, read by :mod:`parsers.page`. The rules:
 
 - a **report** has its name in the title (no look-alike), a year in the title or the first
   lines of the body (not in link texts), and the sections of a report (two or more), or an
-  attachment;
-  a page without a usable title whose body has four or more sections and a year is one too;
+  attachment; so is a page whose body has four or more sections and a year, whatever its
+  title says (when it is no look-alike);
 - a **scanned** report is titled with a year and its body is pictures of pages (not footer
   badges such as 党政机关 / 公安备案 / 找错, icons or logos);
 - a **list** links to two or more report-titled pages (a column, its page N, a year page);
@@ -14,7 +14,7 @@ title, body text and pictures, read by :mod:`parsers.page`. The rules:
   whatever pictures its footer carries;
 - a **rejected** look-alike is titled as one (政府工作报告, 要点, 解读 … ``LOOKALIKES`` of
   :mod:`parsers.classify`), or is titled as a report with a year but has no report's body;
-- anything else is **unrelated** (a menu, a news page, an empty column).
+- anything else is **unrelated** (a menu, a news page, a page with no text).
 
 Only a report or a scanned report ends discovery: the spider follows the links of every
 other page inside the report area. Years are read by :func:`parsers.text.year_in` (also
@@ -102,12 +102,11 @@ def judge(
 ) -> Verdict:
     """The verdict on a read page.
 
-    ``link_text``: the text of the link that led here; when it names a report with its year,
-    that year counts for a page titled as a report without one (its body in an attachment).
-
     ``has_attachment``: the page links a PDF / Word file; ``report_links``: how many
     different reports the page links to (links titled as reports with a year; the spider
-    counts them, a report's PDF and Word copies once).
+    counts them, a report's PDF and Word copies once); ``link_text``: the text of the link
+    that led here — when it names a report with its year, that year counts for a page
+    titled as a report without one (its body in an attachment).
     """
     named = classify_title(page.title)
     markers = len(body_markers(page.text))
@@ -128,10 +127,10 @@ def judge(
         return Verdict(Kind.SCANNED, "扫描图片")
     if named and named != REPORT:
         return Verdict(Kind.REJECTED, named.partition(":")[2])
-    if not page.text.strip():
-        return Verdict(Kind.UNRELATED, "无正文")
     if named == REPORT and not year:
         return Verdict(Kind.COLUMN, "无年份")
+    if not page.text.strip():
+        return Verdict(Kind.UNRELATED, "无正文")
     if named == REPORT:
         return Verdict(Kind.REJECTED, "仅提及年报")
     return Verdict(Kind.UNRELATED, "标题不符")
