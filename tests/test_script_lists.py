@@ -245,3 +245,26 @@ def test_static_paths_are_lists_and_base_urls_are_not_endpoints():
         )
     )
     assert [lead.url for lead in leads] == [f"{HOST}/static/data/nb_list.json"]
+
+
+def test_gbk_answers_without_a_charset_and_xml_declaring_gbk():
+    from crawler.pagemeta import gb_decoded
+
+    title = "某县2022年政府信息公开工作年度报告"
+    data = json.dumps({"list": [{"title": title, "url": "/a.html"}]}, ensure_ascii=False)
+    response = TextResponse(
+        f"{HOST}/api/list", body=data.encode("gbk"), headers={"Content-Type": "application/json"}
+    )
+    leads = list(Scripts().feed_leads(gb_decoded(response)))
+    assert leads == [Lead(f"{HOST}/a.html", title)]
+    xml = f'<?xml version="1.0" encoding="gbk"?><r><item><title>{title}</title><url>/b.html</url>'
+    xml += "</item></r>"
+    assert list(data_links(parse_data(xml))) == [("/b.html", title)]
+
+
+def test_a_picture_link_is_named_by_its_alt_text():
+    from crawler.discovery.generic import anchors
+
+    body = '<a href="/xxgk/"><img src="/img/xxgk.png" alt="政府信息公开"></a>'
+    response = HtmlResponse(f"{HOST}/", body=body.encode(), encoding="utf-8")
+    assert list(anchors(response)) == [(f"{HOST}/xxgk/", "政府信息公开")]

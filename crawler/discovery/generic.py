@@ -32,6 +32,8 @@ def anchors(response: TextResponse) -> Iterable[tuple[str, str]]:
             continue
         text = " ".join(t.strip() for t in a.xpath(".//text()").getall() if t.strip())
         title = (a.attrib.get("title") or "").strip()
+        if not text and not title:  # a picture link: its alt text
+            title = " ".join(a.xpath(".//img/@alt").getall()).strip()
         if len(title) > len(text):  # lists cut long titles short and keep them in title=
             text = title
         yield response.urljoin(href), text

@@ -41,6 +41,7 @@ _PAGE_SIZE = ("pagesize", "page_size", "size", "perpage", "per_page", "rows", "l
 _CURRENT = ("page", "pageno", "pagenum", "pageindex", "currentpage", "current", "page_no",
             "curpage", "p", "pagenumber", "pn", "page_index", "cur")  # fmt: skip
 _MAX_DEPTH = 12
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,9 @@ def parse_data(text: str) -> Any:
                 continue
     if stripped.startswith("<") and not re.match(r"<(?:!doctype|html)\b", stripped, re.I):
         try:
+            markup = _XML_DECLARATION.sub("", stripped, count=1)  # the text is decoded already
             return etree.fromstring(
-                stripped.encode("utf-8"), etree.XMLParser(recover=True, strip_cdata=False)
+                markup.encode("utf-8"), etree.XMLParser(recover=True, strip_cdata=False)
             )
         except (etree.XMLSyntaxError, ValueError):
             return stripped

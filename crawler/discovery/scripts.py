@@ -430,8 +430,9 @@ class Scripts:
         data = parse_data(response.text)
         for url, title in data_links(data):
             yield Lead(response.urljoin(url), title)
-        page = response.meta.get("referer") or response.url
-        for url, title in templated_links(data, response.meta.get("url_templates", ())):
+        meta = response.meta if response.request is not None else {}
+        page = meta.get("referer") or response.url
+        for url, title in templated_links(data, meta.get("url_templates", ())):
             yield Lead(urljoin(page, url), title)
         yield from next_pages(response, data)
 

@@ -144,6 +144,7 @@ class AnnualReportsSpider(scrapy.Spider):
         """A list served as data (XML / JSON): its strategy reads the links."""
         if not isinstance(response, TextResponse):
             return
+        response = gb_decoded(response)  # a JSON/XML list in GBK with no charset declared
         strategy = self.strategies[response.meta["strategy"]]
         leads = [(lead, self._score(lead, response)) for lead in strategy.feed_leads(response)]
         yield from self._follow(response, leads, any(s >= STRONG for _, s in leads))
