@@ -19,7 +19,9 @@ STRONG = 100  # looks like a report (fetch it as a candidate)
 COLUMN = 50  # an annual-report column (follow it first)
 AREA = 20  # 政府信息公开 / township / department area (follow it)
 
-_STRONG_TEXT = re.compile(r"信息公开(工作)?(年度)?(报告|年报)|公开年报|年度报告|gknb")
+_STRONG_TEXT = re.compile(
+    r"信息公开(工作)?(情况)?的?(年度)?(工作)?(报告|年报)|公开年报|年度报告|gknb"
+)
 _COLUMN_TEXT = re.compile(r"政府信息公开|信息公开|政务公开|^年报$|年报")
 _AREA_TEXT = re.compile(
     r"乡镇|镇街|街道|镇$|乡$|部门|单位|县直|区直|市直|[局委办]$|"

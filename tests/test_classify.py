@@ -129,3 +129,16 @@ def test_page_verdicts():
     assert judge(Page(title="新闻中心", text=body)).kind is Kind.UNRELATED
     notice = "国办公开办函〔2021〕30号 现将《年度报告格式》印发给你们 一、总体情况"
     assert classify_page("政府信息公开工作年度报告（新版）", notice) == "rejected:格式通知"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "某县人民政府关于2019年度政府信息公开工作情况的报告",
+        "某县2022年政府信息公开年度工作报告",
+        "某镇2023年度政府信息公开工作的报告",
+    ],
+)
+def test_other_phrasings_of_the_report_name(title):
+    assert classify_title(title) == REPORT
+    assert link_score(title, "/art/1.html") == STRONG
