@@ -268,3 +268,13 @@ def test_a_picture_link_is_named_by_its_alt_text():
     body = '<a href="/xxgk/"><img src="/img/xxgk.png" alt="政府信息公开"></a>'
     response = HtmlResponse(f"{HOST}/", body=body.encode(), encoding="utf-8")
     assert list(anchors(response)) == [(f"{HOST}/xxgk/", "政府信息公开")]
+
+
+def test_options_object_passed_by_name():
+    response = column(
+        "var opts = {url: '/api/nb', type: 'post', data: {cid: 3, pageNo: 1}, success: draw};"
+        "$.ajax(opts);"
+    )
+    assert [(lead.url, lead.method, lead.body) for lead in feeds(response)] == [
+        (f"{HOST}/api/nb", "POST", "cid=3&pageNo=1")
+    ]

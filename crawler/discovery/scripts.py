@@ -251,7 +251,30 @@ def endpoints(script: str, scope: _Scope) -> Iterator[Endpoint]:
         value = scope.evaluate(_first_expression(script[m.end() :]))
         if value is not None and value not in called:
             called.add(value)
-            yield Endpoint(value)
+            yield _with_options(Endpoint(value), _enclosing_object(script, m.start()), scope)
+
+
+def _enclosing_object(script: str, at: int) -> str:
+    """The object literal around position ``at`` (``""`` when there is none)."""
+    pos = script.rfind("{", 0, at)
+    while pos >= 0:
+        end = _closing(script, pos + 1)
+        if end > at:
+            return script[pos : end + 1]
+        pos = script.rfind("{", 0, pos)
+    return ""
+
+
+def _with_options(endpoint: Endpoint, literal: str, scope: _Scope) -> Endpoint:
+    """The endpoint with the method and parameters its options object names beside it."""
+    opts = scope.options(literal) if literal else {}
+    data = opts.get("data") or opts.get("params") or opts.get("where") or ""
+    method = scope.evaluate(opts.get("type") or opts.get("method") or "'GET'") or "GET"
+    if data:
+        endpoint.params = scope.obj(data) or {}
+        endpoint.as_json = "stringify" in data
+    endpoint.method = method.upper() if method.upper() in ("GET", "POST") else "GET"
+    return endpoint
 
 
 def _first_expression(text: str) -> str:
