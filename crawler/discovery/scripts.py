@@ -8,8 +8,11 @@ is requested with the parameters the script shows (string constants, ``var`` val
 hidden ``<input>``s substituted; a page number left as a variable is page 1). The answer,
 whatever its shape (JSON, JSONP, XML, an HTML fragment), is read by
 :mod:`crawler.discovery.records` for URL + title pairs, and its paging fields announce the
-other pages. Also here: ``<iframe src>`` (a list embedded from another page) and links
-written as ``onclick="window.open('…')"`` / ``location.href='…'``.
+other pages; a record that carries only an id gets the URL the script builds from it
+(``'/detail.html?id=' + item.id``). Also here: lists written into the script itself
+(``var list = [{title, url}]``, ``document.write('<a …>')``), ``<iframe src>`` (a list
+embedded from another page) and links written as ``onclick="window.open('…')"`` /
+``location.href='…'``.
 
 Hanweb jpage (``dataproxy.jsp``) and gkmlpt columns have their own strategies; this one
 stands aside on their pages.
