@@ -112,7 +112,7 @@ def assemble(page: Page, verdict: Verdict | None = None) -> Report:
         pictures = scanned_pictures(page)
         report.findings.append(image_only_finding("此页面", "网页", pictures, "page"))
         return report
-    if verdict.kind is not Kind.REPORT:
+    if verdict.kind is not Kind.REPORT or verdict.in_attachment:
         report.findings.append(
             Finding("not_a_report", "error", _not_a_report_message(page, verdict))
         )
@@ -134,6 +134,9 @@ def _not_a_report_message(page: Page, verdict: Verdict) -> str:
     """The ``not_a_report`` finding's message for a page that is not a report."""
     if verdict.reason == "无正文":
         return "页面没有正文：不是政府信息公开工作年度报告 (the page has no text)"
+    if verdict.in_attachment:
+        title = f"“{page.title}”" if page.title else "此页面"
+        return f"{title}的报告在附件中，页面本身不是报告 (the report is its attachment)"
     reason = verdict.reason or verdict.kind.value
     title = f"“{page.title}”" if page.title else "此页面"
     return f"{title}不是政府信息公开工作年度报告（{reason}）"

@@ -48,6 +48,7 @@ _NOT_A_SCAN = re.compile(
 _FURNITURE_ATTR = re.compile(r"(?:^|[-_\s])(?:foot|bottom|copyright|nav)", re.I)
 _IMAGE_HREF = re.compile(r"\.(?:jpe?g|png|gif|bmp|tiff?|webp)(?:\?|$)", re.I)
 _NOTICE = "公开办函〔2021〕30号"
+IN_ATTACHMENT = "附件"  # the reason of a report page whose report is its attachment
 
 
 class Kind(StrEnum):
@@ -72,6 +73,11 @@ class Verdict:
     def is_report(self) -> bool:
         """A report or a scanned report: kept, parsed, and its links not followed."""
         return self.kind in (Kind.REPORT, Kind.SCANNED)
+
+    @property
+    def in_attachment(self) -> bool:
+        """A report whose page only links it: the report is read from the attachment."""
+        return self.kind is Kind.REPORT and self.reason == IN_ATTACHMENT
 
     @property
     def classification(self) -> str:
@@ -120,7 +126,7 @@ def judge(
     if report_links >= 2:  # a year column listing its reports (as pages or as files)
         return Verdict(Kind.LIST, f"链接{report_links}篇年报")
     if named == REPORT and has_attachment and year:
-        return Verdict(Kind.REPORT, "附件")
+        return Verdict(Kind.REPORT, IN_ATTACHMENT)
     if named in (None, REPORT) and markers >= 4 and (year or page.year):
         return Verdict(Kind.REPORT, "正文含报告各部分")
     if named == REPORT and year and not report_links and scanned_pictures(page):

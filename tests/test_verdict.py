@@ -109,6 +109,9 @@ def test_assemble_uses_the_carried_verdict():
     rejected = assemble(page, Verdict(Kind.REJECTED, "政府工作报告"))
     assert [f.rule for f in rejected.findings] == ["not_a_report"]
     assert "政府工作报告" in rejected.findings[0].message
+    wrapper = assemble(page, Verdict(Kind.REPORT, "附件"))  # the report is the attachment
+    assert [f.rule for f in wrapper.findings] == ["not_a_report"]
+    assert "附件" in wrapper.findings[0].message
     data = html("某县2022年政府信息公开工作年度报告", SECTIONS).encode()
     assert not [f for f in parse_report(data).findings if f.rule == "not_a_report"]
 
