@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.verdict import Verdict
+
 
 @dataclass
 class PageItem:
@@ -30,3 +32,6 @@ class PageItem:
     publisher: str | None = None  # 发布机构
     file_urls: list[str] = field(default_factory=list)  # attachments: .pdf .doc .docx .wps
     files: list[dict[str, Any]] = field(default_factory=list)  # filled by FilesPipeline
+    # What the spider judged the page to be (parsers.verdict.judge), once; ``classification``
+    # is its stored form. None for a file reached by a report link (the parser judges it).
+    verdict: Verdict | None = None

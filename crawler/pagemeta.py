@@ -7,6 +7,8 @@ it, and the page's attachment links (read as discovery reads links).
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from scrapy.http import TextResponse
 
 from crawler.discovery.generic import anchors
@@ -29,9 +31,17 @@ def gb_decoded(response: TextResponse) -> TextResponse:
 
 
 def attachment_links(response: TextResponse) -> list[tuple[str, str]]:
-    """(absolute URL, link text) of the page's .pdf .doc .docx .wps links, each URL once."""
+    """(absolute URL, link text) of the page's .pdf .doc .docx .wps links, each URL once;
+    also a file shown in the page (``<iframe>``/``<embed>``/``<object>``, a PDF viewer's
+    ``?file=``)."""
     found: dict[str, str] = {}
     for url, text in anchors(response):
         if is_attachment_url(url) or is_attachment_url(text):
             found.setdefault(url, text)
+    for src in response.xpath("//iframe/@src | //embed/@src | //object/@data").getall():
+        query = dict(parse_qsl(urlsplit(src).query))
+        for candidate in (query.get("file"), src):
+            if candidate and is_attachment_url(candidate):
+                found.setdefault(response.urljoin(candidate), "")
+                break
     return list(found.items())

@@ -410,7 +410,7 @@ def _title_candidates(root: etree._Element, tokens: set[tuple[str, str]]) -> Ite
     )
     for el in itertools.chain(root.iter("h1", "h2", "h3"), classed):
         heading = _WS.sub(" ", _string(el)).strip()
-        if 4 <= len(heading) <= 120:
+        if 4 <= len(heading) <= 120 and not _mostly_links(el, heading):
             yield heading
     head = root.find("head")
     head_title = head.find("title") if head is not None else None
@@ -419,14 +419,39 @@ def _title_candidates(root: etree._Element, tokens: set[tuple[str, str]]) -> Ite
         yield from sorted(parts, key=lambda p: ("报告" not in p, -len(p)))
 
 
-def _pick_title(candidates: Iterator[str], body_text: str) -> str | None:
-    """The first candidate naming a report, else a title line of the body, else the first."""
+def _mostly_links(el: etree._Element, text: str) -> bool:
+    """Half or more of ``el``'s text is link text: a menu or a link, never a title."""
+    links = sum(len(t.strip()) for t in _LINK_TEXT(el))
+    return links * 2 >= len(text.replace(" ", "")) and links > 0
+
+
+def prose_lines(body: etree._Element | None, body_text: str) -> str:
+    """``body_text`` without the lines that are link texts (menus, lists of links)."""
+    if body is None:
+        return body_text
+    links = [t for t in (_WS.sub("", x) for x in _LINK_TEXT(body)) if t]
+    if not links:
+        return body_text
+    keep = []
+    for line in body_text.splitlines():
+        squeezed = _WS.sub("", line)
+        linked = sum(len(t) for t in links if t in squeezed)
+        if linked * 2 < len(squeezed):
+            keep.append(line)
+    return "\n".join(keep)
+
+
+def _pick_title(
+    candidates: Iterator[str], body_text: str, body: etree._Element | None = None
+) -> str | None:
+    """The first candidate naming a report, else a title line of the body (not a run of link
+    texts), else the first."""
     first = None
     for cand in candidates:
         if any(word in cand for word in textmeta.REPORT_WORDS):
             return textmeta.clean_title(cand)
         first = first or cand
-    return textmeta.title_in_text(body_text) or textmeta.clean_title(first)
+    return textmeta.title_in_text(prose_lines(body, body_text)) or textmeta.clean_title(first)
 
 
 def _word_start(markup: str, at: int) -> bool:
@@ -478,7 +503,7 @@ def read_page(markup: str, url: str | None = None) -> Page:
     if _CHROME_LINE.search(body_text):  # chrome inside the container: drop it, read again
         _strip_chrome(body)
         body_text = text_of(body)
-    title = _pick_title(titles, body_text)
+    title = _pick_title(titles, body_text, body)
     sig = textmeta.signature(body_text)
     published = (
         info["published"]

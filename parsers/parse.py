@@ -13,6 +13,7 @@ from parsers.page import read_page, read_text_page
 from parsers.report import assemble
 from parsers.schema import Report
 from parsers.sniff import document_kind, is_html
+from parsers.verdict import Verdict
 
 
 def parse_report(
@@ -21,8 +22,13 @@ def parse_report(
     url: str | None = None,
     content_type: str | None = None,
     filename: str | None = None,
+    verdict: Verdict | None = None,
 ) -> Report:
-    """Parse one report (an HTML page in any encoding, plain text, or a PDF/Word file)."""
+    """Parse one report (an HTML page in any encoding, plain text, or a PDF/Word file).
+
+    ``verdict``: what the page was already judged to be (the spider's, carried on its item);
+    without it the page is judged here (:func:`parsers.verdict.judge`).
+    """
     if isinstance(data, bytes) and document_kind(data):
         return _parse_document(data, url=url, filename=filename)
     text = to_text(data, content_type)
@@ -30,7 +36,7 @@ def parse_report(
         page = read_page(text, url=url)
     else:
         page = read_text_page(text, url=url)
-    return assemble(page)
+    return assemble(page, verdict)
 
 
 def _parse_document(data: bytes, *, url: str | None, filename: str | None) -> Report:

@@ -5,36 +5,27 @@
 this module (``not_a_report``, ``image_only``, ``template_year_mismatch``). Bytes and text
 come here through :func:`parsers.parse_report` (:mod:`parsers.parse`).
 
-A page whose title names an annual report but whose body is only pictures (the report
-scanned, as ``<img>``s) is a report with no cells and an ``image_only`` error, worded by
-:func:`image_only_finding` as for scanned PDF/Word files.
+Whether a page is a report is :func:`parsers.verdict.judge`'s verdict (or the one the spider
+carried). A scanned report (its body only pictures of the report) is a report with no cells
+and an ``image_only`` error, worded by :func:`image_only_finding` as for scanned PDF/Word files.
 """
 
 from __future__ import annotations
 
-import re
-
-from lxml import etree
-
-from parsers import classify
 from parsers.findings import validate
 from parsers.page import Page
 from parsers.schema import Finding, Report, expected_template
 from parsers.tables import read_tables
+from parsers.verdict import Kind, Verdict, judge, scanned_pictures
 
-# Verdicts of parsers.classify that a body with a report's sections overrules.
-_WEAK_REJECTIONS = frozenset({"rejected:标题不符", "rejected:无年份"})
-_SCAN_REJECTIONS = frozenset({"rejected:仅提及年报", "rejected:无正文", "rejected:无年份"})
-SCANNED = "report:scanned"  # a report published as pictures: kept, read as image_only
 _FORMAT_NAMES = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
-# A scanned page: at most this many characters of prose around its pictures (metadata lines
-# with a colon, the title and table rows aside).
-_SCAN_MAX_PROSE = 60
-_NOT_A_SCAN = re.compile(r"icon|logo|share|print|qrcode|erweima|ewm|btn|button|arrow|spacer", re.I)
 
 
-def assemble(page: Page) -> Report:
-    """The report of ``page``: metadata, tables, arithmetic findings, this module's findings."""
+def assemble(page: Page, verdict: Verdict | None = None) -> Report:
+    """The report of ``page``: metadata, tables, arithmetic findings, this module's findings.
+
+    ``verdict``: the page's verdict when already judged, else :func:`parsers.verdict.judge`.
+    """
     report = Report(
         title=page.title,
         agency=page.agency,
@@ -45,12 +36,13 @@ def assemble(page: Page) -> Report:
         publisher=page.publisher,
         text=page.text,
     )
-    verdict = page_verdict(page)
-    if verdict == SCANNED:
+    if verdict is None:
+        verdict = judge(page)
+    if verdict.kind is Kind.SCANNED:
         pictures = scanned_pictures(page)
         report.findings.append(image_only_finding("此页面", "网页", pictures, "page"))
         return report
-    if verdict != classify.REPORT:
+    if verdict.kind is not Kind.REPORT or verdict.in_attachment:
         report.findings.append(
             Finding("not_a_report", "error", _not_a_report_message(page, verdict))
         )
@@ -68,65 +60,16 @@ def assemble(page: Page) -> Report:
     return report
 
 
-def page_verdict(page: Page, *, has_attachment: bool = False) -> str:
-    """What ``page`` is: ``classify.REPORT``, :data:`SCANNED`, or ``"rejected:<reason>"``.
-
-    The one decision the spider (which pages to keep) and :func:`assemble` (which pages to
-    read) share: :func:`parsers.classify.classify_page` on the page's title and text, overruled
-    for a page without a usable title (or without a year in it) whose body has the sections of
-    a report, and a page whose body is only scanned pictures of a report (:data:`SCANNED`).
-    """
-    if not page.text.strip():
-        verdict = "rejected:无正文"
-    else:
-        verdict = classify.classify_page(page.title, page.text, has_attachment=has_attachment)
-    if verdict == classify.REPORT:
-        return verdict
-    if verdict in _WEAK_REJECTIONS and len(classify.body_markers(page.text)) >= 4:
-        return classify.REPORT  # no usable title (or no year in it), but a report's sections
-    if verdict in _SCAN_REJECTIONS and scanned_pictures(page):
-        return SCANNED
-    return verdict
-
-
-def _not_a_report_message(page: Page, verdict: str) -> str:
-    """The ``not_a_report`` finding's message for a rejected page."""
-    if verdict == "rejected:无正文":
+def _not_a_report_message(page: Page, verdict: Verdict) -> str:
+    """The ``not_a_report`` finding's message for a page that is not a report."""
+    if verdict.reason == "无正文":
         return "页面没有正文：不是政府信息公开工作年度报告 (the page has no text)"
-    reason = verdict.partition(":")[2] or verdict
+    if verdict.in_attachment:
+        title = f"“{page.title}”" if page.title else "此页面"
+        return f"{title}的报告在附件中，页面本身不是报告 (the report is its attachment)"
+    reason = verdict.reason or verdict.kind.value
     title = f"“{page.title}”" if page.title else "此页面"
     return f"{title}不是政府信息公开工作年度报告（{reason}）"
-
-
-def scanned_pictures(page: Page) -> int:
-    """How many pictures make up the body of a page that publishes its report as scans.
-
-    0 unless the title names an annual report (no look-alike), the body holds next to no
-    prose (lines with a colon such as 索引号：/发布时间：, the title and table rows aside)
-    and at least one picture that is not an icon, logo, share or QR-code image.
-    """
-    if page.body is None or classify.classify_title(page.title) != classify.REPORT:
-        return 0
-    prose = sum(
-        len(line.strip())
-        for line in page.text.splitlines()
-        if not re.search(r"[：:\t]", line) and (not page.title or page.title not in line)
-    )
-    if prose > _SCAN_MAX_PROSE:
-        return 0
-    return sum(1 for img in page.body.iter("img") if _is_picture(img))
-
-
-def _is_picture(img: etree._Element) -> bool:
-    """An ``<img>`` that may be a scanned page (not an icon: small, or named like one)."""
-    src = img.get("src") or img.get("data-src") or img.get("data-original") or ""
-    if _NOT_A_SCAN.search(f"{src} {img.get('class', '')} {img.get('alt', '')}"):
-        return False
-    for side in ("width", "height"):
-        size = (img.get(side) or "").strip().removesuffix("px")
-        if size.isdigit() and int(size) < 100:
-            return False
-    return bool(src.strip())
 
 
 def image_only_finding(subject: str, what: str, pictures: int, kind: str) -> Finding:

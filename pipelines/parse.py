@@ -1,9 +1,10 @@
 """ParsePipeline: read the reports on a page and in its downloaded attachments.
 
-Pages classified ``report`` are parsed with ``parsers.parse_report``; so is every attachment in
-``item.files`` (read from ``FILES_STORE``). A page or file that fails to parse, and an
-attachment of ``item.file_urls`` that was not downloaded, is recorded (the
-page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
+Pages classified ``report`` are parsed with ``parsers.parse_report``, with the verdict the
+spider carried on the item (a scanned report is read as ``image_only``, not judged again);
+so is every attachment in ``item.files`` (read from ``FILES_STORE``). A page or file that
+fails to parse, and an attachment of ``item.file_urls`` that was not downloaded, is recorded
+(the page row's ``parse_error``, a ``parse_error`` finding, the stat ``nianbao/reports/failed``) and
 the crawl goes on. Parsing runs in a worker process (``parsers`` is pure), so a long PDF does
 not stall the reactor; what it read is recorded back on the reactor's thread. An old Word/WPS
 attachment (.doc/.wps/.rtf) is first converted to .docx by
@@ -39,6 +40,7 @@ from convert import office
 from crawler.items import PageItem
 from parsers import parse_report
 from parsers.schema import REPORT_METADATA, Finding, Report
+from parsers.verdict import Verdict
 from pipelines.isolation import IsolatedParser, ParseLimitError
 from pipelines.parsed import ParsedPage, ParsedReport
 from storage import Source, group_copies, open_db, unchanged_reports
@@ -68,7 +70,12 @@ def _parse_all(
     if page.body:
         content_type = f"text/html; charset={page.encoding}" if page.encoding else "text/html"
         try:
-            page_result = parse_report(page.body, url=page.url, content_type=content_type)
+            page_result = parse_report(
+                page.body,
+                url=page.url,
+                content_type=content_type,
+                verdict=Verdict.from_dict(page.verdict),
+            )
         except Exception as exc:
             page_result = exc
     file_results: list[tuple[Report | Exception, dict[str, Any]]] = []

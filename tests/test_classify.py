@@ -1,23 +1,25 @@
-"""parsers.classify: report titles, look-alikes, link scores, page verdicts."""
+"""parsers.classify (report titles, look-alikes), crawler.scoring (link scores) and
+parsers.verdict (page verdicts)."""
 
 from __future__ import annotations
 
 import pytest
 
-from parsers.classify import (
-    AREA,
-    COLUMN,
-    REPORT,
-    STRONG,
-    body_markers,
-    classify_page,
-    classify_title,
-    is_attachment_url,
-    is_next_page_link,
-    link_score,
-    report_year,
-)
+from crawler.scoring import AREA, COLUMN, STRONG, is_attachment_url, is_next_page_link, link_score
+from parsers.classify import REPORT, body_markers, classify_title
+from parsers.page import Page
+from parsers.verdict import Kind, judge, page_year
 from tests.paths import SAMPLES as SAMPLE_DIR
+
+
+def classify_page(title: str | None, text: str, *, has_attachment: bool = False) -> str:
+    """The stored classification of a page with this title and body text."""
+    return judge(Page(title=title, text=text), has_attachment=has_attachment).classification
+
+
+def report_year(*texts: str | None) -> int | None:
+    return page_year(Page(title=texts[0], text=texts[1] if len(texts) > 1 else ""))
+
 
 SAMPLES = SAMPLE_DIR
 
@@ -124,5 +126,19 @@ def test_page_verdicts():
         "rejected:法治政府建设年度报告"
     )
     assert classify_page("新闻中心", body) == "rejected:标题不符"
+    assert judge(Page(title="新闻中心", text=body)).kind is Kind.UNRELATED
     notice = "国办公开办函〔2021〕30号 现将《年度报告格式》印发给你们 一、总体情况"
     assert classify_page("政府信息公开工作年度报告（新版）", notice) == "rejected:格式通知"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "某县人民政府关于2019年度政府信息公开工作情况的报告",
+        "某县2022年政府信息公开年度工作报告",
+        "某镇2023年度政府信息公开工作的报告",
+    ],
+)
+def test_other_phrasings_of_the_report_name(title):
+    assert classify_title(title) == REPORT
+    assert link_score(title, "/art/1.html") == STRONG

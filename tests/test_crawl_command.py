@@ -96,3 +96,21 @@ def test_a_missing_item_pipeline_fails_the_crawl_loudly(tmp_path):
     assert done.returncode == 1
     assert "No module named 'pipelines.nonexistent'" in done.stderr
     assert "reports found:    0" in done.stdout
+
+
+def test_summary_has_a_line_per_site_and_names_pages_that_needed_a_browser():
+    stats = {
+        "nianbao/reports/a": 4,
+        "nianbao/lists/a": 2,
+        "nianbao/rejected/a": 1,
+        "nianbao/browser_rendered/a": 1,
+        "nianbao/needs_browser/b": 1,
+        "nianbao/needs_browser_pages": {"b": ["http://b.gov.cn/xxgk/nb/"]},
+    }
+    lines, empty = summarize(stats, ["a", "b"])
+    assert "site a: 4 reports, 2 list pages, 1 rejected, 1 browser-rendered" in lines
+    assert "site b: 0 reports, 0 list pages, 0 rejected, 0 browser-rendered, 1 need a browser" in (
+        lines
+    )
+    assert "  needs a browser (chromium): http://b.gov.cn/xxgk/nb/" in lines
+    assert empty == ["b"]

@@ -17,9 +17,10 @@ from crawler.discovery.hanweb import Hanweb
 from crawler.discovery.trs import Trs
 from crawler.items import PageItem
 from crawler.pagemeta import attachment_links, gb_decoded
+from crawler.scoring import STRONG
 from crawler.spiders.annual_reports import AnnualReportsSpider
 from nianbao.testing.portalserver import PORTALS_DIR
-from parsers.classify import BODY_MARKERS, STRONG
+from parsers.classify import BODY_MARKERS
 from parsers.page import read_page
 from pipelines.attachments import attachment_extension
 
@@ -36,7 +37,7 @@ def page(site: str, path: str, url_path: str | None = None) -> HtmlResponse:
 
 
 def test_strategies_registry():
-    assert list(strategies()) == ["generic", "trs", "hanweb", "gkmlpt", "anhui"]
+    assert list(strategies()) == ["generic", "trs", "hanweb", "gkmlpt", "anhui", "scripts"]
 
 
 def test_trs_create_page_html():

@@ -2,7 +2,7 @@
 
 Annual reports sit at ``/OpennessAnnualReport/year/show/<orgId>/<year>.html``,
 ``/XxgkAnnualReport/show/<id>.html`` or ``/Xxgknb/show/<id>.html``; their shapes score as
-report columns in ``parsers.classify.link_score``.
+report columns in ``crawler.scoring.link_score``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Literal, Protocol
 
 from scrapy.http import TextResponse
 
-LeadKind = Literal["link", "page", "feed"]
+LeadKind = Literal["link", "page", "feed", "embed"]
 MAX_ANNOUNCED_PAGES = 200  # list pages a pager may announce at once (the site budget cuts too)
 
 
@@ -19,15 +19,24 @@ class Lead:
 
     ``link``: an ordinary link (text = its anchor text), scored on its own. ``page``: another
     page of the same list, followed while the list yields reports or when the list is a
-    report column. ``feed``: a list served as data (a gkmlpt column; text = the column's
-    name). A lead with ``strategy`` set is answered with data that strategy's
-    ``feed_leads`` reads (Hanweb dataproxy XML, gkmlpt JSON).
+    report column. ``feed``: a list served as data (a gkmlpt column, text = the column's
+    name; an endpoint a script calls, no text: as promising as its page). ``embed``: a
+    page shown inside this one (an iframe): as promising as this page. A ``page`` or
+    ``feed`` lead with ``strategy`` set is answered with data that strategy's ``feed_leads``
+    reads (Hanweb dataproxy XML, gkmlpt JSON, script endpoints); on a ``link`` it names the
+    strategy that read the link out of a script. ``method``/``body``/``body_type``
+    (``form`` or ``json``): a list requested by POST, as the page's script does.
     """
 
     url: str
     text: str = ""
     kind: LeadKind = "link"
     strategy: str | None = None
+    method: str = "GET"
+    body: str | None = None
+    body_type: str | None = None
+    # How the page's script builds a record's URL from a field: (prefix, field, suffix).
+    url_templates: tuple[tuple[str, str, str], ...] = ()
 
 
 class Strategy(Protocol):

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from scrapy.http import TextResponse
 
 from crawler.discovery.base import MAX_ANNOUNCED_PAGES, Lead
-from parsers.classify import is_next_page_link
+from crawler.scoring import is_next_page_link
 
 _PAGE_URL = re.compile(
-    r"[?&](page|pageNo|pageIndex|currentPage|p)=\d+|[/_](index|page)_\d+\.", re.I
+    r"[?&](page|pageNo|pageIndex|pageNum|currentPage|curPage|p)=\d+|"
+    r"[/_](index|page|list|default)_\d+\.",
+    re.I,
 )
 _SKIP = re.compile(r"^(javascript:|mailto:|tel:|#)", re.I)
 _PAGE_NUMBER = re.compile(r"([?&](?:page|pageNo|pageIndex|currentPage|p)=)(\d+)", re.I)
@@ -23,14 +25,23 @@ _TOTAL_PAGES = re.compile(r"共\s*(\d+)\s*页")
 
 
 def anchors(response: TextResponse) -> Iterable[tuple[str, str]]:
-    """(absolute URL, anchor text or title) of the page's links."""
+    """(absolute URL, anchor text, or its title attribute when longer) of the page's links."""
     for a in response.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()
         if not href or _SKIP.match(href):
             continue
         text = " ".join(t.strip() for t in a.xpath(".//text()").getall() if t.strip())
-        text = text or (a.attrib.get("title") or "").strip()
+        title = (a.attrib.get("title") or "").strip()
+        if not text and not title:  # a picture link: its alt text
+            title = " ".join(a.xpath(".//img/@alt").getall()).strip()
+        if len(title) > len(text):  # lists cut long titles short and keep them in title=
+            text = title
         yield response.urljoin(href), text
+
+
+def _sibling(url: str, directory: str) -> bool:
+    """``url`` is a page next to this one (list_2.html beside list.html)."""
+    return url.startswith(directory + "/") and "/" not in url[len(directory) + 1 :]
 
 
 class Generic:
@@ -42,8 +53,10 @@ class Generic:
         return True
 
     def leads(self, response: TextResponse) -> Iterable[Lead]:
+        here = response.url.rsplit("/", 1)[0]
         for url, text in anchors(response):
-            paging = is_next_page_link(text) or (text.isdigit() and bool(_PAGE_URL.search(url)))
+            numbered = text.isdigit() and (bool(_PAGE_URL.search(url)) or _sibling(url, here))
+            paging = is_next_page_link(text) or numbered
             yield Lead(url, text, "page" if paging else "link")
             if is_next_page_link(text):
                 yield from self._all_pages(response, url)

@@ -1,6 +1,7 @@
 """Hanweb (大汉) columns: records come from ``/module/jpage/dataproxy.jsp`` as XML.
 
-The column page embeds the first records in ``<script type="text/xml"><datastore>`` and
+The column page embeds the first records in ``<script type="text/xml"><datastore>`` (read
+on the column page itself, with or without a jpage script) and
 names the proxy, ``columnid``, ``unitid``, ``perPage`` and ``totalRecord`` in its jpage
 script; the rest is fetched in groups (``startrecord``/``endrecord``), each record an HTML
 fragment inside CDATA.
@@ -17,7 +18,7 @@ from scrapy.selector import Selector
 
 from crawler.discovery.base import MAX_ANNOUNCED_PAGES, Lead
 
-_CDATA = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+_CDATA = re.compile(r"<record[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _PROXY = re.compile(r"proxyUrl\s*:\s*['\"]([^'\"]+)['\"]")
 
 
@@ -46,7 +47,7 @@ class Hanweb:
     name = "hanweb"
 
     def detect(self, response: TextResponse) -> bool:
-        return "dataproxy.jsp" in response.text
+        return "dataproxy.jsp" in response.text or "<datastore" in response.text
 
     def leads(self, response: TextResponse) -> Iterable[Lead]:
         text = response.text

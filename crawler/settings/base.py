@@ -85,5 +85,11 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 800,
 }
 
+# Headless Chromium (scrapy-playwright, Debian's chromium; never downloaded) for report-area
+# pages whose list only a browser fills. Off, or without chromium: such pages are counted
+# (nianbao/needs_browser) and named in the summary. crawler.browser.Browser sets it up.
+NIANBAO_BROWSER = True
+ADDONS = {"crawler.browser.Browser": 0}
+
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -2,45 +2,46 @@
 
     scrapy crawl annual_reports -a start_urls=URL,URL -a sites=sites/registry.csv
 
-Discovery is focused: links are scored by text and URL (``parsers.classify.link_score``) and
+Discovery is focused: links are scored by text and URL (``crawler.scoring.link_score``) and
 fetched best first (request priority); list pagination is followed only while the list
 yields report links; ``DEPTH_LIMIT`` and the per-site budget (``NIANBAO_SITE_BUDGET``,
-``crawler.middlewares.SiteBudget``) stop anything else. Every fetched candidate becomes a
-:class:`~crawler.items.PageItem` classified ``report`` or ``rejected:<reason>``: the page is
-read by ``parsers.page.read_page`` (title, body text, 索引号, 发布机构; chrome stripped), the
-same reader the parsers use, and judged by ``parsers.report.page_verdict``, as the parsers judge it.
+``crawler.middlewares.SiteBudget``) stop anything else.
+
+Each page is read by ``parsers.page.read_page`` (the parsers' reader) and judged once by
+``parsers.verdict.judge``; the verdict travels on the :class:`~crawler.items.PageItem`. Only
+a report ends discovery: the in-area links of every other page (lists, look-alikes, menus,
+empty columns) are followed. A report area page with scripts and no report links is rendered
+in headless Chromium (``crawler.browser``) when one is installed, else counted
+(``nianbao/needs_browser``) and named in the run's summary.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
+from crawler import browser
 from crawler.discovery import Lead, strategies
+from crawler.discovery.records import data_links, parse_data
 from crawler.items import PageItem
 from crawler.pagemeta import attachment_links, gb_decoded
+from crawler.scoring import AREA, COLUMN, STRONG, is_attachment_url, link_score
 from crawler.sites import Site, load_sites, site_from_url
-from parsers.classify import (
-    AREA,
-    COLUMN,
-    REPORT,
-    STRONG,
-    classify_title,
-    is_attachment_url,
-    link_score,
-)
 from parsers.page import Page, read_page
-from parsers.report import SCANNED, page_verdict
 from parsers.sniff import is_document
+from parsers.verdict import Kind, Verdict, judge
 
 CANDIDATE_STATUSES = [404, 410]  # a report link that is gone is still recorded
+_FILE_SUFFIX = re.compile(r"\s*[.．](pdf|docx?|wps)\s*$", re.I)  # a report's copies: one report
+_BODY_TYPES = {"form": "application/x-www-form-urlencoded", "json": "application/json"}
 
 
 def _now() -> str:
@@ -77,6 +78,8 @@ class AnnualReportsSpider(scrapy.Spider):
             raise ValueError("annual_reports needs start_urls=URL[,URL…] or sites=PATH.csv")
         self.allowed_domains = sorted({_base_domain(s.start_url) for s in self.sites})
         self.strategies = strategies()
+        self.needs_browser: dict[str, list[str]] = {}  # site → pages a browser would render
+        self.browser_captures: dict[str, list[tuple[str, str]]] = {}  # page → data it fetched
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites:
@@ -99,7 +102,7 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         candidate = meta.get("score", 0) >= STRONG
         if response.status >= 400:
-            yield self._item(response, f"rejected:http_{response.status}", None)
+            yield self._item(response, Verdict(Kind.REJECTED, f"http_{response.status}"), None)
             return
         if not isinstance(response, TextResponse) or is_file(response):
             if candidate:  # a report link that turned out to be a file
@@ -108,23 +111,37 @@ class AnnualReportsSpider(scrapy.Spider):
         response = gb_decoded(response)
         page = read_page(response.text, response.url)
         files = [url for url, _ in attachment_links(response)]
-        verdict = page_verdict(page, has_attachment=bool(files))
         leads = self._leads(response)
-        strong = [lead for lead, score in leads if score >= STRONG]
-        if verdict in (REPORT, SCANNED):  # a scanned report is kept: it is read as image_only
-            yield self._item(response, REPORT, page, files)
+        report_links = len(
+            {_FILE_SUFFIX.sub("", lead.text) for lead, score in leads
+             if score >= STRONG and lead.kind == "link"}
+        )  # fmt: skip
+        verdict = judge(
+            page,
+            has_attachment=bool(files),
+            report_links=report_links,
+            link_text=meta.get("link_text"),
+        )
+        if verdict.is_report:  # a scanned report is kept too: it is read as image_only
+            yield self._item(response, verdict, page, files)
             return
-        is_list = bool(strong) or any(lead.strategy for lead, _ in leads)
-        named = classify_title(page.title) or ""
-        if not is_list and (candidate or named.startswith("rejected:")):
+        site = meta["site_id"]
+        if verdict.kind in (Kind.LIST, Kind.COLUMN):
+            self.crawler.stats.inc_value(f"nianbao/lists/{site}")
+        if verdict.kind is Kind.REJECTED or candidate:
             yield self._item(response, verdict, page)
-            return
-        yield from self._follow(response, leads, bool(strong))
+        if report_links:  # a list read statically: its scripts' endpoints are not needed
+            leads = [
+                (lead, s) for lead, s in leads if (lead.kind, lead.strategy) != ("feed", "scripts")
+            ]
+        yield from self._follow(response, leads, bool(report_links))
+        yield from self._render_if_scripted(response, page, leads, report_links)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         """A list served as data (XML / JSON): its strategy reads the links."""
         if not isinstance(response, TextResponse):
             return
+        response = gb_decoded(response)  # a JSON/XML list in GBK with no charset declared
         strategy = self.strategies[response.meta["strategy"]]
         leads = [(lead, self._score(lead, response)) for lead in strategy.feed_leads(response)]
         yield from self._follow(response, leads, any(s >= STRONG for _, s in leads))
@@ -139,11 +156,13 @@ class AnnualReportsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"nianbao/failed/{site}")
         response = getattr(failure.value, "response", None)
         if request.meta.get("score", 0) >= STRONG:
+            verdict = Verdict(Kind.REJECTED, f"fetch_failed:{failure.type.__name__}")
             yield PageItem(
                 url=request.url,
                 site_id=site,
                 status=response.status if response is not None else 0,
-                classification=f"rejected:fetch_failed:{failure.type.__name__}",
+                classification=verdict.classification,
+                verdict=verdict,
                 fetched_at=_now(),
                 link_text=request.meta.get("link_text"),
                 referer=request.meta.get("referer"),
@@ -165,8 +184,11 @@ class AnnualReportsSpider(scrapy.Spider):
         return out
 
     def _score(self, lead: Lead, response: Response) -> int:
-        if lead.kind == "page":  # another page of the same list: as promising as this one
-            return int(response.meta.get("score", 0))
+        own = int(response.meta.get("score", 0))
+        if lead.kind in ("page", "embed"):  # more of this list, a frame of this page
+            return own
+        if lead.kind == "feed" and not lead.text:  # the list a script of this page loads
+            return own
         return link_score(lead.text, lead.url, in_area=response.meta.get("score", 0) >= AREA)
 
     def _follow(
@@ -186,14 +208,22 @@ class AnnualReportsSpider(scrapy.Spider):
                 if score >= STRONG:  # a report published only as a file
                     yield self._attachment_item(lead, response)
                 continue
-            strategy = lead.strategy if lead.kind != "link" else None
+            strategy = lead.strategy if lead.kind in ("page", "feed") else None
             if lead.kind == "page" and strategy is None:
                 strategy = meta.get("strategy")
+            headers = {}
+            if lead.body_type:
+                headers["Content-Type"] = _BODY_TYPES[lead.body_type]
+            if strategy:
+                headers["X-Requested-With"] = "XMLHttpRequest"
             yield scrapy.Request(
                 lead.url,
                 callback=self.parse,
                 errback=self.failed,
                 priority=score,
+                method=lead.method,
+                body=lead.body,
+                headers=headers or None,
                 meta={
                     "site_id": site,
                     "score": score,
@@ -201,31 +231,88 @@ class AnnualReportsSpider(scrapy.Spider):
                     "referer": response.url,
                     "strategy": strategy,
                     "list_page": lead.kind == "page",  # crawler.fairness.ListFairness
+                    "url_templates": lead.url_templates or meta.get("url_templates", ()),
                     "handle_httpstatus_list": CANDIDATE_STATUSES if score >= STRONG else [],
                 },
             )
+
+    # -- the browser ----------------------------------------------------------------------------
+
+    def _render_if_scripted(
+        self, response: TextResponse, page: Page, leads: list[tuple[Lead, int]], report_links: int
+    ) -> Iterator[Any]:
+        """Render a report-area page whose list only a browser can fill (or count it)."""
+        meta = response.meta
+        if report_links or meta.get("rendered") or meta.get("score", 0) < AREA:
+            return
+        if any(lead.kind == "feed" or lead.strategy for lead, _ in leads):
+            return  # its scripts' lists are read statically
+        if not browser.needs_rendering(response, page, column=meta.get("score", 0) >= COLUMN):
+            return
+        site = meta["site_id"]
+        if not browser.enabled(self.crawler.settings):
+            self.crawler.stats.inc_value(f"nianbao/needs_browser/{site}")
+            self.crawler.stats.inc_value("nianbao/needs_browser")
+            self.needs_browser.setdefault(site, []).append(response.url)
+            self.crawler.stats.set_value("nianbao/needs_browser_pages", self.needs_browser)
+            return
+        yield scrapy.Request(
+            response.url,
+            callback=self.parse_rendered,
+            errback=self.failed,
+            priority=int(meta.get("score", 0)),
+            dont_filter=True,
+            meta={
+                **browser.render_meta(),
+                "site_id": site,
+                "score": meta.get("score", 0),
+                "link_text": meta.get("link_text"),
+                "referer": meta.get("referer"),
+                "rendered": True,
+            },
+        )
+
+    async def capture_response(self, response: Any) -> None:
+        """scrapy-playwright's ``response`` event of a rendered page (see ``render_meta``)."""
+        await browser.capture(self, response)
+
+    def parse_rendered(self, response: Response) -> Iterator[Any]:
+        """A page rendered by the browser: links of its DOM and of the data it fetched."""
+        if not isinstance(response, TextResponse):
+            return
+        site = response.meta["site_id"]
+        self.crawler.stats.inc_value(f"nianbao/browser_rendered/{site}")
+        self.crawler.stats.inc_value("nianbao/browser_rendered")
+        leads = self._leads(response)
+        for url, text in browser.captured(self, response.url):
+            for href, title in data_links(parse_data(text)):
+                lead = Lead(urljoin(url, href), title)
+                leads.append((lead, self._score(lead, response)))
+        yield from self._follow(response, leads, any(s >= STRONG for _, s in leads))
 
     # -- items ----------------------------------------------------------------------------------
 
     def _item(
         self,
         response: Response,
-        verdict: str,
+        verdict: Verdict,
         page: Page | None,
         files: Iterable[str] = (),
     ) -> PageItem:
         site = response.meta["site_id"]
-        if verdict == REPORT:
+        is_report = verdict.is_report
+        if is_report:
             self._count_report(site)
         else:
-            self.crawler.stats.inc_value(f"nianbao/{verdict}")
+            self.crawler.stats.inc_value(f"nianbao/{verdict.classification}")
             self.crawler.stats.inc_value("nianbao/rejected")
-        is_report = verdict == REPORT
+            self.crawler.stats.inc_value(f"nianbao/rejected/{site}")
         return PageItem(
             url=response.url,
             site_id=site,
             status=response.status,
-            classification=verdict,
+            classification=verdict.classification,
+            verdict=verdict,
             fetched_at=_now(),
             title=page.title if page else None,
             link_text=response.meta.get("link_text"),
@@ -256,7 +343,7 @@ class AnnualReportsSpider(scrapy.Spider):
             url=response.url,
             site_id=site,
             status=response.status,
-            classification=REPORT,
+            classification="report",
             fetched_at=_now(),
             title=text,
             link_text=text,
@@ -274,7 +361,7 @@ class AnnualReportsSpider(scrapy.Spider):
             url=lead.url,
             site_id=site,
             status=0,  # set by AttachmentsPipeline once the file is downloaded
-            classification=REPORT,
+            classification="report",
             fetched_at=_now(),
             title=lead.text,
             link_text=lead.text,

@@ -11,6 +11,8 @@ crawling, one line each: not a URL (a host without ``http://`` gets it, with a n
 CSV missing or neither UTF-8 nor GBK (GBK is read, with a note), a database that cannot be
 written, a bad ``-s``. Sites given as bare URLs get their province/city/county from their
 reports.
+The summary has a line per site (reports, list pages, rejected pages, pages rendered in the
+browser, pages that needed one when none was installed, named).
 """
 
 from __future__ import annotations
@@ -141,6 +143,7 @@ def summarize(stats: dict[str, Any], site_ids: list[str]) -> tuple[list[str], li
         f"failures:         {failures} requests, {stats.get('log_count/ERROR', 0)} errors logged",
         f"budget cut:       {stats.get('nianbao/budget_cut', 0)} requests",
     ]
+    lines.extend(site_lines(stats, site_ids))
     for site in empty:
         lines.append(f"NO REPORT FOUND:  {site} ({no_report_reason(stats, site)})")
     return lines, empty
@@ -212,6 +215,25 @@ def fill_regions(db_path: str, site_ids: list[str]) -> list[str]:
     except (sqlite3.Error, OSError) as exc:
         notes.append(f"regions of the crawled sites not filled in: {exc}")
     return notes
+
+
+def site_lines(stats: dict[str, Any], site_ids: list[str]) -> list[str]:
+    """One line per site (reports, list pages, rejected, browser-rendered, needing a browser),
+    then the pages that needed a browser none was there to render."""
+    lines = []
+    pages = stats.get("nianbao/needs_browser_pages") or {}
+    for site in site_ids:
+        counts = {
+            key: stats.get(f"nianbao/{key}/{site}", 0)
+            for key in ("reports", "lists", "rejected", "browser_rendered", "needs_browser")
+        }
+        lines.append(
+            f"site {site}: {counts['reports']} reports, {counts['lists']} list pages,"
+            f" {counts['rejected']} rejected, {counts['browser_rendered']} browser-rendered"
+            + (f", {counts['needs_browser']} need a browser" if counts["needs_browser"] else "")
+        )
+        lines.extend(f"  needs a browser (chromium): {url}" for url in pages.get(site, []))
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
