@@ -23,7 +23,8 @@ from scrapy.http import Response
 
 from crawler.items import PageItem
 from crawler.safety import RefusalLog
-from parsers.classify import REPORT, STRONG
+from crawler.scoring import STRONG
+from parsers.classify import REPORT
 
 
 @dataclass
