@@ -1,0 +1,1 @@
+"""Test data generators: seeded mock county portals (``portalgen``)."""
