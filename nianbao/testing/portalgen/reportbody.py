@@ -7,7 +7,6 @@ the prose sections a county office writes around them.
 
 from __future__ import annotations
 
-import io
 import random
 from dataclasses import dataclass
 from html import escape
@@ -141,10 +140,10 @@ def applications_table(report: ReportText) -> str:
         else:
             cells = f"<td>{label}</td>"
         rows.append("<tr>" + head + cells + "".join(f"<td>{v}</td>" for v in values(key)) + "</tr>")
-    rows.append('<tr><td colspan="2">（七）总计</td>'
-                + "".join(f"<td>{v}</td>" for v in values("total_processed")) + "</tr>")  # fmt: skip
-    rows.append('<tr><td colspan="3">四、结转下年度继续办理</td>'
-                + "".join(f"<td>{v}</td>" for v in values("carried_forward")) + "</tr>")  # fmt: skip
+    for label, span, key in (("（七）总计", 2, "total_processed"),
+                             ("四、结转下年度继续办理", 3, "carried_forward")):
+        tds = "".join(f"<td>{v}</td>" for v in values(key))
+        rows.append(f'<tr><td colspan="{span}">{label}</td>{tds}</tr>')
     return '<table border="1" cellspacing="0">' + "".join(rows) + "</table>"
 
 
@@ -219,56 +218,16 @@ def body_html(report: ReportText, rng: random.Random, *, heading: bool = True) -
 
 
 def body_docx(report: ReportText, rng: random.Random) -> bytes:
-    """The same report as a Word (.docx) file, tables as Word tables."""
-    import docx  # python-docx
-    from lxml import html as lxml_html
+    """The same report as a Word (.docx) file, tables as Word tables with merged cells."""
+    from nianbao.testing.portalgen.wordfile import docx, paragraph, table
 
-    document = docx.Document()
-    document.add_heading(report.title, level=1)
     text = prose(report, rng)
-    sections = (
-        ("一、总体情况", text["overall"], None),
-        ("二、主动公开政府信息情况", [], active_table(report)),
-        ("三、收到和处理政府信息公开申请情况", [], applications_table(report)),
-        ("四、政府信息公开行政复议、行政诉讼情况", [], review_table(report)),
-        ("五、存在的主要问题及改进情况", text["problems"], None),
-        ("六、其他需要报告的事项", text["other"], None),
-    )
-    for heading, paragraphs, table in sections:
-        document.add_paragraph(heading)
-        for paragraph in paragraphs:
-            document.add_paragraph(paragraph)
-        if table:
-            _docx_table(document, lxml_html.fromstring(table))
-    document.add_paragraph(report.agency)
-    document.add_paragraph(report.published)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def _docx_table(document, table) -> None:  # noqa: ANN001 - python-docx / lxml objects
-    """An HTML table (rowspan/colspan) as a Word table with merged cells."""
-    grid: dict[tuple[int, int], tuple[str, int, int]] = {}
-    taken: set[tuple[int, int]] = set()
-    width = 0
-    rows = table.findall(".//tr")
-    for r, tr in enumerate(rows):
-        c = 0
-        for td in tr.findall("td"):
-            while (r, c) in taken:
-                c += 1
-            rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
-            grid[(r, c)] = (td.text_content().strip(), rs, cs)
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken.add((r + dr, c + dc))
-            c += cs
-            width = max(width, c)
-    out = document.add_table(rows=len(rows), cols=width)
-    out.style = "Table Grid"
-    for (r, c), (text, rs, cs) in grid.items():
-        cell = out.cell(r, c)
-        if rs > 1 or cs > 1:
-            cell = cell.merge(out.cell(r + rs - 1, c + cs - 1))
-        cell.text = text
+    blocks = [paragraph(report.title), paragraph("一、总体情况")]
+    blocks += [paragraph(t) for t in text["overall"]]
+    blocks += [paragraph("二、主动公开政府信息情况"), table(active_table(report))]
+    blocks += [paragraph("三、收到和处理政府信息公开申请情况"), table(applications_table(report))]
+    blocks += [paragraph("四、政府信息公开行政复议、行政诉讼情况"), table(review_table(report))]
+    blocks += [paragraph("五、存在的主要问题及改进情况")] + [paragraph(t) for t in text["problems"]]
+    blocks += [paragraph("六、其他需要报告的事项")] + [paragraph(t) for t in text["other"]]
+    blocks += [paragraph(report.agency), paragraph(report.published)]
+    return docx(blocks)
