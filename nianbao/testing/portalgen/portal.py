@@ -65,6 +65,7 @@ class Choices:
     zwgk_menu: str = "page"  # "ul": the 政务公开 page is a bare <ul> menu
     home_links_column: bool = False  # the home page links the county report column directly
     year_subcolumns: bool = False
+    column_name: str = "政府信息公开年报"  # the county report column's name (no year)
     county_years: int = 4
     townships: int = 2
     departments: int = 1
@@ -97,6 +98,7 @@ def draw_choices(rng: random.Random, **fixed: Any) -> Choices:
         zwgk_menu=rng.choice(("page", "ul")),
         home_links_column=rng.random() < 0.3,
         year_subcolumns=rng.random() < 0.35,
+        column_name=rng.choice(COLUMN_NAMES),
         county_years=rng.randint(4, 6),
         townships=rng.choice((0, 1, 2, 3)),
         departments=rng.choice((0, 1, 2)),
@@ -136,6 +138,10 @@ class Portal:
     site: dict[str, Any]
     manifest: dict[str, Any]
     records: dict[str, list[dict[str, str]]]
+
+    @property
+    def seed(self) -> int:
+        return int(self.manifest["seed"])
 
     @property
     def needs_browser(self) -> bool:
@@ -333,7 +339,7 @@ class _Builder:
                      "zhinan": "政府信息公开指南", "zhidu": "政府信息公开制度",
                      "juesuan": "财政预决算", "yusuan": "部门预算"}[kind]  # fmt: skip
             menu.append((label, entry.url))
-        column_name = rng.choice(COLUMN_NAMES)
+        column_name = c.column_name
         col_crumbs = [*zwgk_crumbs, (column_name, "")]
         county_cid = self.new_cid()
         if c.year_subcolumns:

@@ -84,7 +84,9 @@ def docx(blocks: list[str]) -> bytes:
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", _TYPES)
-        package.writestr("_rels/.rels", _RELS)
-        package.writestr("word/document.xml", document)
+        for name, data in (("[Content_Types].xml", _TYPES), ("_rels/.rels", _RELS),
+                           ("word/document.xml", document)):  # fmt: skip
+            # A fixed timestamp: the same report gives the same bytes.
+            package.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data,
+                             zipfile.ZIP_DEFLATED)  # fmt: skip
     return out.getvalue()
