@@ -105,7 +105,11 @@ def _static_pages(column: Column, rng: random.Random, onclick: int) -> dict[str,
     out: dict[str, str] = {}
     for i, chunk in enumerate(chunks):
         items = '<ul class="list">' + "".join(_item(e, onclick) for e in chunk) + "</ul>"
-        if column.paging == "trs":
+        if "?" in column.path:  # a column addressed by its query: the page is one more field
+            path = column.path if i == 0 else f"{column.path}&page={i + 1}"
+            nxt = f'<a href="{first}&page={i + 2}">下一页</a>' if i + 1 < n else ""
+            pager = f'<div class="page">第{i + 1}页 共{n}页 {nxt}</div>' if n > 1 else ""
+        elif column.paging == "trs":
             path = column.path if i == 0 else f"{folder}/{stem}_{i}.{ext}"
             inline = _CREATE_PAGE_HTML if rng.random() < 0.5 else ""
             call = (f'createPageHTML({n}, {i}, "{stem}", "{ext}");' if rng.random() < 0.5 else
@@ -162,7 +166,7 @@ def render_column(column: Column, chrome: Chrome, rng: random.Random, out: Outpu
             emit(path, body)
     elif column.delivery == "iframe":
         folder = posixpath.dirname(column.path)
-        frame = Column(**{**column.__dict__, "path": f"{folder}/list_frame.html"})
+        frame = Column(**{**column.__dict__, "path": f"{folder}/list_frame_{column.cid}.html"})
         for path, body in _static_pages(frame, rng, 0).items():
             meta = f'<meta charset="{chrome.meta_charset}">' if chrome.meta_charset else ""
             html = f"<!DOCTYPE html><html><head>{meta}</head><body>{body}</body></html>"
@@ -209,7 +213,7 @@ _RECORD_FIELDS = {  # shape → (js expression of the records, title field, url 
 def _api_script(column: Column, out: Output) -> str:
     from nianbao.testing.portalgen.endpoints import SHAPES
 
-    shape = column.shape
+    shape = "kaipu" if column.delivery == "browser" else column.shape
     page_field, size_field, offset, first = SHAPES[shape]
     require = {k: v.format(cid=column.cid) for k, v in _API_REQUIRE[shape].items()}
     path = _API_PATHS[shape].format(cid=column.cid)

@@ -86,11 +86,16 @@ class Choices:
     ext: str = "html"
 
 
+def _pick(rng: random.Random, options: tuple | list) -> Any:
+    """One of ``options`` for exactly one draw, whatever their number (pins keep the others)."""
+    return options[int(rng.random() * len(options))]
+
+
 def draw_choices(rng: random.Random, **fixed: Any) -> Choices:
-    """Every choice drawn independently (``fixed`` pins some)."""
-    family = fixed.get("family") or rng.choice(FAMILIES)
-    charset = fixed.get("charset") or rng.choice(CHARSETS)
-    declared = rng.choice(DECLARED_UTF8 if charset == "utf-8" else DECLARED_GB)
+    """Every choice drawn independently (``fixed`` pins some; the others stay as drawn)."""
+    family = fixed.get("family", _pick(rng, FAMILIES))
+    charset = fixed.get("charset", _pick(rng, CHARSETS))
+    declared = _pick(rng, DECLARED_UTF8 if charset == "utf-8" else DECLARED_GB)
     drawn = Choices(
         family=family,
         charset=charset,
@@ -103,10 +108,10 @@ def draw_choices(rng: random.Random, **fixed: Any) -> Choices:
         townships=rng.choice((0, 1, 2, 3)),
         departments=rng.choice((0, 1, 2)),
         body_years=rng.randint(2, 3),
-        deliveries=[rng.choice(DELIVERIES[family]) for _ in range(12)],
-        paging=rng.choice(PAGING.get(family, STATIC_PAGING)),
+        deliveries=[_pick(rng, DELIVERIES[family]) for _ in range(12)],
+        paging=_pick(rng, PAGING.get(family, STATIC_PAGING)),
         call=rng.choice(SCRIPT_CALLS),
-        shape=rng.choice(SHAPE.get(family, API_SHAPES)),
+        shape=_pick(rng, SHAPE.get(family, API_SHAPES)),
         page_size=rng.randint(3, 6),
         title_styles=rng.sample(names.TITLE_STYLES, rng.randint(1, 3)),
         link_style=rng.choice(("full", "full", "no_year", "cut")),
@@ -115,7 +120,7 @@ def draw_choices(rng: random.Random, **fixed: Any) -> Choices:
         column_lookalikes=rng.sample(COLUMN_LOOKALIKES, rng.randint(2, 3)),
         badges=rng.random() < 0.9,
         share=rng.random() < 0.7,
-        browser_only=family in ("kaipu", "jiyue_js", "plain") and rng.random() < 0.2,
+        browser_only=rng.random() < 0.2 and family in ("kaipu", "jiyue_js", "plain"),
         ext=rng.choice(("html", "html", "shtml")),
     )
     for key, value in fixed.items():

@@ -1,0 +1,106 @@
+"""The seeded portal generator itself: deterministic, independent choices, every report linked,
+report bodies that read back as their figures, list APIs that page."""
+
+from __future__ import annotations
+
+import json
+import random
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+
+from nianbao.testing.portalgen import draw_choices, generate, serve_generated
+from nianbao.testing.portalgen.figures import draw_figures
+from nianbao.testing.portalgen.reportbody import ReportText, body_docx, body_html
+from parsers import parse_report
+
+
+def test_same_seed_same_portal():
+    a, b = generate(11), generate(11)
+    assert a.files == b.files and a.manifest == b.manifest and a.records == b.records
+    assert generate(12).files != a.files
+
+
+def test_pinning_a_choice_keeps_the_others():
+    drawn = draw_choices(random.Random(5))
+    pinned = draw_choices(random.Random(5), family="hanweb", deliveries=["datastore"])
+    assert (pinned.family, pinned.deliveries) == ("hanweb", ["datastore"])
+    assert (pinned.charset, pinned.townships, pinned.title_styles) == (
+        drawn.charset, drawn.townships, drawn.title_styles)  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(1, 121))
+def test_every_report_and_lookalike_is_linked(seed):
+    """Each report/look-alike URL is a served file named by another page, API record or
+    Hanweb record, so a reader of the portal can reach it."""
+    portal = generate(seed)
+    sources = [data for path, data in portal.files.items() if path.endswith(
+        (".html", ".shtml", ".json", "/gkmlpt/index")) or "@" in path]  # fmt: skip
+    sources += [json.dumps(r, ensure_ascii=False).encode() for r in portal.records.values()]
+    codec = portal.choices.charset.replace("gb2312", "gbk")
+    for url in [r["url"] for r in portal.manifest["reports"]] + portal.manifest["distractors"]:
+        assert url in portal.files, url
+        needle = url.encode(codec)
+        assert any(needle in data for data in sources if data is not portal.files[url]), url
+    assert len(portal.manifest["reports"]) >= 4
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+@pytest.mark.parametrize("level", ["county", "township"])
+def test_report_body_reads_back_as_its_figures(template, level):
+    rng = random.Random(hash((template, level)) & 0xFFFF)
+    cells = draw_figures(rng, template, level)
+    year = 2020 if template == "2019" else 2023
+    text = ReportText(f"云溪县{year}年政府信息公开工作年度报告", "云溪县人民政府", year,
+                      template, cells, f"{year + 1}-01-20", "我县")  # fmt: skip
+    html = f"<html><head><meta charset='utf-8'><title>{text.title}</title></head><body>" \
+        + body_html(text, random.Random(1)) + "</body></html>"
+    for report in (parse_report(html.encode()),
+                   parse_report(body_docx(text, random.Random(1)), filename="r.docx")):
+        got = {f"{c.section}.{c.key1}.{c.key2}": c.value for c in report.cells} \
+            if hasattr(report, "cells") else _cells(report.to_dict())
+        assert got == cells
+        assert report.template == template and report.year == year
+
+
+def _cells(data: dict) -> dict:
+    out = {}
+    for c in data["active_disclosure"]:
+        out[f"active_disclosure.{c['item']}.{c['metric']}"] = c["value"]
+    for c in data["applications"]:
+        out[f"applications.{c['row']}.{c['applicant']}"] = c["value"]
+    for c in data["review_litigation"]:
+        out[f"review_litigation.{c['proceeding']}.{c['outcome']}"] = c["value"]
+    return out
+
+
+def test_list_apis_page_and_record_requests(tmp_path):
+    portal = generate(21, family="kaipu", deliveries=["api"] * 6, shape="nanwei", page_size=3,
+                      browser_only=False)  # fmt: skip
+    spec = portal.site["lists"][0]
+    records = portal.records[spec["records"].split("/")[1].removesuffix(".json")]
+    with serve_generated([portal], tmp_path) as servers:
+        server = servers[portal.key]
+        url = server.url(spec["path"])
+        form = urlencode({**spec["require"], "page": 2, "rows": 3}).encode()
+        with urllib.request.urlopen(urllib.request.Request(url, data=form)) as answer:
+            body = json.loads(answer.read())
+        assert body["total"] == len(records)
+        assert [r["docUrl"] for r in body["rows"]] == [r["url"] for r in records[3:6]]
+        with pytest.raises(urllib.error.HTTPError):  # the channel is required
+            urllib.request.urlopen(url + "?page=1")
+        assert [(r.method, r.status) for r in server.requests] == [("POST", 200), ("GET", 404)]
+
+
+def test_hanweb_dataproxy_answers_post(tmp_path):
+    portal = generate(6, family="hanweb", deliveries=["dataproxy"] * 6, page_size=2)
+    with serve_generated([portal], tmp_path) as servers:
+        server = servers[portal.key]
+        page = next(p for p in portal.files if p.startswith("/col/"))
+        column = page.split("/col/col")[1].split("/")[0]
+        form = urlencode({"columnid": column, "unitid": "1"}).encode()
+        url = server.url("/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=4&perpage=2")
+        with urllib.request.urlopen(urllib.request.Request(url, data=form)) as answer:
+            xml = answer.read().decode()
+        assert xml.count("<record>") == 4 and "<totalrecord>" in xml
