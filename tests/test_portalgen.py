@@ -12,7 +12,7 @@ import pytest
 
 from nianbao.testing.portalgen import draw_choices, generate, serve_generated
 from nianbao.testing.portalgen.figures import draw_figures
-from nianbao.testing.portalgen.reportbody import ReportText, body_docx, body_html
+from nianbao.testing.portalgen.reportbody import ReportText, body_docx, body_html, body_pdf
 from parsers import parse_report
 
 
@@ -57,7 +57,8 @@ def test_report_body_reads_back_as_its_figures(template, level):
     html = f"<html><head><meta charset='utf-8'><title>{text.title}</title></head><body>" \
         + body_html(text, random.Random(1)) + "</body></html>"
     for report in (parse_report(html.encode()),
-                   parse_report(body_docx(text, random.Random(1)), filename="r.docx")):
+                   parse_report(body_docx(text, random.Random(1)), filename="r.docx"),
+                   parse_report(body_pdf(text, random.Random(1)), filename="r.pdf")):
         got = {f"{c.section}.{c.key1}.{c.key2}": c.value for c in report.cells} \
             if hasattr(report, "cells") else _cells(report.to_dict())
         assert got == cells

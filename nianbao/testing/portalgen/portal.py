@@ -29,7 +29,7 @@ from nianbao.testing.portalgen.lists import (
     render_column,
 )
 from nianbao.testing.portalgen.lookalikes import lookalike_body
-from nianbao.testing.portalgen.reportbody import ReportText, body_docx, body_html
+from nianbao.testing.portalgen.reportbody import ReportText, body_docx, body_html, body_pdf
 
 FAMILIES = ("trs", "hanweb", "jiyue_ah", "jiyue_js", "zwy_zj", "gkmlpt", "kaipu", "plain")
 # family → list deliveries its columns draw from
@@ -83,6 +83,7 @@ class Choices:
     badges: bool = True
     share: bool = True
     browser_only: bool = False  # the county column's API address is built at run time
+    attachment: str = "docx"  # docx pdf mixed: the files reports are published as / beside
     ext: str = "html"
 
 
@@ -122,6 +123,7 @@ def draw_choices(rng: random.Random, **fixed: Any) -> Choices:
         share=rng.random() < 0.7,
         browser_only=rng.random() < 0.2 and family in ("kaipu", "jiyue_js", "plain"),
         ext=rng.choice(("html", "html", "shtml")),
+        attachment=_pick(rng, ("docx", "pdf", "mixed")),
     )
     for key, value in fixed.items():
         setattr(drawn, key, value)
@@ -278,10 +280,12 @@ class _Builder:
         form = rng.choice(self.c.report_forms)
         index_no = f"{rng.randint(10000000, 99999999)}/{year + 1}-{ident % 100000:05d}"
         attachments: list[str] = []
-        file_path = f"/uploadfiles/{year + 1}01/{ident}.docx"
+        kind = self.c.attachment if self.c.attachment != "mixed" else rng.choice(("docx", "pdf"))
+        file_path = f"/uploadfiles/{year + 1}01/{ident}.{kind}"
+        render_file = body_pdf if kind == "pdf" else body_docx
         if form == "file":
             url = file_path
-            self.out.files[file_path] = body_docx(text, rng)
+            self.out.files[file_path] = render_file(text, rng)
         else:
             url = self.article_path(cid, date, ident)
             page_title = title if self.c.page_title_year else \
@@ -289,8 +293,8 @@ class _Builder:
             attachment = None
             if form in ("html_att", "page_att"):
                 attachments = [file_path]
-                self.out.files[file_path] = body_docx(text, rng)
-                attachment = (file_path, f"{title}.docx")
+                self.out.files[file_path] = render_file(text, rng)
+                attachment = (file_path, f"{title}.{kind}")
             if form == "page_att":
                 body = (f"<p>{escape(title)}全文详见附件。</p><p>{escape(agency)}</p>"
                         f"<p>{date}</p>")  # fmt: skip

@@ -231,3 +231,18 @@ def body_docx(report: ReportText, rng: random.Random) -> bytes:
     blocks += [paragraph("六、其他需要报告的事项")] + [paragraph(t) for t in text["other"]]
     blocks += [paragraph(report.agency), paragraph(report.published)]
     return docx(blocks)
+
+
+def body_pdf(report: ReportText, rng: random.Random) -> bytes:
+    """The same report as a PDF: text lines and ruled tables."""
+    from nianbao.testing.portalgen.pdffile import pdf
+
+    text = prose(report, rng)
+    blocks = [("p", report.title), ("p", "一、总体情况")] + [("p", t) for t in text["overall"]]
+    blocks += [("p", "二、主动公开政府信息情况"), ("table", active_table(report))]
+    blocks += [("p", "三、收到和处理政府信息公开申请情况"), ("table", applications_table(report))]
+    blocks += [("p", "四、政府信息公开行政复议、行政诉讼情况"), ("table", review_table(report))]
+    blocks += [("p", "五、存在的主要问题及改进情况")] + [("p", t) for t in text["problems"]]
+    blocks += [("p", "六、其他需要报告的事项")] + [("p", t) for t in text["other"]]
+    blocks += [("p", report.agency), ("p", report.published)]
+    return pdf(blocks)
