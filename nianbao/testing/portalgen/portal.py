@@ -184,7 +184,6 @@ class _Builder:
         self.next_id = rng.randint(1000, 9000) * 1000
         self.next_cid = rng.randint(1000, 9000) * 100
         self.deliveries = list(choices.deliveries) or ["static"]
-        self.bad_declaration = choices.declared == "wrong"
         meta = {"header": None, "none": None, "wrong": None}.get(choices.declared, choices.charset)
         codec = "utf-8" if choices.charset == "utf-8" else (
             "gb18030" if choices.charset == "gb18030" else "gbk")  # fmt: skip
@@ -447,6 +446,15 @@ class _Builder:
             news.append(entry)
         items = "".join(f'<li><a href="{e.url}">{escape(e.text)}</a><span>{e.date}</span></li>'
                         for e in news)  # fmt: skip
+        crumbs = [("首页", "/index.html")]
+        self.add_page("/xwzx/index.html", f"新闻中心-{self.gov}", f'<ul class="list">{items}</ul>',
+                      crumbs=[*crumbs, ("新闻中心", "/xwzx/index.html")])  # fmt: skip
+        for path, name, text in (
+            ("/zwfw/index.html", "政务服务", "政务服务网办事指南、办件查询、好差评。"),
+            ("/hdjl/index.html", "互动交流", "县长信箱、在线访谈、征集调查。"),
+            ("/wza/index.html", "无障碍", "本网站提供无障碍浏览和长者模式。"),
+        ):
+            self.add_page(path, f"{name}-{self.gov}", f"<p>{text}</p>", crumbs=crumbs)
         shortcut = f'<a href="{column_url}">{escape(column_name)}</a>' if column_url else ""
         body = (f'<div class="banner"><img src="/images/banner.jpg" alt="{self.gov}"></div>'
                 f'<div class="news"><h2>要闻动态</h2><ul>{items}</ul></div>'
