@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import random
 import urllib.request
-from urllib.parse import urlencode
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -105,3 +106,31 @@ def test_hanweb_dataproxy_answers_post(tmp_path):
         with urllib.request.urlopen(urllib.request.Request(url, data=form)) as answer:
             xml = answer.read().decode()
         assert xml.count("<record>") == 4 and "<totalrecord>" in xml
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium is absent")
+@pytest.mark.parametrize("seed", [1, 6, 7, 12, 19])  # hanweb kaipu jiyue browser-only gkmlpt
+def test_script_lists_render_in_chromium(tmp_path, seed):
+    """A real browser running the portal's own scripts sees the list's links, without errors."""
+    from playwright.sync_api import sync_playwright
+
+    portal = generate(seed)
+    known = {r["url"] for r in portal.manifest["reports"]} | set(portal.manifest["distractors"])
+    scripted = [p for p, data in portal.files.items() if not p.endswith(".js")
+                and (b'id="list"' in data or b"jpage(" in data or p == "/gkmlpt/index")]
+    assert scripted
+    with serve_generated([portal], tmp_path) as servers, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            for path in scripted:
+                page, errors = browser.new_page(), []
+                page.on("pageerror", lambda e: errors.append(str(e)))  # noqa: B023
+                page.goto(servers[portal.key].url(path.replace("@", "?", 1)))
+                page.wait_for_load_state("networkidle")
+                links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+                assert errors == [], path
+                assert {urlsplit(h).path for h in links} & known, path
+                page.close()
+        finally:
+            browser.close()

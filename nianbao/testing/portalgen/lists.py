@@ -259,12 +259,12 @@ def _api_script(column: Column, out: Output) -> str:
               + ("xhr.responseXML" if shape == "xml" else "JSON.parse(xhr.responseText)")
               + ");}};xhr.send(null);")  # fmt: skip
     elif call == "fetch":
-        parse = "r.json())"
+        parse = ".then(function(r){return r.json();})"
         if shape == "xml":
-            parse = ("r.text()).then(function(t){"
-                     "return new DOMParser().parseFromString(t,'text/xml')})")
+            parse = (".then(function(r){return r.text();}).then(function(t){"
+                     "return new DOMParser().parseFromString(t,'text/xml');})")  # fmt: skip
         js = (f"fetch('{path}?{query}{sep}{page_field}='+p+'&{size_field}={column.size}')"
-              f".then(function(r){{return {parse}.then(show);")  # fmt: skip
+              f"{parse}.then(show);")  # fmt: skip
     elif call in ("get", "post"):
         js = f"$.{call}('{path}', {{{data_js}, {page_field}: p}}, show, " \
              f"'{'xml' if shape == 'xml' else 'json'}');"

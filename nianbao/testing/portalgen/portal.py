@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from nianbao.testing.portalgen import names
+from nianbao.testing.portalgen import names, scripts
 from nianbao.testing.portalgen.chrome import IMAGES, PIXEL, Chrome, page, share_bar
 from nianbao.testing.portalgen.figures import draw_figures, known_cells
 from nianbao.testing.portalgen.lists import (
@@ -466,8 +466,9 @@ class _Builder:
         for path in IMAGES:
             self.out.files[path] = PIXEL
         self.out.files["/robots.txt"] = b"User-agent: *\nDisallow: /search/\nDisallow: /private/\n"
-        self.out.files["/js/jquery.min.js"] = b"/*! jQuery stub */"
-        self.out.files["/module/web/jpage/jpage.js"] = b"/* jpage */"
+        self.out.files["/js/jquery.min.js"] = scripts.JQUERY.encode()
+        self.out.files["/module/web/jpage/jpage.js"] = b"/* jpage: in /js/jquery.min.js */"
+        self.out.files["/gkmlpt/static/js/app.js"] = scripts.GKMLPT_APP.encode()
         self.out.files["/css/style.css"] = b"body{font-size:14px}"
 
     def portal(self) -> Portal:

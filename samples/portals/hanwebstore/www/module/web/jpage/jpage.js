@@ -1,1 +1,1 @@
-/* jpage */
+/* jpage: in /js/jquery.min.js */
