@@ -63,8 +63,8 @@ def recall_line(seed: int, result: dict) -> str:
     expected = {r["url"] for r in manifest["reports"]}
     found = stored_reports(result)
     wrong = found & set(manifest["distractors"])
-    return (f"seed {seed:3d} {manifest['cms_style']:9s} reports {len(found & expected):2d}/"
-            f"{len(expected):2d}  look-alikes stored {len(wrong)}  requests "
+    return (f"seed {seed:3d} {manifest['cms_style']:9s} reports {len(found & expected)}/"
+            f"{len(expected)} look-alikes stored {len(wrong)} requests "
             f"{len(result['requests'])}")  # fmt: skip
 
 

@@ -64,7 +64,7 @@ class Choices:
     declared: str = "both"  # header meta both none wrong
     zwgk_menu: str = "page"  # "ul": the 政务公开 page is a bare <ul> menu
     home_links_column: bool = False  # the home page links the county report column directly
-    year_subcolumns: bool = False
+    year_subcolumns: bool = False  # county column → one column a year (county + departments)
     column_name: str = "政府信息公开年报"  # the county report column's name (no year)
     county_years: int = 4
     townships: int = 2
@@ -108,12 +108,12 @@ def draw_choices(rng: random.Random, **fixed: Any) -> Choices:
         county_years=rng.randint(4, 6),
         townships=rng.choice((0, 1, 2, 3)),
         departments=rng.choice((0, 1, 2)),
-        body_years=rng.randint(2, 3),
+        body_years=rng.randint(2, 4),
         deliveries=[_pick(rng, DELIVERIES[family]) for _ in range(12)],
         paging=_pick(rng, PAGING.get(family, STATIC_PAGING)),
         call=rng.choice(SCRIPT_CALLS),
         shape=_pick(rng, SHAPE.get(family, API_SHAPES)),
-        page_size=rng.randint(3, 6),
+        page_size=rng.randint(4, 8),
         title_styles=rng.sample(names.TITLE_STYLES, rng.randint(1, 3)),
         link_style=rng.choice(("full", "full", "no_year", "cut")),
         page_title_year=rng.random() < 0.85,
@@ -350,11 +350,15 @@ class _Builder:
         column_name = c.column_name
         col_crumbs = [*zwgk_crumbs, (column_name, "")]
         county_cid = self.new_cid()
+        # Year columns hold the county's and at least two departments' reports of the year.
+        depts = rng.sample(names.DEPARTMENTS, max(c.departments, 2 * c.year_subcolumns))
         if c.year_subcolumns:
             links = []
             for year in reversed(years):
                 cid = self.new_cid()
                 entries = [self.report(self.gov, "我县", "county", year, cid, col_crumbs)]
+                entries += [self.report(self.county + d, "我局", "department", year, cid,
+                                        col_crumbs) for d, _ in depts]  # fmt: skip
                 if year == last_year:
                     entries += self.column_lookalikes(cid, col_crumbs, year)
                 links.append((f"{year}年度", self.column(f"{year}年度", entries, cid,
@@ -377,8 +381,7 @@ class _Builder:
         if c.townships:
             trees.append(self.tree("乡镇街道", "xzjd", names.town_names(rng, c.townships),
                                    "township", zwgk_crumbs, last_year))  # fmt: skip
-        if c.departments:
-            depts = rng.sample(names.DEPARTMENTS, c.departments)
+        if depts and not c.year_subcolumns:
             trees.append(self.tree("部门信息公开", "bm", [self.county + d for d, _ in depts],
                                    "department", zwgk_crumbs, last_year))  # fmt: skip
         menu += trees
