@@ -134,3 +134,23 @@ def test_script_lists_render_in_chromium(tmp_path, seed):
                 page.close()
         finally:
             browser.close()
+
+
+@pytest.mark.parametrize("seed", range(1, 41))
+def test_a_perfect_crawl_fits_the_request_budget(seed):
+    """Fetching every list page, API page, body page, report and attachment — and no
+    look-alike — takes at most 3 requests per report, leaving the crawler one per report
+    for robots.txt and the look-alikes it has to open (the tests allow 4)."""
+    portal = generate(seed)
+    manifest = portal.manifest
+    reports = {r["url"] for r in manifest["reports"]}
+    files = {a for r in manifest["reports"] for a in r["attachments"]}
+    skip = reports | files | set(manifest["distractors"])
+    chrome = {"/xwzx/index.html", "/zwfw/index.html", "/hdjl/index.html", "/wza/index.html"}
+    pages = [p for p in portal.files if p not in skip | chrome
+             and not p.endswith((".png", ".jpg", ".js", ".css", ".json", "robots.txt"))]
+    api_pages = sum(-(-len(portal.records[s["records"][6:-5]]) // s["size"])
+                    for s in portal.site["lists"])  # fmt: skip
+    proxy_pages = sum(1 for p in portal.files if p.startswith("/module/jpage/"))
+    needed = 1 + len(pages) + api_pages + proxy_pages + len(reports) + len(files)
+    assert needed <= 3 * len(reports)
