@@ -431,8 +431,8 @@ def serve_portals(
 
 
 def main() -> None:
-    """Serve every sample portal until interrupted."""
-    with serve_portals(lifetime=24 * 3600) as servers:
+    """Serve every sample portal (the new styles too) until interrupted."""
+    with serve_portals(SITES + NEW_STYLE_SITES, lifetime=24 * 3600) as servers:
         for key, server in servers.items():
             print(f"{key:10s} {server.url()}")
         try:
