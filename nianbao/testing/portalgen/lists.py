@@ -316,9 +316,14 @@ def _gkmlpt(column: Column, out: Output) -> None:
 
 def gkmlpt_page(chrome: Chrome, out: Output) -> bytes:
     """The one gkmlpt page (``/gkmlpt/index``) whose script renders every column by its id."""
-    classify = ", ".join(f"{{id: {cid}, name: '{name}'}}" for cid, name in out.gkmlpt)
+    if int(out.sid) % 2:  # column list as JSON, or as JavaScript object literals
+        rows = [{"id": int(cid), "name": name} for cid, name in out.gkmlpt]
+        classify = "var CLASSIFY = " + json.dumps(rows, ensure_ascii=False) + ";"
+    else:
+        rows_js = ", ".join(f"{{id: {cid}, name: '{name}'}}" for cid, name in out.gkmlpt)
+        classify = f"window.CLASSIFY = [{rows_js}];"
     config = (f"<script>window._CONFIG = {{SID: '{out.sid}', ROOT: '/gkmlpt', "
-              f"SITE_NAME: '{chrome.site_name}'}};window.CLASSIFY = [{classify}];</script>"
+              f"SITE_NAME: '{chrome.site_name}'}};{classify}</script>"
               '<script src="/gkmlpt/static/js/app.js"></script>')  # fmt: skip
     return page(chrome, f"政府信息公开-{chrome.site_name}", '<div id="app"></div>',
                 head_extra=config)
