@@ -376,7 +376,7 @@ class _Builder:
             entries += self.column_lookalikes(county_cid, col_crumbs, last_year)
             delivery = "browser" if c.browser_only else None
             column_url = self.column(column_name, entries, county_cid, col_crumbs, menu, delivery)
-        menu.insert(rng.randint(0, len(menu)), ("政府信息公开年报", column_url))
+        menu.insert(rng.randint(0, len(menu)), (column_name, column_url))
         trees = []
         if c.townships:
             trees.append(self.tree("乡镇街道", "xzjd", names.town_names(rng, c.townships),
