@@ -8,7 +8,9 @@ Each site gets its own threaded ``http.server`` on an ephemeral port, as a conte
 A server behaves like a real portal: files from ``www/`` (directories → ``index.html``; a query
 string maps to the file ``<path>@<query>``), ``site.json`` redirects (301/302) and pages that
 fail once (500, then OK), Hanweb ``/module/jpage/dataproxy.jsp`` XML, Guangdong
-``/gkmlpt/api/all/<column>?page=N&sid=…`` JSON and deep generated news columns. It sends
+``/gkmlpt/api/all/<column>?page=N&sid=…`` JSON, deep generated news columns, and the JSON/XML
+list APIs of portals written by ``nianbao.testing.portalgen`` (``site.json`` → ``lists``;
+query or POST form fields). A ``charset`` of ``""`` sends ``text/html`` without one. It sends
 ETag / Last-Modified / Cache-Control and answers conditional requests with 304. Every request
 is recorded (``server.requests``); tests may change a page (``set_page``) or take the site
 down (``down = True``). Servers stop on leaving the context, or by themselves after
@@ -37,6 +39,9 @@ from nianbao.resources import portals_dir
 
 PORTALS_DIR = portals_dir()  # samples/portals/ of the source tree or of share/nianbao/
 SITES: tuple[str, ...] = ("trs", "pagelist", "townships", "gkmlpt", "hanweb")
+# Portals written by nianbao.testing.portalgen (python -m nianbao.testing.samplebuild.newstyles)
+# in styles the crawler has to learn: served like SITES, crawled by test_crawl_new_styles.
+NEW_STYLE_SITES: tuple[str, ...] = ("scriptlist", "hanwebstore", "ulmenu", "towntree")
 
 _TYPES = {
     ".html": "text/html",
@@ -164,21 +169,23 @@ class PortalServer:
 
     @property
     def charset(self) -> str:
-        cs = str(self.config.get("charset", "utf-8")).lower()
+        cs = str(self.config.get("charset") or "utf-8").lower()
         return "gbk" if cs in ("gb2312", "gbk") else cs
 
     # -- routing --------------------------------------------------------------------------------
 
     def respond(
-        self, method: str, target: str, headers: dict[str, str]
+        self, method: str, target: str, headers: dict[str, str], form: str = ""
     ) -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body for one request (also records it)."""
-        status, out_headers, body = self._route(target, headers)
+        """Status, headers and body for one request (also records it); ``form``: a POST body."""
+        status, out_headers, body = self._route(target, headers, form)
         with self._lock:
             self.requests.append(Logged(method, target, status, headers))
         return status, out_headers, body
 
-    def _route(self, target: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    def _route(
+        self, target: str, headers: dict[str, str], form: str = ""
+    ) -> tuple[int, dict[str, str], bytes]:
         if self.down:
             return 503, {"Content-Type": "text/plain", "Retry-After": "3600"}, b"maintenance"
         parts = urlsplit(target)
@@ -192,7 +199,10 @@ class PortalServer:
         if redirect:
             location, code = redirect
             return int(code), {"Location": self.base_url + location}, b""
-        page = self._overrides.get(target) or self._dynamic(path, parse_qs(parts.query))
+        query = parse_qs(parts.query, keep_blank_values=True)
+        for name, values in parse_qs(form, keep_blank_values=True).items():
+            query.setdefault(name, values)
+        page = self._overrides.get(target) or self._dynamic(path, query)
         if page is None:
             page = self._file(target)
         if page is None:
@@ -227,7 +237,7 @@ class PortalServer:
         etag = '"' + hashlib.sha1(page.body).hexdigest()[:16] + '"'
         mtime = int(page.mtime)
         ctype = page.content_type
-        if ctype == "text/html":
+        if ctype == "text/html" and self.config.get("charset", "utf-8"):
             ctype += f"; charset={self.config.get('charset', 'utf-8')}"
         elif ctype in ("application/json", "application/xml", "text/plain"):
             ctype += "; charset=utf-8"
@@ -257,7 +267,10 @@ class PortalServer:
 
     def _dynamic(self, path: str, query: dict[str, list[str]]) -> Page | None:
         q = {k: v[0] for k, v in query.items()}
-        if path == "/module/jpage/dataproxy.jsp" and "startrecord" in q:
+        for spec in self.config.get("lists", []):
+            if spec["path"] == path and (page := self._list_api(spec, q)) is not None:
+                return page
+        if path in _DATAPROXY and "startrecord" in q:
             return self._dataproxy(q)
         if m := re.fullmatch(r"/gkmlpt/api/all/(\d+)", path):
             return self._gkmlpt(m.group(1), q)
@@ -266,6 +279,18 @@ class PortalServer:
             if news and path.startswith(news["prefix"]):
                 return self._news(news, path[len(news["prefix"]) :], q)
         return None
+
+    def _list_api(self, spec: dict[str, Any], q: dict[str, str]) -> Page | None:
+        """A JSON/XML list API of a generated portal (``site.json`` → ``lists``)."""
+        from nianbao.testing.portalgen.endpoints import answer
+
+        file = self.site_dir / spec["records"]
+        records = json.loads(file.read_text(encoding="utf-8"))
+        answered = answer(spec, records, q, self.base_url)
+        if answered is None:
+            return None
+        body, ctype = answered
+        return Page(body, ctype, file.stat().st_mtime)
 
     def _records(self, name: str) -> list[Any] | None:
         file = self.www / name
@@ -358,6 +383,9 @@ class PortalServer:
         return html.encode(self.charset)
 
 
+_DATAPROXY = ("/module/jpage/dataproxy.jsp", "/module/web/jpage/dataproxy.jsp")
+
+
 class _Handler(BaseHTTPRequestHandler):
     portal: PortalServer
     server_version = "nginx"
@@ -365,7 +393,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        status, out, body = self.portal.respond(method, self.path, headers)
+        form = ""
+        if method == "POST":
+            length = int(headers.get("content-length", "0") or 0)
+            form = self.rfile.read(length).decode("utf-8", "replace")
+        status, out, body = self.portal.respond(method, self.path, headers, form)
         self.send_response(status)
         for name, value in out.items():
             self.send_header(name, value)
@@ -379,6 +411,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self._serve("HEAD")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         return
@@ -398,8 +433,8 @@ def serve_portals(
 
 
 def main() -> None:
-    """Serve every sample portal until interrupted."""
-    with serve_portals(lifetime=24 * 3600) as servers:
+    """Serve every sample portal (the new styles too) until interrupted."""
+    with serve_portals(SITES + NEW_STYLE_SITES, lifetime=24 * 3600) as servers:
         for key, server in servers.items():
             print(f"{key:10s} {server.url()}")
         try:

@@ -1,0 +1,1 @@
+/* jpage: in /js/jquery.min.js */
