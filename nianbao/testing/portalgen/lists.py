@@ -211,7 +211,7 @@ _RECORD_FIELDS = {  # shape → (js expression of the records, title field, url 
 
 
 def _api_script(column: Column, out: Output) -> str:
-    from nianbao.testing.portalgen.endpoints import SHAPES
+    from nianbao.testing.listapi import SHAPES
 
     shape = "kaipu" if column.delivery == "browser" else column.shape
     page_field, size_field, offset, first = SHAPES[shape]
