@@ -6,7 +6,7 @@ name a row (``(三)不予公开`` over its eight sub-rows), spanned *values* are
 Text layouts understood by :func:`text_rows`:
 
 - tab-separated lines (empty cells kept, a line of tabs only is a row of blank cells);
-- markdown rows ``| a | b |`` (``|---|`` rules skipped);
+- markdown rows ``| a | b |`` (``|---|`` rules skipped), and ``a | b | c`` lines;
 - one cell per line ending in `` |`` with ``|``-only lines closing a row;
 - other lines split at whitespace next to a number (``规章 0 0 0``); label words stay joined;
 - runs of single-cell lines (one cell per line) are regrouped: a row ends where a label
@@ -99,11 +99,31 @@ def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
 
 
 def html_rows(body: lxml_html.HtmlElement) -> list[Row]:
-    """Rows of every leaf table of ``body``, in document order."""
+    """Rows of every leaf table of ``body``, in document order.
+
+    A table pasted as text in a ``<pre>`` (tab-separated cells, ``a | b`` lines) is read as
+    text rows in its place: a page's text collapses the tabs and line ends a ``<pre>`` keeps.
+    """
     out: list[Row] = []
-    for i, table in enumerate(leaf_tables(body)):
-        out.extend(table_rows(table, i))
+    index = 0
+    for el in body.iter("table", "pre"):
+        if el.tag == "pre":
+            if not _in_table(el, body):  # a <pre> inside a cell is read with its table
+                out.extend(text_rows(_STRING(el)))
+            continue
+        if next(el.iterdescendants("table"), None) is None:
+            out.extend(table_rows(el, index))
+            index += 1
     return out
+
+
+def _in_table(el: etree._Element, body: etree._Element) -> bool:
+    for parent in el.iterancestors():
+        if parent is body:
+            return False
+        if parent.tag == "table":
+            return True
+    return False
 
 
 def _split_words(line: str) -> list[str]:
@@ -135,12 +155,20 @@ def _line_cells(line: str) -> tuple[str, list[str]]:
         return "row", cells
     if not stripped.strip("| "):
         return "end", []
-    if stripped.endswith("|"):
+    if stripped.endswith("|") and "|" not in stripped[:-1]:
         return "pipe", [stripped.rstrip("|").strip()]
+    if stripped.count("|") >= 2 or (stripped.count("|") == 1 and _bar_pair(stripped)):
+        return "row", [c.strip() for c in stripped.strip("|").split("|")]
     if len(stripped) > _MAX_LOOSE_CELL and "。" in stripped:  # a paragraph: no table row
         return "loose", [stripped]
     cells = _split_words(stripped)
     return ("loose" if len(cells) == 1 else "row"), cells
+
+
+def _bar_pair(line: str) -> bool:
+    """``行政许可 | 12``: one bar between a label and a value (a two-column ``a | b`` row)."""
+    left, _, right = line.partition("|")
+    return bool(left.strip()) and bool(right.strip())
 
 
 def text_rows(text: str) -> list[Row]:

@@ -139,6 +139,11 @@ def _garbled_number(text: str) -> bool:
     return cjk <= 2 and any(ch.isdigit() for ch in text) and not _ENUMERATED.match(text)
 
 
+def _continued(label: str) -> bool:
+    """A short label fragment that opens no row of its own (``政府信息``, ``止公开``)."""
+    return len(label) <= 12 and not _ENUMERATED.match(label) and label[:1] not in "(（一二三四"
+
+
 def _joined(cells: list[Cell]) -> str:
     parts: list[str] = []
     for c in cells:
@@ -242,6 +247,7 @@ class _Reader:
         header_acc: set[str] = set()
         pending, pending_values = "", []
         waiting: str | None = None  # a row label whose numbers come on the next row
+        blank_key: str | None = None  # the row just read, when it printed no number
         last_key: str | None = None
         out: list[ApplicationCell] = []
         seen: set[str] = set()
@@ -280,6 +286,11 @@ class _Reader:
                             value_cells = pending_values
                 if key is None and waiting and numbers:  # the numbers of a wrapped label
                     key = waiting
+                if blank_key and numbers and key in (None, blank_key) and _continued(label):
+                    # the end of the label above, cut by a page break, with its numbers
+                    out = [c for c in out if c.row != blank_key]
+                    seen.discard(blank_key)
+                    key, pending, pending_values = blank_key, "", []
                 if key in (None, "_group"):
                     pending = (pending + label)[-_MAX_ROW_LABEL:] if key is None else label
                     pending_values = value_cells
@@ -295,6 +306,7 @@ class _Reader:
                 continue
             seen.add(key)
             last_key = key
+            blank_key = None if numbers else key
             columns = applicants
             if len(columns) < len(APPLICANTS) and numbers:
                 printed = sum(1 for c in value_cells if c.text.strip())
