@@ -135,7 +135,8 @@ def _active_rows(report: Report, rng: random.Random) -> list[list[str]]:
 
 def _app_values(report: Report) -> dict[str, list[str]]:
     cells = {(c.row, c.applicant): fmt(c.value) for c in report.applications}
-    return {r: [cells[(r, a)] for a in APPLICANTS] for r in APPLICATION_ROWS if (r, "total") in cells}
+    rows = [r for r in APPLICATION_ROWS if (r, "total") in cells]
+    return {r: [cells[(r, a)] for a in APPLICANTS] for r in rows}
 
 
 def _app_label_rows(report: Report) -> list[tuple[str, list[str]]]:
@@ -190,11 +191,13 @@ def _app_header_lines(rng: random.Random) -> list[list[str]]:
 
 def _page(report: Report, body: str, rng: random.Random) -> bytes:
     encoding = rng.choice(("utf-8", "gbk"))
-    narrative = (
-        "<p>一、总体情况</p><p>本年度，我单位认真贯彻落实《条例》，主动公开政府信息。</p>"
+    narrative = "<p>一、总体情况</p><p>本年度，我单位认真贯彻落实《条例》，主动公开政府信息。</p>"
+    end = (
+        "<p>五、存在的主要问题及改进情况</p><p>公开工作仍有不足。</p>"
+        "<p>六、其他需要报告的事项</p><p>无。</p>"
     )
-    end = "<p>五、存在的主要问题及改进情况</p><p>公开工作仍有不足。</p><p>六、其他需要报告的事项</p><p>无。</p>"
-    full = f'<div class="TRS_Editor"><h1>{html_lib.escape(title_of(report))}</h1>{narrative}{body}{end}</div>'
+    title = f"<h1>{html_lib.escape(title_of(report))}</h1>"
+    full = f'<div class="TRS_Editor">{title}{narrative}{body}{end}</div>'
     return portal_page(full, title=title_of(report), encoding=encoding)
 
 
@@ -257,7 +260,8 @@ def _td(text: str, word: bool, colspan: int = 1, rowspan: int = 1) -> str:
     )
     body = html_lib.escape(text) or "&nbsp;"
     if word:
-        body = f'<p class="MsoNormal" align="center"><span style="font-family:宋体">{body}<o:p></o:p></span></p>'
+        span = f'<span style="font-family:宋体">{body}<o:p></o:p></span>'
+        body = f'<p class="MsoNormal" align="center">{span}</p>'
     return f"<td{attrs}>{body}</td>"
 
 
@@ -319,7 +323,7 @@ def _group_spans(label_rows: list[tuple[str, list[str]]]) -> dict[str, str]:
     """row key → the group label it belongs to (sub rows only)."""
     out: dict[str, str] = {}
     group = ""
-    for row, (top, g, sub) in label_rows:
+    for row, (_top, g, sub) in label_rows:
         if sub:
             group = g or group
             out[row] = group
@@ -340,9 +344,9 @@ def _split_three(report: Report, rng: random.Random) -> str:
     tables: list[str] = []
     for n, part in enumerate(parts):
         trs = _app_header_trs(word) if n == 0 or repeat else []
-        for i, row in enumerate(part):
-            labels = [lbl for r, lbl in label_rows if r == row][0]
-            top, group, sub = labels
+        for row in part:
+            labels = next(lbl for r, lbl in label_rows if r == row)
+            sub = labels[2]
             if sub:
                 g = groups[row]
                 same = [r for r in part if groups.get(r) == g]
@@ -393,7 +397,8 @@ def _word_break(report: Report, rng: random.Random) -> str:
         tables[-1].append(_app_row_tr(["", groups[row], head], first, word, 1, True))
         if new_table:
             tables.append([])
-        tables[-1].append(_td("", word) + _td("", word) + _td(tail, word) + "".join(_td(v, word) for v in second))
+        cells = _td("", word) + _td("", word) + _td(tail, word)
+        tables[-1].append(cells + "".join(_td(v, word) for v in second))
     glue = "<p>&nbsp;</p>" if rng.random() < 0.5 else ""
     body = [
         f"<p>{_HEADINGS['active']}</p>",
