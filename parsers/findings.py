@@ -7,7 +7,8 @@
 - ``applicant_total_sum`` — each row: 总计 = the six applicant columns;
 - ``review_total_sum`` — each proceeding: 总计 = 维持 + 纠正 + 其他 + 尚未审结.
 
-A check whose cells are not all reported (null or absent) is skipped, not failed. Findings
+A check whose cells are not all reported (null or absent) is skipped, not failed, and so is
+every check of a table the reader set aside as misread (``table_unreadable``). Findings
 name their cells in ``keys`` as ``section.key1.key2`` (``applications.new_received.total``).
 """
 
@@ -142,6 +143,17 @@ def _review(report: Report) -> list[Finding]:
     return out
 
 
+def set_aside(report: Report) -> set[str]:
+    """Sections a ``table_unreadable`` finding set aside: no check runs on them."""
+    return {k for f in report.findings if f.rule == "table_unreadable" for k in f.keys}
+
+
 def validate(report: Report) -> list[Finding]:
-    """The arithmetic findings of ``report`` (empty when every check holds or is skipped)."""
-    return _applications(report) + _review(report)
+    """The arithmetic findings of ``report`` (empty when every check holds or is skipped).
+
+    A table set aside as misread (``table_unreadable``) is never checked: a misread must not
+    become a finding against the agency.
+    """
+    aside = set_aside(report)
+    out = [] if "applications" in aside else _applications(report)
+    return out + ([] if "review_litigation" in aside else _review(report))

@@ -168,6 +168,11 @@ RULES: dict[str, str] = {
     "missing_table": "a table of the detected format is absent",
     "missing_row": "a row of the detected format is absent",
     "unreadable_cell": "a cell's text is not a number",
+    "table_unreadable": (
+        "a table's reading is not self-consistent (a row prints more values than its header "
+        "has columns, or a value sits under the wrong header): its cells are kept as unknown "
+        "(null, raw text kept) and no sum/balance check runs on it"
+    ),
     "template_year_mismatch": "the format used does not match the report's year",
     "not_a_report": "the page is not a government-information-disclosure annual report",
     "image_only": "the document holds only images: no numbers were read",

@@ -31,13 +31,14 @@ from parsers.schema import (
     OTHER_SPLIT_ROWS,
     OUTCOMES,
     PROCEEDINGS,
+    SIGNED_METRICS,
     ActiveCell,
     ApplicationCell,
     Finding,
     ReviewCell,
     Template,
 )
-from parsers.values import Parsed, is_value_like, looks_numeric, parse_value
+from parsers.values import Parsed, clean, is_value_like, looks_numeric, parse_value
 
 SECTIONS = ("active", "applications", "review")
 _2021_METRICS = frozenset({"issued", "abolished", "in_force", "fee_amount"})
@@ -176,6 +177,21 @@ class _Reader:
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
+        self.misread: dict[str, str] = {}  # section → why its reading is not self-consistent
+
+    def check_row(self, section: str, label: str, values: list[Cell], n: int) -> None:
+        """Note ``section`` as misread when a row prints more (differing) numbers than its
+        ``n`` columns: which of them belong to which column cannot be told."""
+        numbers = [clean(v.text) for v in values if looks_numeric(v.text)]
+        if len(numbers) > n and len(set(numbers)) > 1 and section not in self.misread:
+            # (a row of zeros run past the header, as Word tables do, reads the same any way)
+            self.misread[section] = f"“{label}”一行印有 {len(numbers)} 个数值，表头只有 {n} 列"
+
+    def check_sign(self, section: str, key: str, parsed: Parsed, metric: str | None) -> None:
+        """A negative number where the column cannot be negative: a value under the wrong header."""
+        value = parsed.value
+        if value is not None and value < 0 and metric not in SIGNED_METRICS:
+            self.misread.setdefault(section, f"{key} 为负数 {parsed.raw!r}，该列不能为负")
 
     def value(self, cell: Cell | None, metric: str | None, key: str) -> Parsed:
         raw = "" if cell is None else cell.text
@@ -232,8 +248,11 @@ class _Reader:
             metrics = _item_metrics(item, header, template, printed)
             if not metrics:
                 continue
+            self.check_row("active_disclosure", ITEMS[item], value_cells, len(metrics))
             for metric, cell in zip(metrics, _fit(value_cells, len(metrics)), strict=True):
-                parsed = self.value(cell, metric, f"active_disclosure.{item}.{metric}")
+                key = f"active_disclosure.{item}.{metric}"
+                parsed = self.value(cell, metric, key)
+                self.check_sign("active_disclosure", key, parsed, metric)
                 unit = parsed.unit or units.get(metric)
                 raw = parsed.raw
                 out.append(ActiveCell(item, metric, parsed.value, raw, unit))
@@ -312,8 +331,11 @@ class _Reader:
                 printed = sum(1 for c in value_cells if c.text.strip())
                 if printed == len(APPLICANTS):  # a header read in part: trust the 7 numbers
                     columns = list(APPLICANTS)
+            self.check_row("applications", APPLICATION_ROWS[key], value_cells, len(columns))
             for applicant, cell in zip(columns, _fit(value_cells, len(columns)), strict=True):
-                parsed = self.value(cell, None, f"applications.{key}.{applicant}")
+                cell_key = f"applications.{key}.{applicant}"
+                parsed = self.value(cell, None, cell_key)
+                self.check_sign("applications", cell_key, parsed, None)
                 raw = parsed.raw
                 out.append(ApplicationCell(key, applicant, parsed.value, raw))
         return out
@@ -362,13 +384,16 @@ class _Reader:
 
     def _review_cells(self, procs, groups, values: list[Cell]) -> list[ReviewCell]:
         keys = [(p, o) for p, g in zip(procs, groups, strict=False) for o in g]
+        self.check_row("review_litigation", "行政复议、行政诉讼", values, len(keys))
         out: list[ReviewCell] = []
         seen: set[tuple[str, str]] = set()
         for (proc, outcome), cell in zip(keys, _fit(values, len(keys)), strict=True):
             if (proc, outcome) in seen:
                 continue
             seen.add((proc, outcome))
-            parsed = self.value(cell, None, f"review_litigation.{proc}.{outcome}")
+            key = f"review_litigation.{proc}.{outcome}"
+            parsed = self.value(cell, None, key)
+            self.check_sign("review_litigation", key, parsed, None)
             raw = parsed.raw
             out.append(ReviewCell(proc, outcome, parsed.value, raw))
         return out
@@ -435,6 +460,29 @@ def detect_template(
     if "other_processing" in rows:
         return "2019"
     return "2021" if any_cells or found_active else "none"
+
+
+_TITLES = {
+    "active_disclosure": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "review_litigation": "四、行政复议、行政诉讼情况",
+}
+
+
+def _set_aside(tables: Tables, misread: dict[str, str]) -> None:
+    """Tables whose reading is not self-consistent: cells kept as unknown, one finding each.
+
+    Their values become null (the printed text stays in ``raw``), so no sum or balance check
+    runs on numbers that may sit under the wrong header.
+    """
+    for section, reason in misread.items():
+        cells = getattr(tables, section)
+        if not cells:
+            continue
+        for cell in cells:
+            cell.value = None
+        message = f"表格无法可靠读取：{_TITLES[section]}（{reason}），其数值未采用"
+        tables.findings.append(Finding("table_unreadable", "warning", message, [section]))
 
 
 def _missing_row(message: str, key: str) -> Finding:
@@ -509,4 +557,5 @@ def read_tables(body: lxml_html.HtmlElement | None, text: str) -> Tables:
     tables.applications = applications
     tables.review_litigation = review
     tables.findings = reader.findings + _missing(tables)
+    _set_aside(tables, reader.misread)
     return tables
