@@ -57,7 +57,26 @@ def _result_rows(rows: set[str]) -> tuple[str, ...]:
     return tuple(r for r in RESULT_ROWS if r not in OTHER_SPLIT_ROWS)
 
 
-def _applications(report: Report) -> list[Finding]:
+class Tally:
+    """How many checks ran (all their cells reported) and how many of them held."""
+
+    __slots__ = ("run", "failed")
+
+    def __init__(self) -> None:
+        self.run = 0
+        self.failed = 0
+
+    def count(self, held: bool) -> bool:
+        self.run += 1
+        self.failed += not held
+        return held
+
+    @property
+    def passed(self) -> int:
+        return self.run - self.failed
+
+
+def _applications(report: Report, tally: Tally) -> list[Finding]:
     cells = {(c.row, c.applicant): c.value for c in report.applications}
     if not cells:
         return []
@@ -70,7 +89,9 @@ def _applications(report: Report) -> list[Finding]:
         keys = ("new_received", "carried_over", "total_processed", "carried_forward")
         if all((r, a) in cells for r in keys):
             new, carried, total, forward = (cells[(r, a)] for r in keys)
-            if _all((new, carried, total, forward)) and not _close(new + carried, total + forward):
+            if _all((new, carried, total, forward)) and not tally.count(
+                _close(new + carried, total + forward)
+            ):
                 out.append(
                     Finding(
                         "balance",
@@ -84,7 +105,7 @@ def _applications(report: Report) -> list[Finding]:
         if ("total_processed", a) in cells and all(p in cells for p in parts):
             total = cells[("total_processed", a)]
             values = [cells[p] for p in parts]
-            if _all([total, *values]) and not _close(total, sum(values)):
+            if _all([total, *values]) and not tally.count(_close(total, sum(values))):
                 out.append(
                     Finding(
                         "total_processed_sum",
@@ -103,7 +124,7 @@ def _applications(report: Report) -> list[Finding]:
         if not _all(values):
             continue
         *parts, total = values
-        if not _close(total, sum(parts)):
+        if not tally.count(_close(total, sum(parts))):
             shown = " + ".join(_fmt(v) for v in parts)
             out.append(
                 Finding(
@@ -116,7 +137,7 @@ def _applications(report: Report) -> list[Finding]:
     return out
 
 
-def _review(report: Report) -> list[Finding]:
+def _review(report: Report, tally: Tally) -> list[Finding]:
     cells = {(c.proceeding, c.outcome): c.value for c in report.review_litigation}
     out: list[Finding] = []
     parts = [o for o in OUTCOMES if o != "total"]
@@ -128,7 +149,7 @@ def _review(report: Report) -> list[Finding]:
         if not _all(values):
             continue
         *addends, total = values
-        if not _close(total, sum(addends)):
+        if not tally.count(_close(total, sum(addends))):
             shown = " + ".join(
                 f"{_SHORT_OUTCOMES[o]} {_fmt(v)}" for o, v in zip(parts, addends, strict=True)
             )
@@ -148,12 +169,13 @@ def set_aside(report: Report) -> set[str]:
     return {k for f in report.findings if f.rule == "table_unreadable" for k in f.keys}
 
 
-def validate(report: Report) -> list[Finding]:
+def validate(report: Report, tally: Tally | None = None) -> list[Finding]:
     """The arithmetic findings of ``report`` (empty when every check holds or is skipped).
 
     A table set aside as misread (``table_unreadable``) is never checked: a misread must not
-    become a finding against the agency.
+    become a finding against the agency. ``tally`` counts the checks run and failed.
     """
+    tally = Tally() if tally is None else tally
     aside = set_aside(report)
-    out = [] if "applications" in aside else _applications(report)
-    return out + ([] if "review_litigation" in aside else _review(report))
+    out = [] if "applications" in aside else _applications(report, tally)
+    return out + ([] if "review_litigation" in aside else _review(report, tally))

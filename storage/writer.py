@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import sqlite_utils
 
 from parsers import schema
+from parsers.quality import read_quality
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
@@ -260,6 +261,17 @@ def _ensure_lookups(db: sqlite_utils.Database, report: Report) -> None:
         ensure_keys(db, table, keys - set(known))
 
 
+def quality_columns(report: Report) -> dict[str, Any]:
+    """The read-quality figure (:mod:`parsers.quality`) as ``reports`` columns."""
+    quality = read_quality(report)
+    return {
+        "read_quality": quality.bucket,
+        "read_share": quality.share,
+        "checks_run": quality.checks_run,
+        "checks_passed": quality.checks_passed,
+    }
+
+
 def reported_cells(report: Report) -> int:
     """How many cells carry a value (the measure of which copy of a report is better)."""
     return sum(v is not None for v in report.cell_map().values())
@@ -489,6 +501,7 @@ def save_report(
             "publisher": report.publisher,
             "source_url": primary,
             "cells": reported_cells(report),
+            **quality_columns(report),
             "text": report.text,
             "content_hash": chash,
             "last_checked": when,
