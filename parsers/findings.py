@@ -60,7 +60,7 @@ def _result_rows(rows: set[str]) -> tuple[str, ...]:
 class Tally:
     """How many checks ran (all their cells reported) and how many of them held."""
 
-    __slots__ = ("run", "failed")
+    __slots__ = ("failed", "run")
 
     def __init__(self) -> None:
         self.run = 0
