@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 
 from parsers import labels as L
 from parsers.grid import Cell, Row, html_rows, text_rows
+from parsers.prose import read_prose
 from parsers.schema import (
     ACTIVE_LAYOUT,
     APPLICANTS,
@@ -558,4 +559,14 @@ def read_tables(body: lxml_html.HtmlElement | None, text: str) -> Tables:
     tables.review_litigation = review
     tables.findings = reader.findings + _missing(tables)
     _set_aside(tables, reader.misread)
+    if tables.template == "none" and not (applications or review or tables.active_disclosure):
+        _read_prose(tables, text)
     return tables
+
+
+def _read_prose(tables: Tables, text: str) -> None:
+    """No tables: the figures the report's sentences state (reports before 2019)."""
+    figures = read_prose(text or "")
+    tables.active_disclosure = figures.active_disclosure
+    tables.applications = figures.applications
+    tables.review_litigation = figures.review_litigation

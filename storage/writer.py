@@ -251,9 +251,17 @@ def _ensure_lookups(db: sqlite_utils.Database, report: Report) -> None:
     checks = [
         ("items", {c.item for c in report.active_disclosure}, schema.ITEMS),
         ("metrics", {c.metric for c in report.active_disclosure}, schema.METRICS),
-        ("application_rows", {c.row for c in report.applications}, schema.APPLICATION_ROWS),
+        (
+            "application_rows",
+            {c.row for c in report.applications},
+            {**schema.APPLICATION_ROWS, **schema.PROSE_ROWS},
+        ),
         ("applicants", {c.applicant for c in report.applications}, schema.APPLICANTS),
-        ("proceedings", {c.proceeding for c in report.review_litigation}, schema.PROCEEDINGS),
+        (
+            "proceedings",
+            {c.proceeding for c in report.review_litigation},
+            {**schema.PROCEEDINGS, **schema.PROSE_PROCEEDINGS},
+        ),
         ("outcomes", {c.outcome for c in report.review_litigation}, schema.OUTCOMES),
         ("rules", {f.rule for f in report.findings}, schema.RULES),
     ]
