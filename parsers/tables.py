@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import html as lxml_html
@@ -133,6 +134,7 @@ def split_row(row: Row, value_col: int | None = None) -> tuple[list[Cell], list[
     return label_cells, value_cells
 
 
+@lru_cache(maxsize=8192)
 def _garbled_number(text: str) -> bool:
     """Text in a value column that tried to be a number (``约5``, ``l2``), not a label."""
     cjk = len(_CJK.findall(text))
@@ -183,8 +185,10 @@ class _Reader:
     def check_row(self, section: str, label: str, values: list[Cell], n: int) -> None:
         """Note ``section`` as misread when a row prints more (differing) numbers than its
         ``n`` columns: which of them belong to which column cannot be told."""
+        if len(values) <= n or section in self.misread:
+            return
         numbers = [clean(v.text) for v in values if looks_numeric(v.text)]
-        if len(numbers) > n and len(set(numbers)) > 1 and section not in self.misread:
+        if len(numbers) > n and len(set(numbers)) > 1:
             # (a row of zeros run past the header, as Word tables do, reads the same any way)
             self.misread[section] = f"“{label}”一行印有 {len(numbers)} 个数值，表头只有 {n} 列"
 
