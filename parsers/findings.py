@@ -76,36 +76,48 @@ class Tally:
         return self.run - self.failed
 
 
+_BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def _column(table: dict[str, dict[str, Value]], rows: Iterable[str], a: str) -> list[Value] | None:
+    """The values of column ``a`` in ``rows``; None when one is absent or not reported."""
+    out: list[Value] = []
+    for r in rows:
+        value = table[r].get(a) if r in table else None
+        if value is None:
+            return None
+        out.append(value)
+    return out
+
+
 def _applications(report: Report, tally: Tally) -> list[Finding]:
-    cells = {(c.row, c.applicant): c.value for c in report.applications}
-    if not cells:
+    table: dict[str, dict[str, Value]] = {}
+    for c in report.applications:
+        table.setdefault(c.row, {})[c.applicant] = c.value
+    if not table:
         return []
-    rows = {r for r, _ in cells}
-    applicants = [a for a in APPLICANTS if any((r, a) in cells for r in rows)]
+    applicants = [a for a in APPLICANTS if any(a in cols for cols in table.values())]
     out: list[Finding] = []
-    results = _result_rows(rows)
+    results = _result_rows(set(table))
     for a in applicants:
         label = APPLICANTS[a]
-        keys = ("new_received", "carried_over", "total_processed", "carried_forward")
-        if all((r, a) in cells for r in keys):
-            new, carried, total, forward = (cells[(r, a)] for r in keys)
-            if _all((new, carried, total, forward)) and not tally.count(
-                _close(new + carried, total + forward)
-            ):
+        balance = _column(table, _BALANCE_ROWS, a)
+        if balance is not None:
+            new, carried, total, forward = balance
+            if not tally.count(_close(new + carried, total + forward)):
                 out.append(
                     Finding(
                         "balance",
                         "error",
                         f"{label}: 新收 {_fmt(new)} + 结转 {_fmt(carried)} ≠ "
                         f"总计 {_fmt(total)} + 结转下年 {_fmt(forward)}",
-                        [f"applications.{r}.{a}" for r in keys],
+                        [f"applications.{r}.{a}" for r in _BALANCE_ROWS],
                     )
                 )
-        parts = [(r, a) for r in results]
-        if ("total_processed", a) in cells and all(p in cells for p in parts):
-            total = cells[("total_processed", a)]
-            values = [cells[p] for p in parts]
-            if _all([total, *values]) and not tally.count(_close(total, sum(values))):
+        summed = _column(table, ("total_processed", *results), a)
+        if summed is not None:
+            total, *values = summed
+            if not tally.count(_close(total, sum(values))):
                 out.append(
                     Finding(
                         "total_processed_sum",
@@ -116,12 +128,11 @@ def _applications(report: Report, tally: Tally) -> list[Finding]:
                         + [f"applications.{r}.{a}" for r in results],
                     )
                 )
-    for row in (r for r in APPLICATION_ROWS if r in rows):
-        keys = [(row, a) for a in (*APPLICANT_PARTS, "total")]
-        if not all(k in cells for k in keys):
-            continue
-        values = [cells[k] for k in keys]
-        if not _all(values):
+    columns = (*APPLICANT_PARTS, "total")
+    for row in (r for r in APPLICATION_ROWS if r in table):
+        cols = table[row]
+        values = [cols.get(a) for a in columns]
+        if None in values:
             continue
         *parts, total = values
         if not tally.count(_close(total, sum(parts))):
@@ -131,7 +142,7 @@ def _applications(report: Report, tally: Tally) -> list[Finding]:
                     "applicant_total_sum",
                     "error",
                     f"{_row_label(row)}: 总计 {_fmt(total)} ≠ {shown} = {_fmt(sum(parts))}",
-                    [f"applications.{row}.{a}" for _, a in keys],
+                    [f"applications.{row}.{a}" for a in columns],
                 )
             )
     return out

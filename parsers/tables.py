@@ -192,19 +192,22 @@ class _Reader:
             # (a row of zeros run past the header, as Word tables do, reads the same any way)
             self.misread[section] = f"“{label}”一行印有 {len(numbers)} 个数值，表头只有 {n} 列"
 
-    def check_sign(self, section: str, key: str, parsed: Parsed, metric: str | None) -> None:
-        """A negative number where the column cannot be negative: a value under the wrong header."""
-        value = parsed.value
-        if value is not None and value < 0 and metric not in SIGNED_METRICS:
-            self.misread.setdefault(section, f"{key} 为负数 {parsed.raw!r}，该列不能为负")
+    def value(self, cell: Cell | None, metric: str | None, section: str, a: str, b: str) -> Parsed:
+        """Cell ``section.a.b`` read; an ``unreadable_cell`` finding when it is no number.
 
-    def value(self, cell: Cell | None, metric: str | None, key: str) -> Parsed:
+        A negative number where the column cannot be negative is a value under the wrong
+        header: the section is noted as misread.
+        """
         raw = "" if cell is None else cell.text
         parsed = parse_value(raw, metric)
         if not parsed.ok:
+            key = f"{section}.{a}.{b}"
             self.findings.append(
                 Finding("unreadable_cell", "warning", f"{key}: 无法读取的数值 {raw!r}", [key])
             )
+        elif parsed.value is not None and parsed.value < 0 and metric not in SIGNED_METRICS:
+            reason = f"{section}.{a}.{b} 为负数 {raw!r}，该列不能为负"
+            self.misread.setdefault(section, reason)
         return parsed
 
     # --- section 二 ------------------------------------------------------------------------
@@ -255,9 +258,7 @@ class _Reader:
                 continue
             self.check_row("active_disclosure", ITEMS[item], value_cells, len(metrics))
             for metric, cell in zip(metrics, _fit(value_cells, len(metrics)), strict=True):
-                key = f"active_disclosure.{item}.{metric}"
-                parsed = self.value(cell, metric, key)
-                self.check_sign("active_disclosure", key, parsed, metric)
+                parsed = self.value(cell, metric, "active_disclosure", item, metric)
                 unit = parsed.unit or units.get(metric)
                 raw = parsed.raw
                 out.append(ActiveCell(item, metric, parsed.value, raw, unit))
@@ -338,11 +339,8 @@ class _Reader:
                     columns = list(APPLICANTS)
             self.check_row("applications", APPLICATION_ROWS[key], value_cells, len(columns))
             for applicant, cell in zip(columns, _fit(value_cells, len(columns)), strict=True):
-                cell_key = f"applications.{key}.{applicant}"
-                parsed = self.value(cell, None, cell_key)
-                self.check_sign("applications", cell_key, parsed, None)
-                raw = parsed.raw
-                out.append(ApplicationCell(key, applicant, parsed.value, raw))
+                parsed = self.value(cell, None, "applications", key, applicant)
+                out.append(ApplicationCell(key, applicant, parsed.value, parsed.raw))
         return out
 
     # --- section 四 ------------------------------------------------------------------------
@@ -396,11 +394,8 @@ class _Reader:
             if (proc, outcome) in seen:
                 continue
             seen.add((proc, outcome))
-            key = f"review_litigation.{proc}.{outcome}"
-            parsed = self.value(cell, None, key)
-            self.check_sign("review_litigation", key, parsed, None)
-            raw = parsed.raw
-            out.append(ReviewCell(proc, outcome, parsed.value, raw))
+            parsed = self.value(cell, None, "review_litigation", proc, outcome)
+            out.append(ReviewCell(proc, outcome, parsed.value, parsed.raw))
         return out
 
 
