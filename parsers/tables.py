@@ -40,7 +40,7 @@ from parsers.schema import (
     ReviewCell,
     Template,
 )
-from parsers.values import Parsed, clean, is_value_like, looks_numeric, parse_value
+from parsers.values import NUMBER, TEXT, Parsed, clean, kind, looks_numeric, parse_value
 
 SECTIONS = ("active", "applications", "review")
 _2021_METRICS = frozenset({"issued", "abolished", "in_force", "fee_amount"})
@@ -113,13 +113,15 @@ def split_row(row: Row, value_col: int | None = None) -> tuple[list[Cell], list[
     that names nothing of the tables. Cells after the labels are values, numbers or not.
     """
     cells = row.cells
-    first_number = next(
-        (i for i, c in enumerate(cells) if not c.span and looks_numeric(c.text)), len(cells)
-    )
+    first_number = len(cells)
+    for i, c in enumerate(cells):
+        if not c.span and kind(c.text) == NUMBER:
+            first_number = i
+            break
     last_label = -1
     for i in range(first_number):
         text = cells[i].text
-        if not text or is_value_like(text):
+        if not text or kind(text) != TEXT:
             continue
         if last_label >= 0 and first_number == len(cells) and _garbled_number(text):
             break  # a row of blanks and unreadable cells: ``/ | 无 | 约5``
@@ -279,7 +281,11 @@ class _Reader:
         value_col: int | None = None  # first applicant column of an HTML header
         for row in rows:
             label_cells, value_cells = split_row(row, value_col)
-            numbers = any(looks_numeric(c.text) for c in value_cells)
+            numbers = False
+            for c in value_cells:
+                if kind(c.text) == NUMBER:
+                    numbers = True
+                    break
             row_label: list[Cell] = []
             for cell in label_cells:
                 text = L.norm(cell.text)
