@@ -145,6 +145,16 @@ def _garbled_number(text: str) -> bool:
     return cjk <= 2 and any(ch.isdigit() for ch in text) and not _ENUMERATED.match(text)
 
 
+def _numbers_after_blanks(above: ActiveRow, row: Row) -> bool:
+    """``row`` continues the label of ``above`` (which printed no number) with the numbers."""
+    if any(kind(c.text) == NUMBER for c in above.values):
+        return False
+    label_cells, value_cells = split_row(row)
+    label = _joined([c for c in label_cells if not c.span])
+    numbers = any(kind(c.text) == NUMBER for c in value_cells)
+    return numbers and bool(label) and _continued(label)
+
+
 def _continued(label: str) -> bool:
     """A short label fragment that opens no row of its own (``政府信息``, ``止公开``)."""
     return len(label) <= 12 and not _ENUMERATED.match(label) and label[:1] not in "(（一二三四"
@@ -221,6 +231,7 @@ class _Reader:
         found: list[ActiveRow] = []
         seen: set[str] = set()
         value_col: int | None = None  # first metric column of an HTML header
+        pending: tuple[str, list[Cell]] | None = None  # a label naming no item yet, its values
         for row in rows:
             label_cells, value_cells = split_row(row, value_col)
             metrics: list[str] = []
@@ -240,12 +251,21 @@ class _Reader:
                         row_units.update(dict.fromkeys(found_metrics, unit))
                 elif len(text) <= _MAX_ITEM_LABEL:
                     item = L.match_item(text) or item
+            label = _joined([c for c in label_cells if not c.span])
+            if item is None and not metrics and pending and label:
+                item = L.match_item(pending[0] + label)  # 行政事业性 / 收费, cut by a page break
+                if item and not any(kind(c.text) == NUMBER for c in value_cells):
+                    value_cells = pending[1]
+            pending = (label, value_cells) if label and not (item or metrics) else None
             if metrics:
                 header, units = _resolve_new(metrics), row_units
                 value_col = min(metric_cols) if row.table >= 0 else None
             if item and value_cells and item not in seen:
                 seen.add(item)
                 found.append(ActiveRow(item, header, value_cells, units))
+            elif not item and not metrics and found and _numbers_after_blanks(found[-1], row):
+                # the end of the label above, cut by a page break, with its numbers
+                found[-1] = found[-1]._replace(values=value_cells)
         return found
 
     def active_cells(self, found: list[ActiveRow], template: Template) -> list[ActiveCell]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parsers import parse_report
@@ -84,3 +86,41 @@ def test_validate_skips_a_table_set_aside():
     assert [f.rule for f in validate(report)] == ["balance"]
     report.findings.append(Finding("table_unreadable", "warning", "…", ["applications"]))
     assert validate(report) == []
+
+
+def _break_active_label(seed: int, label: str, head: str, tail: str, numbers_first: bool):
+    """A Word page whose section-二 row ``label`` is cut by a page break into head / tail."""
+    case = make_case(seed, "word_break", "2019")
+    page = decode(case.page, None)[0]
+    at = page.find(label)
+    start, end = page.rfind("<tr>", 0, at), page.find("</tr>", at) + len("</tr>")
+    tds = page[start + 4 : end - 5].split("</td>")[:-1]
+    blank = [re.sub(r"(<span[^>]*>)[^<]*", r"\1&nbsp;", td) for td in tds[1:]]
+    first, second = (tds[1:], blank) if numbers_first else (blank, tds[1:])
+    rows = [
+        "<tr>" + "</td>".join([tds[0].replace(label, head), *first]) + "</td></tr>",
+        "<tr>" + "</td>".join([tds[0].replace(label, tail), *second]) + "</td></tr>",
+    ]
+    glue = "</tbody></table><p>&nbsp;</p><table><tbody>"
+    return case, parse_report(page[:start] + glue.join(rows) + page[end:])
+
+
+@pytest.mark.parametrize(
+    "label,head,tail",
+    [
+        ("其他对外管理服务事项", "其他对外管理服务", "事项"),
+        ("行政事业性收费", "行政事业性", "收费"),
+    ],
+)
+@pytest.mark.parametrize("numbers_first", [False, True])
+def test_a_section_two_label_cut_by_a_page_break_keeps_its_numbers(
+    label, head, tail, numbers_first
+):
+    for seed in range(6):
+        case, parsed = _break_active_label(seed, label, head, tail, numbers_first)
+        truth = case.report.cell_map()
+        got = parsed.cell_map()
+        assert {k: got.get(k) for k in truth if k[0] == "active_disclosure"} == {
+            k: v for k, v in truth.items() if k[0] == "active_disclosure"
+        }
+        assert not [f for f in parsed.findings if f.rule in ("missing_row", "table_unreadable")]

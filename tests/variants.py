@@ -14,7 +14,7 @@ Kinds (each in either official format unless noted):
   spaces around the bars or not), negative 本年增/减 as ``-8`` / ``−8`` / ``－8``;
 - ``split_three`` — section 三 in 2–3 ``<table>``s, the header repeated or not, a ``<p>``
   between them (the section heading with 续, a page number, or nothing); a cut may fall
-  inside a group, so the rows after it print without their group label;
+  inside a group, and the rows after it print their group label again or not at all;
 - ``word_break`` — Word-exported tables where a page break cuts a row label: the label's end
   continues on the next row (next table or same table), the numbers printed on the first
   part or on the continuation.
@@ -340,8 +340,10 @@ def _split_three(report: Report, rng: random.Random) -> str:
     cuts = sorted(rng.sample(range(3, len(keys) - 1), n_parts - 1))
     parts = [keys[i:j] for i, j in zip([0, *cuts], [*cuts, len(keys)], strict=True)]
     repeat = rng.random() < 0.5
+    orphan = rng.random() < 0.5  # a group cut by the split prints its label once only
     between = rng.choice(("", f"{_HEADINGS['applications']}（续）", "— 2 —", "续表"))
     tables: list[str] = []
+    shown: set[str] = set()
     for n, part in enumerate(parts):
         trs = _app_header_trs(word) if n == 0 or repeat else []
         for row in part:
@@ -350,7 +352,8 @@ def _split_three(report: Report, rng: random.Random) -> str:
             if sub:
                 g = groups[row]
                 same = [r for r in part if groups.get(r) == g]
-                labels = ["", g, sub]
+                labels = ["", "" if orphan and g in shown else g, sub]
+                shown.add(g)
                 tr = _app_row_tr(labels, values[row], word, len(same), row == same[0])
             else:
                 tr = _app_row_tr(labels, values[row], word, 1, True)
