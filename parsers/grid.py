@@ -56,7 +56,11 @@ def cell_text(el: etree._Element) -> str:
     """A table cell on one line, whitespace collapsed."""
     # tostring(method="text") is ~3× faster than XPath string() on Word's <p><span> cells
     text = _TEXT(el, method="text", encoding=str, with_tail=False) if len(el) else el.text
-    return " ".join(text.split()) if text else ""
+    if not text:
+        return ""
+    if " " not in text and text.isprintable():  # no whitespace at all (every other kind of
+        return text  # whitespace is unprintable): nothing to collapse
+    return " ".join(text.split())
 
 
 def _span(el: lxml_html.HtmlElement, name: str) -> int:
@@ -100,9 +104,11 @@ def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
                     pending[(r + dr, col + dc)] = text
             col += width
         if pending:
-            for key in sorted(k for k in pending if k[0] == r):
+            trailing = sorted(k for k in pending if k[0] == r)
+            for key in trailing:
                 cells.append(Cell(pending.pop(key), key[1], True))
-            cells.sort(key=_col)
+            if trailing and trailing[0][1] < col:  # a copy a wider cell overlapped
+                cells.sort(key=_col)
         if cells:
             rows.append(row)
     return rows

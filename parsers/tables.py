@@ -365,8 +365,11 @@ class _Reader:
                     columns = list(APPLICANTS)
             self.check_row("applications", APPLICATION_ROWS[key], value_cells, len(columns))
             for applicant, cell in zip(columns, _fit(value_cells, len(columns)), strict=True):
-                parsed = self.value(cell, None, "applications", key, applicant)
-                out.append(ApplicationCell(key, applicant, parsed.value, parsed.raw))
+                parsed = parse_value("" if cell is None else cell.text)
+                value = parsed.value
+                if not parsed.ok or (value is not None and value < 0):  # the rare case
+                    self.value(cell, None, "applications", key, applicant)
+                out.append(ApplicationCell(key, applicant, value, parsed.raw))
         return out
 
     # --- section 四 ------------------------------------------------------------------------
