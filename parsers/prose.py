@@ -31,6 +31,7 @@ _SENTENCE = re.compile(r"[^。；;！!\n]+")
 _RULES: tuple[tuple[str, str, int], ...] = (
     ("active:all_information:published", r"主动(?:向社会)?公开(?:各类)?(?:政府)?信息", 10),
     ("active:all_information:published", r"共公开(?:各类)?政府信息", 6),
+    ("active:all_information:published", r"(?:主动|共)(?:发布|公布)(?:各类)?(?:政府)?信息", 6),
     (
         "applications:new_received:total",
         r"(?:受理|收到|接到|接收)[^，,。；;\d]{0,20}?信息公开申请",
@@ -59,7 +60,7 @@ _RULES: tuple[tuple[str, str, int], ...] = (
     ("review:litigation:total", r"行政诉讼(?:案件)?", 4),
 )
 _COMPILED = tuple(
-    (key, re.compile(f"(?:{before}){_GAP.replace('{gap}', str(gap))}{_NUM}{_UNIT}"))
+    (key, re.compile(f"(?:{before}){_GAP.replace('{gap}', str(gap))}[:：]?\\s*{_NUM}\\s*{_UNIT}"))
     for key, before, gap in _RULES
 )
 # 未发生 / 没有 … 行政复议、行政诉讼: none that year.

@@ -120,3 +120,36 @@ def test_stored_with_its_year_labels_and_read_quality(tmp_path):
     label = db.execute("select label from proceedings where key = 'litigation'").fetchone()[0]
     assert label.startswith("行政诉讼")
     assert db.execute("select applications_received from report_summary").fetchone()[0] == 212
+
+
+@pytest.mark.parametrize(
+    "sentence,cells",
+    [
+        ("全年共发布政府信息321条。", {("active_disclosure", "all_information", "published"): 321}),
+        ("主动公开政府信息 45 条。", {("active_disclosure", "all_information", "published"): 45}),
+        (
+            "其中当面申请：3件，网络申请: 9件。",
+            {
+                ("applications", "received_in_person", "total"): 3,
+                ("applications", "received_online", "total"): 9,
+            },
+        ),
+        (
+            "本年度行政复议零件，行政诉讼一起。",
+            {
+                ("review_litigation", "review", "total"): 0,
+                ("review_litigation", "litigation", "total"): 1,
+            },
+        ),
+    ],
+)
+def test_sentence_variants(sentence, cells):
+    from parsers.schema import Report
+
+    figures = read_prose(sentence)
+    report = Report(
+        active_disclosure=figures.active_disclosure,
+        applications=figures.applications,
+        review_litigation=figures.review_litigation,
+    )
+    assert report.cell_map() == cells
