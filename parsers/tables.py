@@ -55,6 +55,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Narrative, not a table row: "…结果维持 2 件，结果纠正 1 件。"
 _SENTENCE = re.compile(r"。|\d(?:件|条|次|个|项|人次|万元|元)[，,、；;]")
 _ENUMERATED = re.compile(r"^[(（]?\d+[.．、)）]")  # 3.其他, （2）…
+_OWN_ROW = re.compile(r"计|备注|说明|注[:：]")  # 小计, 合计, 备注: rows of their own
 
 
 @dataclass(slots=True)
@@ -157,7 +158,9 @@ def _numbers_after_blanks(above: ActiveRow, row: Row) -> bool:
 
 def _continued(label: str) -> bool:
     """A short label fragment that opens no row of its own (``政府信息``, ``止公开``)."""
-    return len(label) <= 12 and not _ENUMERATED.match(label) and label[:1] not in "(（一二三四"
+    if len(label) > 12 or _ENUMERATED.match(label) or label[:1] in "(（一二三四":
+        return False
+    return _OWN_ROW.search(label) is None
 
 
 def _joined(cells: list[Cell]) -> str:
