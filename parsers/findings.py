@@ -9,7 +9,8 @@
 - ``implausible_value`` (a warning) — a count or amount below zero (other than a ``change``),
   or above ``MAX_PLAUSIBLE``: no county reports a billion of anything.
 
-A check whose cells are not all reported (null or absent) is skipped, not failed. Findings
+A check whose cells are not all reported (null or absent) is skipped, not failed, and so is
+every check of a table the reader set aside as misread (``table_unreadable``). Findings
 name their cells in ``keys`` as ``section.key1.key2`` (``applications.new_received.total``).
 """
 
@@ -59,34 +60,67 @@ def _result_rows(rows: set[str]) -> tuple[str, ...]:
     return tuple(r for r in RESULT_ROWS if r not in OTHER_SPLIT_ROWS)
 
 
-def _applications(report: Report) -> list[Finding]:
-    cells = {(c.row, c.applicant): c.value for c in report.applications}
-    if not cells:
+class Tally:
+    """How many checks ran (all their cells reported) and how many of them held."""
+
+    __slots__ = ("failed", "run")
+
+    def __init__(self) -> None:
+        self.run = 0
+        self.failed = 0
+
+    def count(self, held: bool) -> bool:
+        self.run += 1
+        self.failed += not held
+        return held
+
+    @property
+    def passed(self) -> int:
+        return self.run - self.failed
+
+
+_BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
+
+
+def _column(table: dict[str, dict[str, Value]], rows: Iterable[str], a: str) -> list[Value] | None:
+    """The values of column ``a`` in ``rows``; None when one is absent or not reported."""
+    out: list[Value] = []
+    for r in rows:
+        value = table[r].get(a) if r in table else None
+        if value is None:
+            return None
+        out.append(value)
+    return out
+
+
+def _applications(report: Report, tally: Tally) -> list[Finding]:
+    table: dict[str, dict[str, Value]] = {}
+    for c in report.applications:
+        table.setdefault(c.row, {})[c.applicant] = c.value
+    if not table:
         return []
-    rows = {r for r, _ in cells}
-    applicants = [a for a in APPLICANTS if any((r, a) in cells for r in rows)]
+    applicants = [a for a in APPLICANTS if any(a in cols for cols in table.values())]
     out: list[Finding] = []
-    results = _result_rows(rows)
+    results = _result_rows(set(table))
     for a in applicants:
         label = APPLICANTS[a]
-        keys = ("new_received", "carried_over", "total_processed", "carried_forward")
-        if all((r, a) in cells for r in keys):
-            new, carried, total, forward = (cells[(r, a)] for r in keys)
-            if _all((new, carried, total, forward)) and not _close(new + carried, total + forward):
+        balance = _column(table, _BALANCE_ROWS, a)
+        if balance is not None:
+            new, carried, total, forward = balance
+            if not tally.count(_close(new + carried, total + forward)):
                 out.append(
                     Finding(
                         "balance",
                         "error",
                         f"{label}: 新收 {_fmt(new)} + 结转 {_fmt(carried)} ≠ "
                         f"总计 {_fmt(total)} + 结转下年 {_fmt(forward)}",
-                        [f"applications.{r}.{a}" for r in keys],
+                        [f"applications.{r}.{a}" for r in _BALANCE_ROWS],
                     )
                 )
-        parts = [(r, a) for r in results]
-        if ("total_processed", a) in cells and all(p in cells for p in parts):
-            total = cells[("total_processed", a)]
-            values = [cells[p] for p in parts]
-            if _all([total, *values]) and not _close(total, sum(values)):
+        summed = _column(table, ("total_processed", *results), a)
+        if summed is not None:
+            total, *values = summed
+            if not tally.count(_close(total, sum(values))):
                 out.append(
                     Finding(
                         "total_processed_sum",
@@ -97,28 +131,27 @@ def _applications(report: Report) -> list[Finding]:
                         + [f"applications.{r}.{a}" for r in results],
                     )
                 )
-    for row in (r for r in APPLICATION_ROWS if r in rows):
-        keys = [(row, a) for a in (*APPLICANT_PARTS, "total")]
-        if not all(k in cells for k in keys):
-            continue
-        values = [cells[k] for k in keys]
-        if not _all(values):
+    columns = (*APPLICANT_PARTS, "total")
+    for row in (r for r in APPLICATION_ROWS if r in table):
+        cols = table[row]
+        values = [cols.get(a) for a in columns]
+        if None in values:
             continue
         *parts, total = values
-        if not _close(total, sum(parts)):
+        if not tally.count(_close(total, sum(parts))):
             shown = " + ".join(_fmt(v) for v in parts)
             out.append(
                 Finding(
                     "applicant_total_sum",
                     "error",
                     f"{_row_label(row)}: 总计 {_fmt(total)} ≠ {shown} = {_fmt(sum(parts))}",
-                    [f"applications.{row}.{a}" for _, a in keys],
+                    [f"applications.{row}.{a}" for a in columns],
                 )
             )
     return out
 
 
-def _review(report: Report) -> list[Finding]:
+def _review(report: Report, tally: Tally) -> list[Finding]:
     cells = {(c.proceeding, c.outcome): c.value for c in report.review_litigation}
     out: list[Finding] = []
     parts = [o for o in OUTCOMES if o != "total"]
@@ -130,7 +163,7 @@ def _review(report: Report) -> list[Finding]:
         if not _all(values):
             continue
         *addends, total = values
-        if not _close(total, sum(addends)):
+        if not tally.count(_close(total, sum(addends))):
             shown = " + ".join(
                 f"{_SHORT_OUTCOMES[o]} {_fmt(v)}" for o, v in zip(parts, addends, strict=True)
             )
@@ -163,6 +196,19 @@ def _implausible(report: Report) -> list[Finding]:
     return [Finding("implausible_value", "warning", message, keys)]
 
 
-def validate(report: Report) -> list[Finding]:
-    """The arithmetic findings of ``report`` (empty when every check holds or is skipped)."""
-    return _applications(report) + _review(report) + _implausible(report)
+def set_aside(report: Report) -> set[str]:
+    """Sections a ``table_unreadable`` finding set aside: no check runs on them."""
+    return {k for f in report.findings if f.rule == "table_unreadable" for k in f.keys}
+
+
+def validate(report: Report, tally: Tally | None = None) -> list[Finding]:
+    """The arithmetic findings of ``report`` (empty when every check holds or is skipped).
+
+    A table set aside as misread (``table_unreadable``) is never checked: a misread must not
+    become a finding against the agency. ``tally`` counts the checks run and failed.
+    """
+    tally = Tally() if tally is None else tally
+    aside = set_aside(report)
+    out = [] if "applications" in aside else _applications(report, tally)
+    out += [] if "review_litigation" in aside else _review(report, tally)
+    return out + _implausible(report)

@@ -38,6 +38,7 @@ _SECTION = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def section_signal(text: str) -> tuple[bool, str | None] | None:
     """``(heading, section)`` a row's text announces (section None: the tables end), or None.
 

@@ -30,6 +30,8 @@ ITEMS: dict[str, str] = {
     "administrative_coercion": "行政强制",
     "administrative_fees": "行政事业性收费",
     "government_procurement": "政府集中采购",
+    # before 2019 (read from prose): all the information the report says was published
+    "all_information": "政府信息（全部，年报正文所述）",
 }
 
 METRICS: dict[str, str] = {
@@ -47,6 +49,8 @@ METRICS: dict[str, str] = {
     "change": "本年增/减",
     "procurement_count": "采购项目数量",
     "procurement_amount": "采购总金额",
+    # before 2019 (read from prose)
+    "published": "主动公开数量",
 }
 
 # (item, metrics) in the order the official formats print them.
@@ -135,6 +139,18 @@ APPLICATION_ROWS_BY_TEMPLATE: dict[str, tuple[str, ...]] = {
     "2021": tuple(k for k in APPLICATION_ROWS if k not in _ROWS_2019_ONLY),
 }
 
+# Rows only reports before 2019 state (read from prose, applicant ``total``): the channels an
+# application came by, and result groups the prose gives without their breakdown.
+PROSE_ROWS: dict[str, str] = {
+    "received_in_person": "其中：当面申请",
+    "received_online": "其中：网络申请",
+    "received_by_letter": "其中：信函申请",
+    "received_by_fax": "其中：传真申请",
+    "received_by_email": "其中：电子邮件申请",
+    "withheld_total": "(三)不予公开（合计，未分项）",
+    "unavailable_total": "(四)无法提供（合计，未分项：信息不存在、非本机关掌握…）",
+}
+
 # Groups of result rows, for headline figures (withheld = 不予公开, etc.).
 ROW_GROUPS: dict[str, tuple[str, ...]] = {
     "withheld": tuple(k for k in APPLICATION_ROWS if k.startswith("withheld_")),
@@ -158,6 +174,9 @@ OUTCOMES: dict[str, str] = {
     "total": "总计",
 }
 
+# Before 2019 (read from prose): lawsuits without the direct / after-review split.
+PROSE_PROCEEDINGS: dict[str, str] = {"litigation": "行政诉讼（合计，未分是否经复议）"}
+
 # --- Findings ----------------------------------------------------------------------------
 
 RULES: dict[str, str] = {
@@ -168,6 +187,11 @@ RULES: dict[str, str] = {
     "missing_table": "a table of the detected format is absent",
     "missing_row": "a row of the detected format is absent",
     "unreadable_cell": "a cell's text is not a number",
+    "table_unreadable": (
+        "a table's reading is not self-consistent (a row prints more values than its header "
+        "has columns, or a value sits under the wrong header): its cells are kept as unknown "
+        "(null, raw text kept) and no sum/balance check runs on it"
+    ),
     "template_year_mismatch": "the format used does not match the report's year",
     "implausible_value": "a negative count, or a value of a billion or more",
     "not_a_report": "the page is not a government-information-disclosure annual report",

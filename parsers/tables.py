@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import html as lxml_html
 
 from parsers import labels as L
 from parsers.grid import Cell, Row, html_rows, text_rows
+from parsers.prose import read_prose
 from parsers.schema import (
     ACTIVE_LAYOUT,
     APPLICANTS,
@@ -31,13 +33,14 @@ from parsers.schema import (
     OTHER_SPLIT_ROWS,
     OUTCOMES,
     PROCEEDINGS,
+    SIGNED_METRICS,
     ActiveCell,
     ApplicationCell,
     Finding,
     ReviewCell,
     Template,
 )
-from parsers.values import Parsed, is_value_like, looks_numeric, parse_value
+from parsers.values import NUMBER, TEXT, Parsed, clean, kind, looks_numeric, parse_value
 
 SECTIONS = ("active", "applications", "review")
 _2021_METRICS = frozenset({"issued", "abolished", "in_force", "fee_amount"})
@@ -52,6 +55,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Narrative, not a table row: "…结果维持 2 件，结果纠正 1 件。"
 _SENTENCE = re.compile(r"。|\d(?:件|条|次|个|项|人次|万元|元)[，,、；;]")
 _ENUMERATED = re.compile(r"^[(（]?\d+[.．、)）]")  # 3.其他, （2）…
+_OWN_ROW = re.compile(r"计|备注|说明|注[:：]")  # 小计, 合计, 备注: rows of their own
 
 
 @dataclass(slots=True)
@@ -110,13 +114,15 @@ def split_row(row: Row, value_col: int | None = None) -> tuple[list[Cell], list[
     that names nothing of the tables. Cells after the labels are values, numbers or not.
     """
     cells = row.cells
-    first_number = next(
-        (i for i, c in enumerate(cells) if not c.span and looks_numeric(c.text)), len(cells)
-    )
+    first_number = len(cells)
+    for i, c in enumerate(cells):
+        if not c.span and kind(c.text) == NUMBER:
+            first_number = i
+            break
     last_label = -1
     for i in range(first_number):
         text = cells[i].text
-        if not text or is_value_like(text):
+        if not text or kind(text) != TEXT:
             continue
         if last_label >= 0 and first_number == len(cells) and _garbled_number(text):
             break  # a row of blanks and unreadable cells: ``/ | 无 | 约5``
@@ -131,12 +137,30 @@ def split_row(row: Row, value_col: int | None = None) -> tuple[list[Cell], list[
     return label_cells, value_cells
 
 
+@lru_cache(maxsize=8192)
 def _garbled_number(text: str) -> bool:
     """Text in a value column that tried to be a number (``约5``, ``l2``), not a label."""
     cjk = len(_CJK.findall(text))
     if cjk == 0:
         return True
     return cjk <= 2 and any(ch.isdigit() for ch in text) and not _ENUMERATED.match(text)
+
+
+def _numbers_after_blanks(above: ActiveRow, row: Row) -> bool:
+    """``row`` continues the label of ``above`` (which printed no number) with the numbers."""
+    if any(kind(c.text) == NUMBER for c in above.values):
+        return False
+    label_cells, value_cells = split_row(row)
+    label = _joined([c for c in label_cells if not c.span])
+    numbers = any(kind(c.text) == NUMBER for c in value_cells)
+    return numbers and bool(label) and _continued(label)
+
+
+def _continued(label: str) -> bool:
+    """A short label fragment that opens no row of its own (``政府信息``, ``止公开``)."""
+    if len(label) > 12 or _ENUMERATED.match(label) or label[:1] in "(（一二三四":
+        return False
+    return _OWN_ROW.search(label) is None
 
 
 def _joined(cells: list[Cell]) -> str:
@@ -171,14 +195,34 @@ class _Reader:
 
     def __init__(self) -> None:
         self.findings: list[Finding] = []
+        self.misread: dict[str, str] = {}  # section → why its reading is not self-consistent
 
-    def value(self, cell: Cell | None, metric: str | None, key: str) -> Parsed:
+    def check_row(self, section: str, label: str, values: list[Cell], n: int) -> None:
+        """Note ``section`` as misread when a row prints more (differing) numbers than its
+        ``n`` columns: which of them belong to which column cannot be told."""
+        if len(values) <= n or section in self.misread:
+            return
+        numbers = [clean(v.text) for v in values if looks_numeric(v.text)]
+        if len(numbers) > n and len(set(numbers)) > 1:
+            # (a row of zeros run past the header, as Word tables do, reads the same any way)
+            self.misread[section] = f"“{label}”一行印有 {len(numbers)} 个数值，表头只有 {n} 列"
+
+    def value(self, cell: Cell | None, metric: str | None, section: str, a: str, b: str) -> Parsed:
+        """Cell ``section.a.b`` read; an ``unreadable_cell`` finding when it is no number.
+
+        A negative number where the column cannot be negative is a value under the wrong
+        header: the section is noted as misread.
+        """
         raw = "" if cell is None else cell.text
         parsed = parse_value(raw, metric)
         if not parsed.ok:
+            key = f"{section}.{a}.{b}"
             self.findings.append(
                 Finding("unreadable_cell", "warning", f"{key}: 无法读取的数值 {raw!r}", [key])
             )
+        elif parsed.value is not None and parsed.value < 0 and metric not in SIGNED_METRICS:
+            reason = f"{section}.{a}.{b} 为负数 {raw!r}，该列不能为负"
+            self.misread.setdefault(section, reason)
         return parsed
 
     # --- section 二 ------------------------------------------------------------------------
@@ -190,6 +234,7 @@ class _Reader:
         found: list[ActiveRow] = []
         seen: set[str] = set()
         value_col: int | None = None  # first metric column of an HTML header
+        pending: tuple[str, list[Cell]] | None = None  # a label naming no item yet, its values
         for row in rows:
             label_cells, value_cells = split_row(row, value_col)
             metrics: list[str] = []
@@ -209,12 +254,21 @@ class _Reader:
                         row_units.update(dict.fromkeys(found_metrics, unit))
                 elif len(text) <= _MAX_ITEM_LABEL:
                     item = L.match_item(text) or item
+            label = _joined([c for c in label_cells if not c.span])
+            if item is None and not metrics and pending and label:
+                item = L.match_item(pending[0] + label)  # 行政事业性 / 收费, cut by a page break
+                if item and not any(kind(c.text) == NUMBER for c in value_cells):
+                    value_cells = pending[1]
+            pending = (label, value_cells) if label and not (item or metrics) else None
             if metrics:
                 header, units = _resolve_new(metrics), row_units
                 value_col = min(metric_cols) if row.table >= 0 else None
             if item and value_cells and item not in seen:
                 seen.add(item)
                 found.append(ActiveRow(item, header, value_cells, units))
+            elif not item and not metrics and found and _numbers_after_blanks(found[-1], row):
+                # the end of the label above, cut by a page break, with its numbers
+                found[-1] = found[-1]._replace(values=value_cells)
         return found
 
     def active_cells(self, found: list[ActiveRow], template: Template) -> list[ActiveCell]:
@@ -227,8 +281,9 @@ class _Reader:
             metrics = _item_metrics(item, header, template, printed)
             if not metrics:
                 continue
+            self.check_row("active_disclosure", ITEMS[item], value_cells, len(metrics))
             for metric, cell in zip(metrics, _fit(value_cells, len(metrics)), strict=True):
-                parsed = self.value(cell, metric, f"active_disclosure.{item}.{metric}")
+                parsed = self.value(cell, metric, "active_disclosure", item, metric)
                 unit = parsed.unit or units.get(metric)
                 raw = parsed.raw
                 out.append(ActiveCell(item, metric, parsed.value, raw, unit))
@@ -242,13 +297,18 @@ class _Reader:
         header_acc: set[str] = set()
         pending, pending_values = "", []
         waiting: str | None = None  # a row label whose numbers come on the next row
+        blank_key: str | None = None  # the row just read, when it printed no number
         last_key: str | None = None
         out: list[ApplicationCell] = []
         seen: set[str] = set()
         value_col: int | None = None  # first applicant column of an HTML header
         for row in rows:
             label_cells, value_cells = split_row(row, value_col)
-            numbers = any(looks_numeric(c.text) for c in value_cells)
+            numbers = False
+            for c in value_cells:
+                if kind(c.text) == NUMBER:
+                    numbers = True
+                    break
             row_label: list[Cell] = []
             for cell in label_cells:
                 text = L.norm(cell.text)
@@ -280,6 +340,11 @@ class _Reader:
                             value_cells = pending_values
                 if key is None and waiting and numbers:  # the numbers of a wrapped label
                     key = waiting
+                if blank_key and numbers and key in (None, blank_key) and _continued(label):
+                    # the end of the label above, cut by a page break, with its numbers
+                    out = [c for c in out if c.row != blank_key]
+                    seen.discard(blank_key)
+                    key, pending, pending_values = blank_key, "", []
                 if key in (None, "_group"):
                     pending = (pending + label)[-_MAX_ROW_LABEL:] if key is None else label
                     pending_values = value_cells
@@ -295,15 +360,19 @@ class _Reader:
                 continue
             seen.add(key)
             last_key = key
+            blank_key = None if numbers else key
             columns = applicants
             if len(columns) < len(APPLICANTS) and numbers:
                 printed = sum(1 for c in value_cells if c.text.strip())
                 if printed == len(APPLICANTS):  # a header read in part: trust the 7 numbers
                     columns = list(APPLICANTS)
+            self.check_row("applications", APPLICATION_ROWS[key], value_cells, len(columns))
             for applicant, cell in zip(columns, _fit(value_cells, len(columns)), strict=True):
-                parsed = self.value(cell, None, f"applications.{key}.{applicant}")
-                raw = parsed.raw
-                out.append(ApplicationCell(key, applicant, parsed.value, raw))
+                parsed = parse_value("" if cell is None else cell.text)
+                value = parsed.value
+                if not parsed.ok or (value is not None and value < 0):  # the rare case
+                    self.value(cell, None, "applications", key, applicant)
+                out.append(ApplicationCell(key, applicant, value, parsed.raw))
         return out
 
     # --- section 四 ------------------------------------------------------------------------
@@ -350,15 +419,15 @@ class _Reader:
 
     def _review_cells(self, procs, groups, values: list[Cell]) -> list[ReviewCell]:
         keys = [(p, o) for p, g in zip(procs, groups, strict=False) for o in g]
+        self.check_row("review_litigation", "行政复议、行政诉讼", values, len(keys))
         out: list[ReviewCell] = []
         seen: set[tuple[str, str]] = set()
         for (proc, outcome), cell in zip(keys, _fit(values, len(keys)), strict=True):
             if (proc, outcome) in seen:
                 continue
             seen.add((proc, outcome))
-            parsed = self.value(cell, None, f"review_litigation.{proc}.{outcome}")
-            raw = parsed.raw
-            out.append(ReviewCell(proc, outcome, parsed.value, raw))
+            parsed = self.value(cell, None, "review_litigation", proc, outcome)
+            out.append(ReviewCell(proc, outcome, parsed.value, parsed.raw))
         return out
 
 
@@ -423,6 +492,29 @@ def detect_template(
     if "other_processing" in rows:
         return "2019"
     return "2021" if any_cells or found_active else "none"
+
+
+_TITLES = {
+    "active_disclosure": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "review_litigation": "四、行政复议、行政诉讼情况",
+}
+
+
+def _set_aside(tables: Tables, misread: dict[str, str]) -> None:
+    """Tables whose reading is not self-consistent: cells kept as unknown, one finding each.
+
+    Their values become null (the printed text stays in ``raw``), so no sum or balance check
+    runs on numbers that may sit under the wrong header.
+    """
+    for section, reason in misread.items():
+        cells = getattr(tables, section)
+        if not cells:
+            continue
+        for cell in cells:
+            cell.value = None
+        message = f"表格无法可靠读取：{_TITLES[section]}（{reason}），其数值未采用"
+        tables.findings.append(Finding("table_unreadable", "warning", message, [section]))
 
 
 def _missing_row(message: str, key: str) -> Finding:
@@ -497,4 +589,15 @@ def read_tables(body: lxml_html.HtmlElement | None, text: str) -> Tables:
     tables.applications = applications
     tables.review_litigation = review
     tables.findings = reader.findings + _missing(tables)
+    _set_aside(tables, reader.misread)
+    if tables.template == "none" and not (applications or review or tables.active_disclosure):
+        _read_prose(tables, text)
     return tables
+
+
+def _read_prose(tables: Tables, text: str) -> None:
+    """No tables: the figures the report's sentences state (reports before 2019)."""
+    figures = read_prose(text or "")
+    tables.active_disclosure = figures.active_disclosure
+    tables.applications = figures.applications
+    tables.review_litigation = figures.review_litigation

@@ -35,6 +35,8 @@ def _metric_notes(key: str) -> str | None:
 
 
 def _row_notes(key: str) -> str | None:
+    if key in schema.PROSE_ROWS:
+        return "before 2019 only (read from the report's prose)"
     templates = [t for t, rows in schema.APPLICATION_ROWS_BY_TEMPLATE.items() if key in rows]
     return f"format {templates[0]} only" if len(templates) == 1 else None
 
@@ -53,8 +55,8 @@ def lookup_rows() -> dict[str, list[dict[str, Any]]]:
         "items": rows(schema.ITEMS),
         "metrics": rows(schema.METRICS, _metric_notes),
         "applicants": rows(schema.APPLICANTS),
-        "application_rows": rows(schema.APPLICATION_ROWS, _row_notes),
-        "proceedings": rows(schema.PROCEEDINGS),
+        "application_rows": rows({**schema.APPLICATION_ROWS, **schema.PROSE_ROWS}, _row_notes),
+        "proceedings": rows({**schema.PROCEEDINGS, **schema.PROSE_PROCEEDINGS}),
         "outcomes": rows(schema.OUTCOMES),
         "rules": rows({**schema.RULES, **STORAGE_RULES}),
     }

@@ -82,6 +82,10 @@ TABLES: dict[str, TableSpec] = {
             "attachments": str,
             "source_url": str,
             "cells": int,
+            "read_quality": str,
+            "read_share": float,
+            "checks_run": int,
+            "checks_passed": int,
             "text": str,
             "content_hash": str,
             "first_seen": str,
@@ -352,6 +356,12 @@ def _sites_attachment_hosts(db: sqlite_utils.Database) -> None:
 @MIGRATIONS(name="0004_reports_feed_level_body_indexes")
 def _reports_indexes(db: sqlite_utils.Database) -> None:
     """Indexes of ``reports`` for the new-reports feed, the level facet and body counts."""
+    _create_table(db, "reports", TABLES["reports"])
+
+
+@MIGRATIONS(name="0005_reports_read_quality")
+def _reports_read_quality(db: sqlite_utils.Database) -> None:
+    """``reports.read_quality``, ``read_share``, ``checks_run``, ``checks_passed``."""
     _create_table(db, "reports", TABLES["reports"])
 
 

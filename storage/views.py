@@ -83,7 +83,8 @@ FIGURES: dict[str, str] = {
     "warnings": _findings("warning"),
 }
 _REPORT_COLUMNS = ("id", "site", "province", "city", "county", "level", "agency", "year",
-                   "template", "title", "published", "url")  # fmt: skip
+                   "template", "title", "published", "url",
+                   "read_quality", "read_share")  # fmt: skip
 
 
 def _figures_sql(verb: str, where: str) -> str:

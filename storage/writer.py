@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol
 import sqlite_utils
 
 from parsers import schema
+from parsers.quality import read_quality
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
@@ -269,14 +270,33 @@ def _ensure_lookups(db: sqlite_utils.Database, report: Report) -> None:
     checks = [
         ("items", {c.item for c in report.active_disclosure}, schema.ITEMS),
         ("metrics", {c.metric for c in report.active_disclosure}, schema.METRICS),
-        ("application_rows", {c.row for c in report.applications}, schema.APPLICATION_ROWS),
+        (
+            "application_rows",
+            {c.row for c in report.applications},
+            {**schema.APPLICATION_ROWS, **schema.PROSE_ROWS},
+        ),
         ("applicants", {c.applicant for c in report.applications}, schema.APPLICANTS),
-        ("proceedings", {c.proceeding for c in report.review_litigation}, schema.PROCEEDINGS),
+        (
+            "proceedings",
+            {c.proceeding for c in report.review_litigation},
+            {**schema.PROCEEDINGS, **schema.PROSE_PROCEEDINGS},
+        ),
         ("outcomes", {c.outcome for c in report.review_litigation}, schema.OUTCOMES),
         ("rules", {f.rule for f in report.findings}, schema.RULES),
     ]
     for table, keys, known in checks:
         ensure_keys(db, table, keys - set(known))
+
+
+def quality_columns(report: Report) -> dict[str, Any]:
+    """The read-quality figure (:mod:`parsers.quality`) as ``reports`` columns."""
+    quality = read_quality(report)
+    return {
+        "read_quality": quality.bucket,
+        "read_share": quality.share,
+        "checks_run": quality.checks_run,
+        "checks_passed": quality.checks_passed,
+    }
 
 
 def reported_cells(report: Report) -> int:
@@ -538,6 +558,7 @@ def save_report(
             "publisher": report.publisher,
             "source_url": primary,
             "cells": reported_cells(report),
+            **quality_columns(report),
             "text": report.text,
             "content_hash": chash,
             "last_checked": when,
