@@ -143,11 +143,23 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
+
+def _quiet_error_pages() -> None:
+    """Datasette 0.65's default error page prints the exception with ``rich`` whenever rich is
+    installed (import-linter brings it), which itself raises outside an ``except`` block: a
+    plain 404 became a 500. The page is the same without the console print. (Imported here,
+    after ``datasette.app``: importing the module first breaks Datasette's plugin loading.)"""
+    from datasette import handle_exception
+
+    handle_exception.rich = None
+
+
 def make_datasette(path: str | Path, **overrides: Any) -> Datasette:
     """A Datasette instance serving ``path`` immutable, with the project's metadata + settings."""
     path = check_database(path)
     settings = {**SETTINGS, **overrides.pop("settings", {})}
     web.register_plugin()
+    _quiet_error_pages()
     return Datasette(
         immutables=[str(path)],
         metadata=load_metadata(path.stem),
