@@ -377,3 +377,18 @@ def test_report_page_of_the_2019_format(tmp_path: Path) -> None:
     assert re.findall(r'<td class="num[^"]*"[^>]*>([^<]*)</td>', other)[-1] == "3"
     assert ">(六)其他处理 1." not in html  # the three rows of 2021 are not printed
     assert 'class="findings-col"' not in html  # no findings: no empty column
+
+
+def test_a_feed_without_rows_is_an_empty_feed(tmp_path):
+    """datasette-atom alone answered 500 when a feed query had no row (nothing changed yet)."""
+    import asyncio
+
+    import storage
+    from nianbao.serving import make_datasette
+
+    path = tmp_path / "nianbao.db"
+    storage.open_db(path).close()
+    response = asyncio.run(make_datasette(path).client.get("/nianbao/changed_reports_feed.atom"))
+    assert response.status_code == 200
+    assert response.text.count("<feed") == 1 and "<entry>" not in response.text
+    assert "发布后被修改的年报" in response.text

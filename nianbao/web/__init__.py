@@ -19,6 +19,8 @@ def register_plugin() -> None:
     from datasette.plugins import pm
 
     from nianbao.web import plugin
+    from nianbao.web.feeds import patch_empty_feeds
 
+    patch_empty_feeds()  # before Datasette asks datasette-atom for its renderer
     if not pm.is_registered(plugin):
         pm.register(plugin, name="nianbao-web")
