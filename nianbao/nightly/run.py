@@ -35,6 +35,7 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from crawler import stats as keys
 from crawler.sites import load_sites
 from nianbao.nightly import publish
 from nianbao.nightly.process import die_with_parent, forward_signals, hold_lock
@@ -47,10 +48,8 @@ from nianbao.nightly.summary import (
     EXIT_SITES_FAILING,
     RunSummary,
     failing_streaks,
-    finding_counts,
     merge_parts,
     read_parts,
-    report_counts,
     store_run,
     stored_findings,
 )
@@ -200,7 +199,7 @@ def run_nightly(
         summary.alerts.extend(unreadable)
         outcomes, stats = merge_parts(parts, sites)
         summary.sites, summary.stats = outcomes, stats
-        summary.reports, summary.findings = report_counts(stats), finding_counts(stats)
+        summary.reports, summary.findings = keys.report_counts(stats), keys.finding_counts(stats)
         if not finished:
             summary.alerts.append(
                 "the crawl stopped before the end; nothing published; the next run resumes it"
@@ -315,7 +314,7 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
                 f"(threshold {options.max_parse_failure_rate:.0%})"
             )
             code = EXIT_PARSE_FAILURES
-        lost = int(summary.stats.get("nianbao/store/errors", 0))
+        lost = int(summary.stats.get(keys.STORE_ERRORS, 0))
         if lost:
             summary.alerts.append(
                 f"{lost} report(s) could not be written to the database (see the log); "
