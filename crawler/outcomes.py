@@ -12,7 +12,7 @@ nightly job (``site_runs``) read them from there.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,17 +40,21 @@ class SiteOutcome:
     http_errors: int = 0  # answers ≥ 400 from the network
     pages: int = 0  # pages yielded (from the network or the HTTP cache)
     reports: int = 0  # pages read as reports
-    answered: int = 0  # answers below 400 after retries (network or HTTP cache)
-    ignored: int = 0  # requests refused by robots.txt or the site budget
-    fetch_errors: dict[str, int] = field(default_factory=dict)  # reason → requests
     status: str = OK  # ok | no_report | down
     reason: str = ""
 
-    def judge(self) -> SiteOutcome:
-        """Set ``status`` and ``reason``: a site the network never answered well is down (even
-        when the HTTP cache served its reports); one without a report failed too."""
-        detail = ", ".join(f"{r} ×{n}" for r, n in sorted(self.fetch_errors.items()))
-        if (self.requests and not self.fetched) or (self.fetch_errors and not self.answered):
+    def judge(self, stats: dict[str, Any] | None = None) -> SiteOutcome:
+        """Set ``status`` and ``reason`` from the counts and the crawl's stats (the site's
+        reports, answers after retries, robots.txt refusals, fetch errors): a site the network
+        never answered well is down (even when the HTTP cache served its reports); one without
+        a report failed too."""
+        stats = stats or {}
+        self.reports = max(self.reports, int(stats.get(keys.reports(self.site_id)) or 0))
+        answered = int(stats.get(keys.answered(self.site_id)) or 0)  # network or HTTP cache
+        ignored = int(stats.get(keys.ignored(self.site_id)) or 0)
+        errors = keys.fetch_errors(stats, self.site_id)
+        detail = ", ".join(f"{r} ×{n}" for r, n in sorted(errors.items()))
+        if (self.requests and not self.fetched) or (errors and not answered):
             self.status = DOWN
             if detail:
                 self.reason = f"unreachable: {detail}"
@@ -66,10 +70,10 @@ class SiteOutcome:
             self.status = NO_REPORT
             if detail:
                 self.reason = f"fetch errors: {detail}"
-            elif self.ignored and not self.answered:
-                self.reason = f"{self.ignored} request(s) refused by robots.txt or the site budget"
-            elif self.answered:
-                self.reason = f"{self.answered} page(s) answered, none read as a report"
+            elif ignored and not answered:
+                self.reason = f"{ignored} request(s) refused by robots.txt or the site budget"
+            elif answered:
+                self.reason = f"{answered} page(s) answered, none read as a report"
             else:
                 self.reason = "no page read as a report"
         else:
@@ -79,14 +83,6 @@ class SiteOutcome:
     @property
     def failed(self) -> bool:
         return self.status != OK
-
-    def add_stats(self, stats: dict[str, Any]) -> SiteOutcome:
-        """Take the site's reports, answers, refusals and fetch errors from the crawl's stats."""
-        self.reports = max(self.reports, int(stats.get(keys.reports(self.site_id)) or 0))
-        self.answered = int(stats.get(keys.answered(self.site_id)) or 0)
-        self.ignored = int(stats.get(keys.ignored(self.site_id)) or 0)
-        self.fetch_errors = keys.fetch_errors(stats, self.site_id)
-        return self
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SiteOutcome:
@@ -103,7 +99,7 @@ def judge_sites(
     outcomes = {}
     for site_id in site_ids:
         outcome = SiteOutcome(site_id, **(counts or {}).get(site_id, {}))
-        outcomes[site_id] = outcome.add_stats(stats).judge()
+        outcomes[site_id] = outcome.judge(stats)
     return outcomes
 
 
