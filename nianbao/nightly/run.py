@@ -345,23 +345,23 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
 
 
 def correct_crawl_runs(db: sqlite_utils.Database, summary: RunSummary) -> list[int]:
-    """Ids of this run's ``crawl_runs`` rows; the last gets the per-site verdict of the run.
+    """Ids of this run's ``crawl_runs`` rows; the last gets the per-site verdict of the run
+    when it differs from the one recorded.
 
-    The pipelines count a site that yielded reports as ok, but a site that was down yields
-    its pages from the stale HTTP cache: the verdict here (network answers) is the right one.
+    The store pipeline records the outcomes ``crawler.outcomes`` judged for its crawl process;
+    a run resumed after an interruption has several, and the verdict on their summed counts
+    (the same rule) is the run's. A single-part run's row already holds it and is not touched.
     """
-    ids = [
-        int(pk)
-        for pk, _ in db["crawl_runs"].pks_and_rows_where(
-            "started >= ?", [summary.started], order_by="id"
-        )
-    ]
-    if ids:
+    rows = list(
+        db["crawl_runs"].pks_and_rows_where("started >= ?", [summary.started], order_by="id")
+    )
+    if rows:
         failed = [s.site_id for s in summary.sites_failed]
-        record_run(
-            db, run_id=ids[-1], sites_ok=len(summary.sites) - len(failed), failed_sites=failed
-        )
-    return ids
+        ok = len(summary.sites) - len(failed)
+        last = rows[-1][1]
+        if (last.get("sites_ok"), json.loads(last.get("failed_sites") or "[]")) != (ok, failed):
+            record_run(db, run_id=int(rows[-1][0]), sites_ok=ok, failed_sites=failed)
+    return [int(pk) for pk, _ in rows]
 
 
 def _finish(summary: RunSummary, code: int, log: RunLog) -> int:
