@@ -282,7 +282,7 @@ class PortalServer:
 
     def _list_api(self, spec: dict[str, Any], q: dict[str, str]) -> Page | None:
         """A JSON/XML list API of a generated portal (``site.json`` → ``lists``)."""
-        from nianbao.testing.portalgen.endpoints import answer
+        from nianbao.testing.listapi import answer
 
         file = self.site_dir / spec["records"]
         records = json.loads(file.read_text(encoding="utf-8"))
