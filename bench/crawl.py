@@ -25,6 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from crawler import stats as keys
 from nianbao.testing.portalserver import SITES, PortalServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,7 @@ def crawl_portals(copies: int) -> dict[str, float]:
             server.stop()
     pages = stats.get("response_received_count", 0)
     elapsed = float(stats.get("elapsed_time_seconds", 0)) or 1e-9
-    reports = stats.get("nianbao/reports", 0)
+    reports = stats.get(keys.REPORTS, 0)
     requests = sum(len(s.requests) for s in servers)
     expected = sum(len(s.expected["reports"]) for s in servers)
     return {

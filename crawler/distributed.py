@@ -42,6 +42,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.queue import Base
 
+from crawler import stats as keys
 from crawler.middlewares import SiteBudget
 
 logger = logging.getLogger(__name__)
@@ -271,7 +272,7 @@ class SiteLeaseQueue(Base):
             )  # fmt: skip
             if n >= 0:
                 logger.warning("worker %s is gone: %d requests back in the queue", worker, n)
-                self.crawler.stats.inc_value("nianbao/distributed/requeued", n)
+                self.crawler.stats.inc_value(keys.REQUEUED, n)
                 requeued += n
         return requeued
 
@@ -352,6 +353,6 @@ class RedisSiteBudget(SiteBudget):
         used = self.server.hincrby(self.key, site, 1)
         if used > self.budget:
             self.server.hincrby(self.key, site, -1)
-            self.stats.inc_value("nianbao/budget_cut")
-            self.stats.inc_value(f"nianbao/budget_cut/{site}")
+            self.stats.inc_value(keys.BUDGET_CUT)
+            self.stats.inc_value(keys.budget_cut(site))
             raise IgnoreRequest(f"site budget of {self.budget} requests spent: {request.url}")

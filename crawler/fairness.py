@@ -21,6 +21,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from crawler import stats as keys
 from crawler.items import PageItem
 from crawler.safety import RefusalLog
 from crawler.scoring import STRONG
@@ -99,7 +100,7 @@ class ListFairness:
             elif len(state.requested) >= allowance:
                 if o.url not in state.held:
                     state.held.add(o.url)
-                    self.stats.inc_value("nianbao/list_pages_held")
+                    self.stats.inc_value(keys.LIST_PAGES_HELD)
             else:
                 state.requested.add(o.url)
                 o.meta["list_root"] = root

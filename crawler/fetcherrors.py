@@ -5,48 +5,77 @@ once retries are spent) adds ``nianbao/fetch_error/<site_id>/<reason>`` to the s
 reason in words: ``connection refused``, ``DNS lookup failed``, ``timed out``, ``connection
 lost``, ``TLS error``, ``HTTP 404``, else the exception's name; and
 ``nianbao/answered/<site_id>`` for each answer below 400. ``nianbao crawl`` prints them beside
-a site without reports.
+a site without reports. :func:`classify` is the one classifier of download exceptions: the
+same table gives these words and the codes ``UrlSafety`` saves in ``refused_urls.reason``
+(``unreachable``, ``timeout``, ``connection_lost``, ``too_large``, else the exception's name).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-PREFIX = "nianbao/fetch_error/"
-ANSWERED = "nianbao/answered/"
+from crawler import stats as keys
 
-# Exception class names (Twisted, Scrapy, OpenSSL) → a reason an operator reads.
-REASONS = {
-    "DownloadConnectionRefusedError": "connection refused",
-    "CannotResolveHostError": "DNS lookup failed (no such host)",
-    "DownloadTimeoutError": "timed out",
-    "ResponseDataLossError": "response cut short",
-    "DownloadFailedError": "download failed",
-    "ConnectionRefusedError": "connection refused",
-    "DNSLookupError": "DNS lookup failed (no such host)",
-    "TimeoutError": "timed out",
-    "TCPTimedOutError": "timed out",
-    "ConnectError": "could not connect",
-    "NoRouteError": "no route to host",
-    "ConnectionLost": "connection lost",
-    "ConnectionDone": "connection closed",
-    "ResponseNeverReceived": "no response (connection dropped)",
-    "ResponseFailed": "response broken off",
-    "SSLError": "TLS error",
-    "Error": "TLS error",  # OpenSSL.SSL.Error
+
+class Failure(NamedTuple):
+    """How a download failed: ``code`` for ``refused_urls.reason``, ``words`` for the summary."""
+
+    code: str
+    words: str
+
+
+# Exception class names (Twisted, Scrapy, OpenSSL) → (code, words); a code of None keeps the
+# class name (as a name missing from the table does, for both).
+FAILURES: dict[str, tuple[str | None, str]] = {
+    "DownloadConnectionRefusedError": ("unreachable", "connection refused"),
+    "CannotResolveHostError": ("unreachable", "DNS lookup failed (no such host)"),
+    "DownloadTimeoutError": ("timeout", "timed out"),
+    "ResponseDataLossError": ("connection_lost", "response cut short"),
+    "DownloadFailedError": ("connection_lost", "download failed"),
+    "ConnectionRefusedError": ("unreachable", "connection refused"),
+    "DNSLookupError": ("unreachable", "DNS lookup failed (no such host)"),
+    "TimeoutError": ("timeout", "timed out"),
+    "TCPTimedOutError": ("timeout", "timed out"),
+    "ConnectError": (None, "could not connect"),
+    "NoRouteError": (None, "no route to host"),
+    "ConnectionLost": ("connection_lost", "connection lost"),
+    "ConnectionDone": ("connection_lost", "connection closed"),
+    "PotentialDataLoss": ("connection_lost", "PotentialDataLoss"),
+    "ResponseNeverReceived": ("unreachable", "no response (connection dropped)"),
+    "ResponseFailed": ("connection_lost", "response broken off"),
+    "SSLError": (None, "TLS error"),
+    "Error": (None, "TLS error"),  # OpenSSL.SSL.Error
 }
+
+
+def _too_large(name: str, text: str) -> bool:
+    """A download stopped by the size limits (DOWNLOAD_MAXSIZE, the decompression limit)."""
+    return "DownloadCancelled" in name or "max size" in text or "maxsize" in text.lower()
+
+
+def classify(exception: BaseException) -> Failure:
+    """The one classification of a download exception (code and words)."""
+    name = type(exception).__name__
+    if name == "Error" and "SSL" not in type(exception).__module__:
+        return Failure(name, name)
+    code, words = FAILURES.get(name, (None, name))
+    text = str(exception)
+    if _too_large(name, text):
+        code = "too_large"
+    elif code is None and "Timeout" in name:
+        code = "timeout"
+    elif code is None and ("Decompression" in name or "decompress" in text.lower()):
+        code = "too_large"
+    return Failure(code or name, words)
 
 
 def reason_for(exception: BaseException) -> str:
     """The reason in words for a download exception."""
-    name = type(exception).__name__
-    if name == "Error" and "SSL" not in type(exception).__module__:
-        return name
-    return REASONS.get(name, name)
+    return classify(exception).words
 
 
 class FetchErrors:
@@ -62,20 +91,15 @@ class FetchErrors:
     def process_exception(self, request: Request, exception: BaseException, spider: Any = None):
         site = request.meta.get("site_id")
         if site:  # robots.txt requests carry none (their failure repeats on the page)
-            self.stats.inc_value(f"{PREFIX}{site}/{reason_for(exception)}")
+            self.stats.inc_value(keys.fetch_error(site, reason_for(exception)))
 
     def process_response(self, request: Request, response: Response, spider: Any = None):
         site = request.meta.get("site_id")
         if not site:
             return response
         if response.status >= 400:
-            self.stats.inc_value(f"{PREFIX}{site}/HTTP {response.status}")
+            self.stats.inc_value(keys.fetch_error(site, f"HTTP {response.status}"))
         else:
-            self.stats.inc_value(f"{ANSWERED}{site}")
+            self.stats.inc_value(keys.answered(site))
         return response
 
-
-def site_fetch_errors(stats: dict[str, Any], site_id: str) -> dict[str, int]:
-    """The fetch errors of one site from the final stats: reason → requests."""
-    prefix = f"{PREFIX}{site_id}/"
-    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}

@@ -10,6 +10,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 
+from crawler import stats as keys
 from crawler.safety import RefusalLog
 
 
@@ -37,8 +38,8 @@ class SiteBudget:
         if site is None or self.budget <= 0 or request.meta.get("retry_times"):
             return
         if self.used[site] >= self.budget:
-            self.stats.inc_value("nianbao/budget_cut")
-            self.stats.inc_value(f"nianbao/budget_cut/{site}")
+            self.stats.inc_value(keys.BUDGET_CUT)
+            self.stats.inc_value(keys.budget_cut(site))
             self.refusals.add(request, "budget_cut", f"{self.budget} requests spent")
             raise IgnoreRequest(f"site budget of {self.budget} requests spent: {request.url}")
         self.used[site] += 1
@@ -70,7 +71,7 @@ class RetryBackoff:
             asked = request.meta.get("retry_after")
             if asked is not None:
                 delay = max(delay, min(float(asked), self.retry_after_cap))
-            self.stats.inc_value("nianbao/retry_backoff_seconds", delay)
+            self.stats.inc_value(keys.RETRY_BACKOFF_SECONDS, delay)
             from twisted.internet import reactor  # the one Scrapy installed
 
             await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))

@@ -38,6 +38,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
+from crawler import stats as keys
+from crawler.fetcherrors import classify
 from crawler.sites import Site
 
 logger = logging.getLogger(__name__)
@@ -236,32 +238,9 @@ class RefusalLog:
         if url in self.refusals:
             return
         self.refusals[url] = Refusal(url, reason, site, referer, detail)
-        self.stats.inc_value("nianbao/refused")
-        self.stats.inc_value(f"nianbao/refused/{reason}")
+        self.stats.inc_value(keys.REFUSED)
+        self.stats.inc_value(keys.refused(reason))
         logger.warning("refused %s (%s)%s", url[:300], reason, f": {detail}" if detail else "")
-
-
-def _failure_reason(exc: BaseException) -> str:
-    name = type(exc).__name__
-    text = str(exc)
-    if "DownloadCancelled" in name or "max size" in text or "maxsize" in text.lower():
-        return "too_large"
-    if "Timeout" in name:
-        return "timeout"
-    if name in {
-        "ResponseFailed",
-        "ConnectionLost",
-        "ConnectionDone",
-        "PotentialDataLoss",
-        "ResponseDataLossError",
-        "DownloadFailedError",
-    }:
-        return "connection_lost"
-    if name in {"ResponseNeverReceived", "ConnectionRefusedError", "DNSLookupError"}:
-        return "unreachable"
-    if "Decompression" in name or "decompress" in text.lower():
-        return "too_large"
-    return name
 
 
 class UrlSafety:
@@ -310,7 +289,7 @@ class UrlSafety:
         if isinstance(exception, IgnoreRequest) or request.meta.get("dont_obey_robotstxt"):
             return  # robots.txt, the site budget: counted by their middlewares
         self.log.add(
-            request, _failure_reason(exception), f"{type(exception).__name__}: {exception}"
+            request, classify(exception).code, f"{type(exception).__name__}: {exception}"
         )
 
 

@@ -19,6 +19,7 @@ from scrapy.http import Response
 from scrapy.pipelines.files import FileInfoOrError, FilesPipeline
 from scrapy.pipelines.media import MediaPipeline
 
+from crawler import stats as keys
 from parsers.sniff import attachment_extension
 
 
@@ -52,9 +53,9 @@ class AttachmentsPipeline(FilesPipeline):
         item = super().item_completed(results, item, info)
         adapter = ItemAdapter(item)
         failed = sum(1 for ok, _ in results if not ok)
-        self.crawler.stats.inc_value("nianbao/attachments_stored", len(results) - failed)
+        self.crawler.stats.inc_value(keys.ATTACHMENTS_STORED, len(results) - failed)
         if failed:
-            self.crawler.stats.inc_value("nianbao/attachments_failed", failed)
+            self.crawler.stats.inc_value(keys.ATTACHMENTS_FAILED, failed)
         if adapter.get("status") == 0 and results:
             adapter["status"] = 200 if all(ok for ok, _ in results) else 0
         return item

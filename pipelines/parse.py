@@ -37,6 +37,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
 from convert import office
+from crawler import stats as keys
 from crawler.items import PageItem
 from parsers import parse_report
 from parsers.schema import REPORT_METADATA, Finding, Report
@@ -130,9 +131,9 @@ class ParsePipeline:
         if known:
             page.unchanged = True
             page.known_reports = known
-            self.stats.inc_value("nianbao/pages/skipped_unchanged")
+            self.stats.inc_value(keys.PAGES_SKIPPED_UNCHANGED)
             return page
-        self.stats.inc_value("nianbao/pages/parsed")
+        self.stats.inc_value(keys.PAGES_PARSED)
         downloaded = {f.get("url") for f in page.files}
         for url in page.file_urls:  # FilesPipeline lists only the files it could store
             if url not in downloaded:
@@ -167,7 +168,7 @@ class ParsePipeline:
         message = f"{where}: {type(exc).__name__}: {exc}"
         logger.error("cannot parse %s", message)
         page.parse_errors.append(message)
-        self.stats.inc_value("nianbao/reports/failed")
+        self.stats.inc_value(keys.REPORTS_FAILED)
 
     async def _load(
         self, page: ParsedPage, f: dict[str, Any]
@@ -185,10 +186,10 @@ class ParsePipeline:
         try:
             data, name = await run_in_thread(office.prepare, data, path)
         except Exception as exc:  # OfficeError: LibreOffice missing, failed or too slow
-            self.stats.inc_value("nianbao/attachments/conversion_failed")
+            self.stats.inc_value(keys.ATTACHMENTS_CONVERSION_FAILED)
             self._fail(page, f"{url} ({path})", exc)
             return None
-        self.stats.inc_value("nianbao/attachments/converted")
+        self.stats.inc_value(keys.ATTACHMENTS_CONVERTED)
         return f, data, name
 
     def _parse_page(
@@ -211,10 +212,10 @@ class ParsePipeline:
                 file_reports.append((result, f))
         if page_report is None and not file_reports and not page.parse_errors:
             page.parse_errors.append("no page body and no downloaded attachment to read")
-            self.stats.inc_value("nianbao/reports/failed")
+            self.stats.inc_value(keys.REPORTS_FAILED)
         if page_report is not None and _not_a_report(page_report):
             page.page_findings.extend(f for f in page_report.findings if f.rule == "not_a_report")
-            self.stats.inc_value("nianbao/pages/not_a_report")
+            self.stats.inc_value(keys.PAGES_NOT_A_REPORT)
             page_report = None
         reports = []
         for report, f in file_reports:
@@ -226,7 +227,7 @@ class ParsePipeline:
                 for x in report.findings
                 if x.rule == "not_a_report"
             )
-            self.stats.inc_value("nianbao/pages/not_a_report")
+            self.stats.inc_value(keys.PAGES_NOT_A_REPORT)
         page.reports = self._group(page, page_report, reports)
 
     def _read_file(self, path: str | None) -> bytes:

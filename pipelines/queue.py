@@ -23,9 +23,10 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler import stats as keys
 from crawler.distributed import clear_crawl, crawl_prefix, live_workers
 from crawler.items import PageItem
-from pipelines.store import STORE_ERRORS, StorePipeline
+from pipelines.store import StorePipeline
 from storage import save_sites
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class ItemQueuePipeline:
         if isinstance(item, PageItem):
             message = ("page", replace(item, body=None))  # the store needs no body
             self.server.rpush(self.key, _dump(message))
-            self.crawler.stats.inc_value("nianbao/distributed/items_queued")
+            self.crawler.stats.inc_value(keys.ITEMS_QUEUED)
         return item
 
 
@@ -163,9 +164,7 @@ def consume(
         reason = "finished"
     finally:
         store.spider_closed(run.spider, reason)
-    site_ids = [s.id for s in run.spider.sites] or sorted(store.site_pages)
-    failed = [s for s in site_ids if not store.site_reports.get(s)]
     if not keep and server.exists(finished):
         clear_crawl(server, spider)
-    logger.info("stored %d messages (%s store errors)", count, run.stats.get(STORE_ERRORS, 0))
-    return Consumed(count, run.stats.get_stats(), failed)
+    logger.info("stored %d messages (%s store errors)", count, run.stats.get(keys.STORE_ERRORS, 0))
+    return Consumed(count, run.stats.get_stats(), store.failed_sites)

@@ -4,7 +4,8 @@ Each report goes through ``storage.save_report`` (one transaction each); its out
 ``nianbao/reports/new|changed|unchanged``. Every page (reports and rejected look-alikes) becomes
 a ``pages`` row. The crawl itself is a ``crawl_runs`` row: written ``running`` when the spider
 opens, completed when it closes with the Scrapy stats, the report counts and the sites that
-gave no report (``sites_failed``: "0 reports" is a failure, not a quiet success). When it
+failed (``sites_failed``: down, or "0 reports" — a failure, not a quiet success — as
+``crawler.outcomes`` judged them). When it
 closes, the analysis tables (``storage.analysis``: bodies, coverage, 内容雷同) are rebuilt.
 
 A write that fails (database locked, disk full, a constraint) is logged and counted in
@@ -24,7 +25,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler import stats as keys
 from crawler.items import PageItem
+from crawler.outcomes import DOWN, NO_REPORT, OK, SiteOutcome, SiteOutcomes
 from crawler.safety import RefusalLog
 from pipelines.parsed import ParsedPage
 from storage import (
@@ -45,8 +48,7 @@ from storage.refused import save_refused
 
 logger = logging.getLogger(__name__)
 
-OUTCOMES = ("new", "changed", "unchanged", "failed")
-STORE_ERRORS = "nianbao/store/errors"
+LAST_STATUS = {OK: "ok", NO_REPORT: "no reports", DOWN: "down"}  # sites.last_status
 PAGE_COLUMNS = frozenset(TABLES["pages"].columns)
 
 
@@ -66,6 +68,7 @@ class StorePipeline:
         self.run_id: int | None = None
         self.site_pages: Counter[str] = Counter()
         self.site_reports: dict[str, set[str]] = defaultdict(set)
+        self.failed_sites: list[str] = []  # once the spider closed: down, or no report
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -77,6 +80,19 @@ class StorePipeline:
         return pipeline
 
     # --- lifecycle -------------------------------------------------------------------------
+
+    def _outcomes(self, site_ids: list[str]) -> dict[str, SiteOutcome]:
+        """Each site's outcome: as the crawl's ``SiteOutcomes`` judged it, else (pipelines run
+        without it: ``nianbao store``) judged by the same rule from the pages stored."""
+        ext = SiteOutcomes.of(self.crawler)
+        judged = ext.judge() if ext is not None else {}
+        return {
+            s: judged.get(s)
+            or SiteOutcome(
+                s, pages=self.site_pages[s], reports=len(self.site_reports.get(s, ()))
+            ).judge()
+            for s in site_ids
+        }
 
     def _sites(self) -> list[Any]:
         return list(getattr(self.crawler.spider, "sites", None) or [])
@@ -94,26 +110,30 @@ class StorePipeline:
             return
         finished = now_iso()
         site_ids = [s.id for s in self._sites()] or sorted(self.site_pages)
-        failed = [s for s in site_ids if not self.site_reports.get(s)]
-        found = {s: (self.site_pages[s], len(self.site_reports.get(s, ()))) for s in site_ids}
+        outcomes = self._outcomes(site_ids)
+        self.failed_sites = failed = [s for s in site_ids if outcomes[s].failed]
+        found = {
+            s: (self.site_pages[s], len(self.site_reports.get(s, ())), LAST_STATUS[o.status])
+            for s, o in outcomes.items()
+        }
         record_site_crawls(self.db, found, when=finished)
         refused = RefusalLog.of(self.crawler).refusals
         if refused:
             save_refused(self.db, [vars(r) for r in refused.values()])
         if failed:
             logger.warning("sites that gave no report: %s", ", ".join(failed))
-        counts = {o: self.stats.get_value(f"nianbao/reports/{o}", 0) for o in OUTCOMES}
+        counts = keys.report_counts(self.stats.get_stats())
         try:  # bodies, coverage, 内容雷同: derived tables, rebuilt from all stored reports
             built = refresh_analyses(self.db)
             logger.info("analysis tables rebuilt: %s", built)
         except Exception:  # derived tables: the run's record must still be written
-            self.stats.inc_value(STORE_ERRORS)
+            self.stats.inc_value(keys.STORE_ERRORS)
             logger.exception("analysis tables not rebuilt")
         record_run(
             self.db,
             run_id=self.run_id,
             finished=finished,
-            status=run_status(reason, self.stats.get_value(STORE_ERRORS, 0)),
+            status=run_status(reason, self.stats.get_value(keys.STORE_ERRORS, 0)),
             stats=self.stats.get_stats(),
             reports=counts,
             pages=sum(self.site_pages.values()),
@@ -139,7 +159,7 @@ class StorePipeline:
             save_page(self.db, row, findings=findings, when=when)
         except Exception:  # a write that fails is loud (log + stat), and the crawl goes on
             logger.exception("cannot store %s", page.url)
-            self.stats.inc_value(STORE_ERRORS)
+            self.stats.inc_value(keys.STORE_ERRORS)
         return item
 
     def _store_reports(self, page: ParsedPage, when: str) -> tuple[list[str], bool]:
@@ -147,7 +167,7 @@ class StorePipeline:
         self.site_pages[page.site_id] += 1
         if page.unchanged:
             touch_reports(self.db, page.known_reports, when=when)
-            self.stats.inc_value("nianbao/reports/unchanged", len(page.known_reports))
+            self.stats.inc_value(keys.REPORTS_UNCHANGED, len(page.known_reports))
             self.site_reports[page.site_id].update(page.known_reports)
             return list(page.known_reports), True
         ids = []
@@ -163,10 +183,10 @@ class StorePipeline:
                 )
             except Exception:  # one report lost (rolled back): say so, store the others
                 logger.exception("cannot store report %r from %s", parsed.report.title, page.url)
-                self.stats.inc_value(STORE_ERRORS)
+                self.stats.inc_value(keys.STORE_ERRORS)
                 complete = False
                 continue
-            self.stats.inc_value(f"nianbao/reports/{status}")
+            self.stats.inc_value(keys.reports(status))
             rid = report_id_for(page.site_id, parsed.report)
             ids.append(rid)
             self.site_reports[page.site_id].add(rid)

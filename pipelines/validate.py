@@ -16,6 +16,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler import stats as keys
 from pipelines.parsed import ParsedPage
 
 
@@ -33,14 +34,14 @@ class ValidatePipeline:
         if not isinstance(item, ParsedPage):
             return item
         for _ in item.parse_errors:
-            self.stats.inc_value("nianbao/findings/parse_error")
+            self.stats.inc_value(keys.finding("parse_error"))
         for finding in item.page_findings:  # e.g. not_a_report: a page, not a report
-            self.stats.inc_value(f"nianbao/findings/{finding.rule}")
+            self.stats.inc_value(keys.finding(finding.rule))
         for parsed in item.reports:
             report = parsed.report
             if not report.has_cells:
-                self.stats.inc_value("nianbao/reports/without_cells")
+                self.stats.inc_value(keys.REPORTS_WITHOUT_CELLS)
             for finding in report.findings:
-                self.stats.inc_value(f"nianbao/findings/{finding.rule}")
-                self.stats.inc_value(f"nianbao/findings/severity/{finding.severity}")
+                self.stats.inc_value(keys.finding(finding.rule))
+                self.stats.inc_value(keys.finding_severity(finding.severity))
         return item

@@ -84,10 +84,14 @@ def save_sites(
 
 
 def record_site_crawls(
-    db: sqlite_utils.Database, found: Mapping[str, tuple[int, int]], *, when: str | None = None
+    db: sqlite_utils.Database,
+    found: Mapping[str, tuple[int, int, str]],
+    *,
+    when: str | None = None,
 ) -> None:
-    """After a crawl: each site's ``(pages, reports)`` found; ``last_status`` ``ok`` or
-    ``no reports`` (a site unknown so far gets a row named by its id)."""
+    """After a crawl: each site's ``(pages, reports, last_status)`` (the status as the crawl
+    judged it: ``ok``, ``no reports``, ``down``); a site unknown so far gets a row named by
+    its id."""
     when = when or now_iso()
     rows = [
         {
@@ -95,9 +99,9 @@ def record_site_crawls(
             "last_crawled": when,
             "last_pages": pages,
             "last_reports": reports,
-            "last_status": "ok" if reports else "no reports",
+            "last_status": status,
         }
-        for site_id, (pages, reports) in found.items()
+        for site_id, (pages, reports, status) in found.items()
     ]
     with db.atomic():
         db["sites"].upsert_all(rows, pk="id")

@@ -49,6 +49,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.RecordedDecompression": 590,  # the same, recording a gzip bomb it stops
     "crawler.safety.RedirectGuard": 650,  # sees responses before RedirectMiddleware (600)
 }
+EXTENSIONS = {
+    "crawler.outcomes.SiteOutcomes": 500,  # each site's outcome (ok/no_report/down), judged once
+}
 SPIDER_MIDDLEWARES = {
     "crawler.safety.LinkSafety": 800,  # before OffsiteMiddleware (500): refusals recorded
     "crawler.fairness.ListFairness": 850,

@@ -5,12 +5,12 @@
 
 Prints a summary from the crawl's stats (a site without reports with the reason: connection
 refused, DNS lookup failed, timed out, … or no page read as a report). Exit status
-(``EXIT_MEANINGS``): 0 all good; 1 a site yielded no report or a database write failed (stat
-``nianbao/store/errors``; the run is ``finished_with_errors``); 2 bad input, checked before
-crawling, one line each: not a URL (a host without ``http://`` gets it, with a note), a sites
-CSV missing or neither UTF-8 nor GBK (GBK is read, with a note), a database that cannot be
-written, a bad ``-s``. Sites given as bare URLs get their province/city/county from their
-reports.
+(``EXIT_MEANINGS``): 0 all good; 1 a site failed (down, or no report: ``crawler.outcomes``) or
+a database write failed (stat ``nianbao/store/errors``; the run is ``finished_with_errors``); 2
+bad input, checked before crawling, one line each: not a URL (a host without ``http://`` gets
+it, with a note), a sites CSV missing or neither UTF-8 nor GBK (GBK is read, with a note), a
+database that cannot be written, a bad ``-s``. Sites given as bare URLs get their
+province/city/county from their reports.
 The summary has a line per site (reports, list pages, rejected pages, pages rendered in the
 browser, pages that needed one when none was installed, named).
 """
@@ -26,7 +26,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from crawler import stats as keys
 from crawler.items import PageItem
+from crawler.outcomes import site_outcomes
 from crawler.sites import load_sites
 
 HELP = "crawl county portals for annual reports (Scrapy spider annual_reports)"
@@ -110,42 +112,27 @@ class BadInput(Exception):
     """A command-line input that cannot be crawled: the one-line message to print."""
 
 
-def no_report_reason(stats: dict[str, Any], site_id: str) -> str:
-    """Why a site gave no report: how its requests failed, else that no page was a report."""
-    from crawler.fetcherrors import ANSWERED, site_fetch_errors
-
-    errors = site_fetch_errors(stats, site_id)
-    pages = stats.get(f"{ANSWERED}{site_id}")
-    if errors:
-        detail = ", ".join(f"{reason} ×{n}" for reason, n in sorted(errors.items()))
-        return f"unreachable: {detail}" if not pages else f"fetch errors: {detail}"
-    ignored = stats.get(f"nianbao/ignored/{site_id}")
-    if ignored and not pages:
-        return f"{ignored} request(s) refused by robots.txt or the site budget"
-    if pages:
-        return f"{pages} page(s) answered, none read as a report"
-    return "no page read as a report"
-
-
 def summarize(stats: dict[str, Any], site_ids: list[str]) -> tuple[list[str], list[str]]:
-    """Summary lines, and the ids of sites without a report."""
-    empty = [s for s in site_ids if not stats.get(f"nianbao/reports/{s}")]
-    failures = sum(v for k, v in stats.items() if k.startswith("nianbao/failed/"))
+    """Summary lines, and the ids of the sites that failed (down, or no report: the outcomes
+    ``crawler.outcomes`` judged)."""
+    outcomes = site_outcomes(stats, site_ids)
+    empty = [s for s in site_ids if outcomes[s].failed]
+    failures = sum(keys.under(stats, keys.FAILED_PREFIX).values())
     lines = [
         f"sites:            {len(site_ids)}",
         f"pages fetched:    {stats.get('response_received_count', 0)}"
         f" ({stats.get('httpcache/hit', 0)} from cache,"
         f" {stats.get('downloader/response_status_count/304', 0)} not modified)",
-        f"reports found:    {stats.get('nianbao/reports', 0)}",
-        f"rejected pages:   {stats.get('nianbao/rejected', 0)}",
-        f"attachments:      {stats.get('nianbao/attachments_stored', 0)} stored,"
-        f" {stats.get('nianbao/attachments_failed', 0)} failed",
+        f"reports found:    {stats.get(keys.REPORTS, 0)}",
+        f"rejected pages:   {stats.get(keys.REJECTED, 0)}",
+        f"attachments:      {stats.get(keys.ATTACHMENTS_STORED, 0)} stored,"
+        f" {stats.get(keys.ATTACHMENTS_FAILED, 0)} failed",
         f"failures:         {failures} requests, {stats.get('log_count/ERROR', 0)} errors logged",
-        f"budget cut:       {stats.get('nianbao/budget_cut', 0)} requests",
+        f"budget cut:       {stats.get(keys.BUDGET_CUT, 0)} requests",
     ]
     lines.extend(site_lines(stats, site_ids))
     for site in empty:
-        lines.append(f"NO REPORT FOUND:  {site} ({no_report_reason(stats, site)})")
+        lines.append(f"NO REPORT FOUND:  {site} ({outcomes[site].reason})")
     return lines, empty
 
 
@@ -221,11 +208,14 @@ def site_lines(stats: dict[str, Any], site_ids: list[str]) -> list[str]:
     """One line per site (reports, list pages, rejected, browser-rendered, needing a browser),
     then the pages that needed a browser none was there to render."""
     lines = []
-    pages = stats.get("nianbao/needs_browser_pages") or {}
+    pages = stats.get(keys.NEEDS_BROWSER_PAGES) or {}
     for site in site_ids:
         counts = {
-            key: stats.get(f"nianbao/{key}/{site}", 0)
-            for key in ("reports", "lists", "rejected", "browser_rendered", "needs_browser")
+            "reports": stats.get(keys.reports(site), 0),
+            "lists": stats.get(keys.lists(site), 0),
+            "rejected": stats.get(keys.rejected(site), 0),
+            "browser_rendered": stats.get(keys.browser_rendered(site), 0),
+            "needs_browser": stats.get(keys.needs_browser(site), 0),
         }
         lines.append(
             f"site {site}: {counts['reports']} reports, {counts['lists']} list pages,"
@@ -271,7 +261,7 @@ def run(args: argparse.Namespace) -> int:
     lines, empty = summarize(stats, site_ids)
     if args.redis:  # a worker crawls some of the sites: `nianbao store` judges them all
         lines, empty = [ln for ln in lines if not ln.startswith("NO REPORT")], []
-    store_errors = stats.get("nianbao/store/errors", 0)
+    store_errors = stats.get(keys.STORE_ERRORS, 0)
     if store_errors:
         lines.append(f"NOT STORED:       {store_errors} database writes failed (see the log)")
     if args.db and args.urls:

@@ -26,16 +26,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler import stats as keys
     from pipelines.queue import consume
-    from pipelines.store import STORE_ERRORS
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s: %(message)s")
     Path(args.db).resolve().parent.mkdir(parents=True, exist_ok=True)
     done = consume(args.redis, str(Path(args.db).resolve()), spider=args.spider, keep=args.keep)
     stats = done.stats
-    errors = stats.get(STORE_ERRORS, 0)
-    counts = ", ".join(f"{o} {stats.get(f'nianbao/reports/{o}', 0)}" for o in
-                       ("new", "changed", "unchanged"))  # fmt: skip
+    errors = stats.get(keys.STORE_ERRORS, 0)
+    counts = ", ".join(f"{o} {n}" for o, n in keys.report_counts(stats).items() if o != "failed")
     print(f"messages stored:  {done.messages}")
     print(f"reports:          {counts}")
     for site in done.failed_sites:

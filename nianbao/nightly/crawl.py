@@ -3,10 +3,10 @@
 The nightly job runs the spider ``annual_reports`` in this subprocess (a Twisted reactor cannot
 be restarted within one process) with the project settings (``SCRAPY_SETTINGS_MODULE``) plus the
 run's paths: ``NIANBAO_DB`` (the working copy), ``JOBDIR``, ``HTTPCACHE_DIR`` and ``LOG_FILE``.
-It adds one extension, :class:`SiteOutcomes`, which records per site what the network really
-answered — the HTTP cache answers for a site that is down with its stale copy, so items alone
-cannot tell a dead site from an unchanged one — and writes it with the crawl's stats to a JSON
-file (``NIANBAO_OUTCOMES_FILE``), flushed every few seconds so a killed process loses little.
+It adds one extension, :class:`OutcomesFile`, which writes the per-site counts of
+``crawler.outcomes.SiteOutcomes`` (what the network really answered, the pages and reports
+found) with the crawl's stats to a JSON file (``NIANBAO_OUTCOMES_FILE``), flushed every few
+seconds so a killed process loses little; the nightly job judges the sites from it.
 Exit status: 0 when the crawl finished, 1 when it stopped early (shutdown, error).
 """
 
@@ -16,76 +16,48 @@ import argparse
 import json
 import os
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from itemadapter import ItemAdapter
-from scrapy import Request, Spider, signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.http import Response
 from scrapy.utils.project import get_project_settings
 
-from crawler.sites import load_sites
+from crawler.outcomes import SiteOutcomes
 from nianbao.nightly.run import CLOSED_MARKER
-from nianbao.nightly.summary import SITE_COUNTS
 
 SPIDER = "annual_reports"
-EXTENSION = "nianbao.nightly.crawl.SiteOutcomes"
+EXTENSION = "nianbao.nightly.crawl.OutcomesFile"
 FLUSH_SECONDS = 2.0
 
 
-def site_prefixes(sites_csv: str | Path) -> list[tuple[str, str]]:
-    """(URL prefix, site id) for attributing requests to sites, longest prefix first."""
-    prefixes = []
-    for site in load_sites(sites_csv):
-        parts = urlsplit(site.start_url)
-        directory = parts.path.rsplit("/", 1)[0] + "/"
-        prefixes.append((f"{parts.scheme}://{parts.netloc}{directory}", site.id))
-    return sorted(prefixes, key=lambda p: len(p[0]), reverse=True)
+class OutcomesFile:
+    """Scrapy extension: the crawl's per-site counts (``crawler.outcomes.SiteOutcomes``) and
+    stats in a JSON file, flushed every FLUSH_SECONDS while the crawl runs and when it closes;
+    then the marker saying how it closed."""
 
-
-def site_of(url: str, prefixes: list[tuple[str, str]]) -> str | None:
-    """The site a URL belongs to: longest start-URL directory prefix, else the same host."""
-    for prefix, site_id in prefixes:
-        if url.startswith(prefix):
-            return site_id
-    netloc = urlsplit(url).netloc
-    for prefix, site_id in prefixes:
-        if urlsplit(prefix).netloc == netloc:
-            return site_id
-    return None
-
-
-class SiteOutcomes:
-    """Scrapy extension: per site, requests sent, answers, HTTP errors, pages and reports.
-
-    A request that got no answer at all (refused, timed out) is one sent but neither fetched
-    nor an HTTP error.
-    """
-
-    def __init__(self, crawler: Crawler, path: Path, sites_csv: str | None) -> None:
+    def __init__(self, crawler: Crawler, path: Path) -> None:
         self.crawler = crawler
         self.path = path
-        self.prefixes = site_prefixes(sites_csv) if sites_csv else []
-        self.sites: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SITE_COUNTS, 0))
+        self.outcomes = SiteOutcomes.of(crawler) or SiteOutcomes.from_crawler(crawler)
         self.finish_reason: str | None = None
         self.last_flush = 0.0
         jobdir = crawler.settings.get("JOBDIR")
         self.marker = Path(jobdir, CLOSED_MARKER) if jobdir else None
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SiteOutcomes:
-        path = Path(crawler.settings["NIANBAO_OUTCOMES_FILE"])
-        ext = cls(crawler, path, crawler.settings.get("NIANBAO_SITES_CSV"))
+    def from_crawler(cls, crawler: Crawler) -> OutcomesFile:
+        ext = cls(crawler, Path(crawler.settings["NIANBAO_OUTCOMES_FILE"]))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(ext.request_reached, signal=signals.request_reached_downloader)
-        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        for signal in (
+            signals.request_reached_downloader,
+            signals.response_downloaded,
+            signals.item_scraped,
+        ):
+            crawler.signals.connect(ext.flush, signal=signal)
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
@@ -93,37 +65,15 @@ class SiteOutcomes:
             self.marker.unlink(missing_ok=True)
         self.flush(force=True)
 
-    def request_reached(self, request: Request, spider: Spider) -> None:
-        self._count(request, "requests")
-
-    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
-        # Only answers from the network arrive here (not the HTTP cache's): 304 means "unchanged".
-        ok = response.status < 400 or response.status == 304
-        self._count(request, "fetched" if ok else "http_errors")
-
-    def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
-        adapter = ItemAdapter(item)
-        site_id = adapter.get("site_id") or site_of(response.url, self.prefixes)
-        if site_id:
-            self.sites[site_id]["pages"] += 1
-            if str(adapter.get("classification") or "") == "report":
-                self.sites[site_id]["reports"] += 1
-        self.flush()
-
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.finish_reason = reason
+        self.outcomes.judge()
         self.flush(force=True)
         if self.marker is not None:
             self.marker.parent.mkdir(parents=True, exist_ok=True)
             self.marker.write_text(json.dumps({"reason": reason}), encoding="utf-8")
 
-    def _count(self, request: Request, key: str) -> None:
-        site_id = request.meta.get("site_id") or site_of(request.url, self.prefixes)
-        if site_id:
-            self.sites[site_id][key] += 1
-        self.flush()
-
-    def flush(self, *, force: bool = False) -> None:
+    def flush(self, *, force: bool = False, **_: Any) -> None:
         """Write the outcomes file (at most every FLUSH_SECONDS unless forced), atomically."""
         now = time.monotonic()
         if not force and now - self.last_flush < FLUSH_SECONDS:
@@ -132,7 +82,7 @@ class SiteOutcomes:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         data = {
             "finish_reason": self.finish_reason,
-            "sites": dict(self.sites),
+            "sites": self.outcomes.counts,
             "stats": {k: _jsonable(v) for k, v in stats.items()},
         }
         tmp = self.path.with_name(self.path.name + ".tmp")
@@ -161,7 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = get_project_settings()
     overrides = {
         "NIANBAO_DB": str(Path(args.db).resolve()),
-        "NIANBAO_SITES_CSV": str(Path(args.sites).resolve()),
         "NIANBAO_OUTCOMES_FILE": str(Path(args.outcomes).resolve()),
         "JOBDIR": str(Path(args.jobdir).resolve()),
         "HTTPCACHE_ENABLED": True,

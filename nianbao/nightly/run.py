@@ -35,6 +35,7 @@ from typing import IO, Any
 
 import sqlite_utils
 
+from crawler import stats as keys
 from crawler.sites import load_sites
 from nianbao.nightly import publish
 from nianbao.nightly.process import die_with_parent, forward_signals, hold_lock
@@ -47,10 +48,8 @@ from nianbao.nightly.summary import (
     EXIT_SITES_FAILING,
     RunSummary,
     failing_streaks,
-    finding_counts,
     merge_parts,
     read_parts,
-    report_counts,
     store_run,
     stored_findings,
 )
@@ -200,7 +199,7 @@ def run_nightly(
         summary.alerts.extend(unreadable)
         outcomes, stats = merge_parts(parts, sites)
         summary.sites, summary.stats = outcomes, stats
-        summary.reports, summary.findings = report_counts(stats), finding_counts(stats)
+        summary.reports, summary.findings = keys.report_counts(stats), keys.finding_counts(stats)
         if not finished:
             summary.alerts.append(
                 "the crawl stopped before the end; nothing published; the next run resumes it"
@@ -315,7 +314,7 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
                 f"(threshold {options.max_parse_failure_rate:.0%})"
             )
             code = EXIT_PARSE_FAILURES
-        lost = int(summary.stats.get("nianbao/store/errors", 0))
+        lost = int(summary.stats.get(keys.STORE_ERRORS, 0))
         if lost:
             summary.alerts.append(
                 f"{lost} report(s) could not be written to the database (see the log); "
@@ -346,23 +345,23 @@ def publish_run(options: NightlyOptions, paths: RunPaths, summary: RunSummary, l
 
 
 def correct_crawl_runs(db: sqlite_utils.Database, summary: RunSummary) -> list[int]:
-    """Ids of this run's ``crawl_runs`` rows; the last gets the per-site verdict of the run.
+    """Ids of this run's ``crawl_runs`` rows; the last gets the per-site verdict of the run
+    when it differs from the one recorded.
 
-    The pipelines count a site that yielded reports as ok, but a site that was down yields
-    its pages from the stale HTTP cache: the verdict here (network answers) is the right one.
+    The store pipeline records the outcomes ``crawler.outcomes`` judged for its crawl process;
+    a run resumed after an interruption has several, and the verdict on their summed counts
+    (the same rule) is the run's. A single-part run's row already holds it and is not touched.
     """
-    ids = [
-        int(pk)
-        for pk, _ in db["crawl_runs"].pks_and_rows_where(
-            "started >= ?", [summary.started], order_by="id"
-        )
-    ]
-    if ids:
+    rows = list(
+        db["crawl_runs"].pks_and_rows_where("started >= ?", [summary.started], order_by="id")
+    )
+    if rows:
         failed = [s.site_id for s in summary.sites_failed]
-        record_run(
-            db, run_id=ids[-1], sites_ok=len(summary.sites) - len(failed), failed_sites=failed
-        )
-    return ids
+        ok = len(summary.sites) - len(failed)
+        last = rows[-1][1]
+        if (last.get("sites_ok"), json.loads(last.get("failed_sites") or "[]")) != (ok, failed):
+            record_run(db, run_id=int(rows[-1][0]), sites_ok=ok, failed_sites=failed)
+    return [int(pk) for pk, _ in rows]
 
 
 def _finish(summary: RunSummary, code: int, log: RunLog) -> int:

@@ -16,7 +16,9 @@ from typing import Any
 
 import sqlite_utils
 
+from crawler.outcomes import SITE_COUNTS, SiteOutcome, judge_sites
 from crawler.sites import Site
+from crawler.stats import STORE_OUTCOMES
 from storage import record_nightly_run
 
 # Exit statuses of `nianbao nightly` (documented in deploy/README.md).
@@ -35,47 +37,6 @@ EXIT_MEANINGS = {
     EXIT_BUSY: "another nightly run is in progress",
 }
 
-REPORT_COUNTS = ("new", "changed", "unchanged", "failed")
-# What the crawl process counts per site (the integer fields of SiteOutcome).
-SITE_COUNTS = ("requests", "fetched", "http_errors", "pages", "reports")
-
-
-@dataclass
-class SiteOutcome:
-    """One site in one run: what the network answered and what the spider found."""
-
-    site_id: str
-    name: str
-    requests: int = 0  # requests sent to the site (retries included)
-    fetched: int = 0  # answers from the network (2xx, 3xx, 304)
-    http_errors: int = 0  # answers ≥ 400
-    pages: int = 0  # candidate pages yielded (from the network or the HTTP cache)
-    reports: int = 0  # pages classified as reports
-    status: str = "ok"  # ok | down | no_report
-    reason: str = ""
-
-    def judge(self) -> SiteOutcome:
-        """Set ``status``/``reason``: unreachable, or reachable but no report found, fails."""
-        unanswered = self.requests - self.fetched - self.http_errors
-        if self.requests and not self.fetched:
-            self.status = "down"
-            self.reason = (
-                f"no good answer to {self.requests} request(s): {unanswered} unanswered, "
-                f"{self.http_errors} HTTP error(s)"
-                + (" (reports served from the stale HTTP cache ignored)" if self.reports else "")
-            )
-        elif not self.reports:
-            self.status = "no_report"
-            self.reason = f"no report found ({self.pages} candidate page(s); layout changed?)"
-        else:
-            self.status, self.reason = "ok", ""
-        return self
-
-    @property
-    def failed(self) -> bool:
-        return self.status != "ok"
-
-
 @dataclass
 class RunSummary:
     """The readable result of one nightly run."""
@@ -85,7 +46,7 @@ class RunSummary:
     finished: str | None = None
     attempts: int = 1
     sites: list[SiteOutcome] = field(default_factory=list)
-    reports: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORT_COUNTS, 0))
+    reports: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STORE_OUTCOMES, 0))
     findings: dict[str, int] = field(default_factory=dict)  # read this run (parsed pages)
     findings_stored: dict[str, int] | None = None  # in the published database, per rule
     stats: dict[str, Any] = field(default_factory=dict)
@@ -166,39 +127,29 @@ def read_parts(paths: Iterable[Path]) -> tuple[list[dict[str, Any]], list[str]]:
 def merge_parts(
     parts: list[dict[str, Any]], sites: list[Site]
 ) -> tuple[list[SiteOutcome], dict[str, Any]]:
-    """Per-site outcomes and numeric stats summed over the crawl parts of a run."""
-    outcomes = {s.id: SiteOutcome(site_id=s.id, name=s.name) for s in sites}
+    """Per-site outcomes and numeric stats summed over the crawl parts of a run: each site is
+    judged on the sums by the crawl's own rule (``SiteOutcome.judge``)."""
+    counts = {s.id: dict.fromkeys(SITE_COUNTS, 0) for s in sites}
     stats: dict[str, Any] = {}
     for part in parts:
-        for site_id, counts in (part.get("sites") or {}).items():
-            outcome = outcomes.get(site_id)
-            if outcome is None:
-                continue
-            for key in SITE_COUNTS:
-                setattr(outcome, key, getattr(outcome, key) + int(counts.get(key) or 0))
+        for site_id, part_counts in (part.get("sites") or {}).items():
+            if site_id in counts:
+                for key in SITE_COUNTS:
+                    counts[site_id][key] += int(part_counts.get(key) or 0)
         for key, value in (part.get("stats") or {}).items():
             before = stats.get(key, 0)
             if _number(value) and _number(before):
                 stats[key] = before + value
             else:
                 stats[key] = value
-    return [o.judge() for o in outcomes.values()], stats
+    outcomes = judge_sites(stats, list(counts), counts)
+    for site in sites:
+        outcomes[site.id].name = site.name
+    return list(outcomes.values()), stats
 
 
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def report_counts(stats: dict[str, Any]) -> dict[str, int]:
-    """new/changed/unchanged/failed reports from the pipelines' stats."""
-    return {k: int(stats.get(f"nianbao/reports/{k}", 0)) for k in REPORT_COUNTS}
-
-
-def finding_counts(stats: dict[str, Any]) -> dict[str, int]:
-    """Findings per rule from the pipelines' stats (``nianbao/findings/<rule>``)."""
-    prefix = "nianbao/findings/"
-    rules = {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
-    return {rule: int(v) for rule, v in rules.items() if "/" not in rule}  # not severity/…
 
 
 def failing_streaks(

@@ -44,7 +44,7 @@ class Column:
     delivery: str = "static"  # static onclick iframe api datastore dataproxy gkmlpt browser
     paging: str = "query"  # static paging: trs index_n query next
     call: str = "ajax"  # api: xhr fetch ajax get post
-    shape: str = "kaipu"  # api: a key of endpoints.SHAPES
+    shape: str = "kaipu"  # api: a key of nianbao.testing.listapi.SHAPES
     size: int = 5
     cid: str = "1"
     crumbs: list[tuple[str, str]] = field(default_factory=list)
