@@ -45,9 +45,11 @@ _REPORT_NAMES = (
     "政府信息公开工作年度报告", "政府信息公开年度报告", "政府信息公开年报", "信息公开工作年度报告",
     "政务公开工作年度报告", "年度政府信息公开工作情况的报告",
 )  # fmt: skip
-_MIN_CUT_STEM = 3  # characters of a report's name before the cut that tell it apart
+# Two characters of the name before the cut (政府…) may also start 政府工作报告: such a link is
+# fetched and judged, a request, never a report stored; 年度… alone says nothing.
+_MIN_CUT_STEM = 2
 _CUT_STEMS = tuple(
-    {name[:k] for name in _REPORT_NAMES for k in range(_MIN_CUT_STEM, len(name) + 1)}
+    {name[:k] for name in _REPORT_NAMES for k in range(_MIN_CUT_STEM, len(name) + 1)} - {"年度"}
 )
 
 

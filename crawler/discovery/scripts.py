@@ -66,6 +66,7 @@ _OPEN_URL = re.compile(
     r"""show|jump|link)\w*)\s*\(?\s*['"]([^'"]+)['"]""",
     re.I,
 )
+_DATE = re.compile(r"^[\[(（]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[\])）]?$")  # a list row's date
 _ASSET = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|map)(?:[?#]|$)", re.I)
 # Words of a path that name no list: counters, statistics, login, search, sharing, comments.
 _NOT_A_LIST = frozenset(
@@ -476,7 +477,10 @@ class Scripts:
         for el in response.xpath("//*[@onclick]"):
             for target in _OPEN_URL.findall(el.attrib["onclick"]):
                 if _PAGE_LIKE.search(target):
-                    text = " ".join(t.strip() for t in el.xpath(".//text()").getall() if t.strip())
+                    text = " ".join(
+                        t.strip() for t in el.xpath(".//text()").getall()
+                        if t.strip() and not _DATE.match(t.strip())
+                    )  # fmt: skip
                     yield Lead(response.urljoin(target), text or el.attrib.get("title", ""))
 
     def feed_leads(self, response: TextResponse) -> Iterable[Lead]:
