@@ -59,8 +59,6 @@ def _cut_report(text: str) -> bool:
     return bool(_CUT_REPORT.search(stem)) or stem.endswith(_CUT_STEMS)
 
 
-
-
 def is_next_page_link(text: str | None) -> bool:
     """下一页 / » links of a paginated list."""
     return bool(_NEXT_TEXT.match(text or ""))

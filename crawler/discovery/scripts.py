@@ -565,9 +565,7 @@ def _next_offsets(
         yield _page_lead(response, changed, where, n)
 
 
-def _page_lead(
-    response: TextResponse, params: dict[str, Param], where: str | None, n: int
-) -> Lead:
+def _page_lead(response: TextResponse, params: dict[str, Param], where: str | None, n: int) -> Lead:
     """Page ``n`` of a list answer: the same request with ``params``."""
     if where is None:
         parts = urlsplit(response.url)
