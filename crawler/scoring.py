@@ -40,8 +40,23 @@ _SHORT = 12  # characters of a menu entry (longer link texts are headlines)
 _SHORT_BODY = 16  # characters of a body's name (县人力资源和社会保障局)
 _CUT_SHORT = re.compile(r"(…|\.\.\.?|。。)$")
 _CUT_REPORT = re.compile(r"信息公开|政务公开|公开工作|年度报")
+# The report's names a cut-short title may end inside (某县2023年政府信…, 某镇2022年度政…).
+_REPORT_NAMES = (
+    "政府信息公开工作年度报告", "政府信息公开年度报告", "政府信息公开年报", "信息公开工作年度报告",
+    "政务公开工作年度报告", "年度政府信息公开工作情况的报告",
+)  # fmt: skip
+# Two characters of the name before the cut (政府…) may also start 政府工作报告: such a link is
+# fetched and judged, a request, never a report stored; 年度… alone says nothing.
+_MIN_CUT_STEM = 2
+_CUT_STEMS = tuple(
+    {name[:k] for name in _REPORT_NAMES for k in range(_MIN_CUT_STEM, len(name) + 1)} - {"年度"}
+)
 
 
+def _cut_report(text: str) -> bool:
+    """A cut-short title that names a report before the cut, or ends inside a report's name."""
+    stem = _CUT_SHORT.sub("", text)
+    return bool(_CUT_REPORT.search(stem)) or stem.endswith(_CUT_STEMS)
 
 
 def is_next_page_link(text: str | None) -> bool:
@@ -61,7 +76,7 @@ def link_score(text: str | None, url: str, *, in_area: bool = False) -> int:
     verdict = classify_title(text)
     if verdict == REPORT and (year_in(text) or is_attachment_url(url)):
         return STRONG
-    if year_in(text) and _CUT_SHORT.search(text) and _CUT_REPORT.search(text):
+    if year_in(text) and _CUT_SHORT.search(text) and _cut_report(text):
         return STRONG  # a report's title cut short by the list: 某县2023年政府信息公开…
     if verdict and verdict.startswith("rejected:"):
         return 0  # a look-alike named as such in its link: not worth a request

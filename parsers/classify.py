@@ -14,8 +14,9 @@ REPORT = "report"
 # The report's own name, in the forms portals use.
 _REPORT_NAME = re.compile(
     r"(政府|政务)?信息公开(工作)?(情况)?的?(年度)?(工作)?(报告|年报)|信息公开年报|"
-    r"公开工作年度报告|年度(政府)?信息公开(工作)?(情况)?的?报告"
-)
+    r"公开工作年度报告|年度(政府)?信息公开(工作)?(情况)?的?报告|"
+    r"信息公开(工作)?(情况)?(\d{4}|[〇零一二三四五六七八九]{4})\s*年度?(工作)?(报告|年报)"
+)  # the last form: 某县政府信息公开工作2021年度报告
 
 # Look-alikes: (reason, pattern on the title). Checked before the report name matches.
 LOOKALIKES: tuple[tuple[str, re.Pattern[str]], ...] = (

@@ -137,8 +137,26 @@ def test_page_verdicts():
         "某县人民政府关于2019年度政府信息公开工作情况的报告",
         "某县2022年政府信息公开年度工作报告",
         "某镇2023年度政府信息公开工作的报告",
+        "北河县人民政府政府信息公开工作2021年度报告",
+        "某县人民政府信息公开工作二〇二二年度报告",
     ],
 )
 def test_other_phrasings_of_the_report_name(title):
     assert classify_title(title) == REPORT
     assert link_score(title, "/art/1.html") == STRONG
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("2023年屏金区人民政府政府信息…", STRONG),
+        ("桃屏乡人民政府关于2022年度政…", STRONG),
+        ("2023年屏金区生态环境分局政府…", STRONG),  # fetched and judged: maybe 政府工作报告
+        ("2023年屏金区人民政府政府信息公开工作年度报告", STRONG),
+        ("2023年屏金区人民政府工作…", 0),
+        ("屏金区人民政府2023年度…", 0),
+        ("屏金区人民政府政府信息…", 0),  # no year
+    ],
+)
+def test_titles_cut_short_inside_a_report_name(text, score):
+    assert link_score(text, "/zwgk/c1/2024/0109/1.html", in_area=True) == score

@@ -145,6 +145,50 @@ def test_gkmlpt_columns_from_config():
     assert "工作动态" in leads  # scored (and dropped) by the spider, not here
 
 
+def test_gkmlpt_columns_written_as_javascript_literals():
+    config = (
+        "<script>window._CONFIG = {SID: '725962', ROOT: '/gkmlpt', SITE_NAME: '某县'};"
+        "window.CLASSIFY = [{id: 572121, name: '政府信息公开年报'}, "
+        "{name: '信息公开年报', 'id': '572127'}];</script><script src='/gkmlpt/app.js'></script>"
+    )
+    body = f"<html><head>{config}</head><body><div id='app'></div></body></html>"
+    response = HtmlResponse(f"{HOST}/gkmlpt/index", body=body.encode(), encoding="utf-8")
+    assert Gkmlpt().detect(response)
+    assert [(lead.text, lead.url, lead.kind) for lead in Gkmlpt().leads(response)] == [
+        ("政府信息公开年报", f"{HOST}/gkmlpt/api/all/572121?page=1&sid=725962", "feed"),
+        ("信息公开年报", f"{HOST}/gkmlpt/api/all/572127?page=1&sid=725962", "feed"),
+    ]
+
+
+def test_trs_pager_numbers_from_page_variables():
+    body = (
+        "<html><body><ul><li><a href='./t1.html'>a</a></li></ul><script>var countPage = 3;"
+        'var currentPage = 0;createPageHTML(countPage, currentPage, "list_frame_9", "html");'
+        "</script></body></html>"
+    )
+    response = HtmlResponse(f"{HOST}/zwgk/c9/list_frame_9.html", body=body.encode(),
+                            encoding="utf-8")  # fmt: skip
+    assert [lead.url for lead in Trs().leads(response)] == [
+        f"{HOST}/zwgk/c9/list_frame_9_1.html",
+        f"{HOST}/zwgk/c9/list_frame_9_2.html",
+    ]
+
+
+def test_hanweb_column_without_embedded_records_is_fed_by_the_proxy():
+    body = (
+        "<html><body><div id='5826757'></div><script>var dataStore = null;</script><script>"
+        "$('#5826757').jpage({dataStore: dataStore, perPage: 6, totalRecord: 20, groupSize: 3,"
+        " proxyUrl: '/module/web/jpage/dataproxy.jsp', ajaxParam: {appid: '1', webid: '1',"
+        " columnid: '626757', unitid: '5826757'}});</script></body></html>"
+    )
+    response = HtmlResponse(f"{HOST}/col/col626757/index.html", body=body.encode(),
+                            encoding="utf-8")  # fmt: skip
+    leads = list(Hanweb().leads(response))
+    assert [(lead.kind, lead.strategy, lead.text) for lead in leads] == [("feed", "hanweb", "")] * 2
+    assert "startrecord=1&endrecord=18" in leads[0].url
+    assert "startrecord=19&endrecord=36" in leads[1].url
+
+
 def test_gkmlpt_api_json_and_next_page():
     data = {
         "articles": [{"title": "梅江区2022年政府信息公开工作年度报告", "url": "/c/post_1.html"}],

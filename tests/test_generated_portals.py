@@ -27,8 +27,12 @@ PORTALS_PER_CRAWL = 10
 MAX_REQUESTS_PER_REPORT = 4
 
 
-def crawl_portals(seeds: tuple[int, ...], root: Path) -> dict[int, dict]:
-    """Serve and crawl the portals of ``seeds``; per seed: manifest, server, items, exit."""
+def crawl_portals(
+    seeds: tuple[int, ...], root: Path, settings: dict[str, str] | None = None
+) -> dict[int, dict]:
+    """Serve and crawl the portals of ``seeds``; per seed: manifest, server, items, exit.
+
+    ``settings``: Scrapy settings of the crawl (``NIANBAO_BROWSER`` to render lists)."""
     from tests.conftest import run_crawl
 
     portals = [generate(seed) for seed in seeds]
@@ -37,7 +41,7 @@ def crawl_portals(seeds: tuple[int, ...], root: Path) -> dict[int, dict]:
         for start in range(0, len(portals), PORTALS_PER_CRAWL):
             batch = portals[start : start + PORTALS_PER_CRAWL]
             urls = [servers[p.key].url(p.manifest["start_path"]) for p in batch]
-            result = run_crawl(urls, root / f"crawl{start}", timeout=180)
+            result = run_crawl(urls, root / f"crawl{start}", settings=settings, timeout=180)
             for portal in batch:
                 server = servers[portal.key]
                 items = [i for i in result.items if i["url"].startswith(server.base_url + "/")]
@@ -125,7 +129,7 @@ def test_crawl_exits_zero(crawled, seed):
 @pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
 def test_lists_only_a_browser_fills(tmp_path):
     assert BROWSER_SEEDS, "the seeds include a portal whose list needs a browser"
-    results = crawl_portals(BROWSER_SEEDS, tmp_path)
+    results = crawl_portals(BROWSER_SEEDS, tmp_path, {"NIANBAO_BROWSER": "True"})
     for seed, result in results.items():
         manifest = result["portal"].manifest
         expected = {r["url"] for r in manifest["reports"]}

@@ -278,3 +278,30 @@ def test_options_object_passed_by_name():
     assert [(lead.url, lead.method, lead.body) for lead in feeds(response)] == [
         (f"{HOST}/api/nb", "POST", "cid=3&pageNo=1")
     ]
+
+
+def test_a_list_function_called_with_its_first_offset_and_offset_paging():
+    response = column(
+        "function show(res){ render(res.result.items); }"
+        "function load(p){ $.get('/api/v1/docs', {cid: '235909', limit: 4, offset: p}, show,"
+        " 'json'); } $(function(){ load(0); });"
+    )
+    [lead] = feeds(response)
+    assert query(lead.url) == {"cid": "235909", "limit": "4", "offset": "0"}
+    data = {"code": 0, "result": {"items": [{"name": "某县2022年政府信息公开工作年度报告",
+                                             "link": "/a.html"}], "totalCount": 10}}  # fmt: skip
+    got = list(Scripts().feed_leads(_answer(lead.url, data)))
+    assert got[0] == Lead(f"{HOST}/a.html", "某县2022年政府信息公开工作年度报告")
+    assert [query(page.url)["offset"] for page in got[1:]] == ["4", "8"]
+    later = _answer(got[1].url, data)
+    assert [lead.kind for lead in Scripts().feed_leads(later)] == ["link"]
+
+
+def test_onclick_list_rows_are_named_without_their_dates():
+    extra = (
+        "<ul><li onclick=\"location.href='/zwgk/c1/2024/0109/1.html'\"><span>2023年某区人民政府"
+        "政府信息…</span><span>2024-01-09</span></li></ul>"
+    )
+    response = column("", extra)
+    [lead] = [lead for lead in Scripts().leads(response) if lead.url.endswith("/1.html")]
+    assert lead.text == "2023年某区人民政府政府信息…"

@@ -1,7 +1,8 @@
 """Guangdong 政府信息公开目录 (gkmlpt): lists are JSON from ``<root>/api/all/<column>``.
 
 ``/gkmlpt/index`` renders in the browser: the site id is in ``window._CONFIG`` (``SID``), the
-columns in a script array of ``{"id": …, "name": …}``. The API answers
+columns in a script array of ``{"id": …, "name": …}`` objects (JSON, or JavaScript literals
+``{id: 1, name: '…'}``). The API answers
 ``{"articles": [{"title", "url", …}], "total", "page", "page_size"}``.
 """
 
@@ -21,7 +22,17 @@ logger = logging.getLogger(__name__)
 
 _SID = re.compile(r"\bSID\s*[:=]\s*['\"]?(\d+)", re.I)
 _ROOT = re.compile(r"\bROOT\s*[:=]\s*['\"]([^'\"]+)['\"]")
-_COLUMN = re.compile(r"\{\s*\"id\"\s*:\s*(\d+)\s*,\s*\"name\"\s*:\s*\"([^\"]+)\"")
+_OBJECT = re.compile(r"\{[^{}]*\}")  # a JSON or JavaScript object literal of a script
+_COLUMN_ID = re.compile(r"""(?:^|[{,\s])["']?id["']?\s*:\s*["']?(\d+)""")
+_COLUMN_NAME = re.compile(r"""(?:^|[{,\s])["']?name["']?\s*:\s*(["'])(.+?)\1""")
+
+
+def columns(text: str) -> Iterable[tuple[str, str]]:
+    """(id, name) of the column objects of a script, JSON or JavaScript, keys in any order."""
+    for obj in _OBJECT.findall(text):
+        column, name = _COLUMN_ID.search(obj), _COLUMN_NAME.search(obj)
+        if column and name:
+            yield column.group(1), name.group(2)
 
 
 class Gkmlpt:
@@ -40,7 +51,7 @@ class Gkmlpt:
         root_m = _ROOT.search(text)
         path = urlsplit(response.url).path
         root = root_m.group(1) if root_m else path[: path.find("/gkmlpt") + 7]
-        for column, name in _COLUMN.findall(text):
+        for column, name in columns(text):
             query = urlencode({"page": 1, "sid": sid.group(1)})
             url = response.urljoin(f"{root}/api/all/{column}?{query}")
             yield Lead(url, name, "feed", self.name)

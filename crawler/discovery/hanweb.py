@@ -73,12 +73,14 @@ class Hanweb:
             "permissiontype": "0",
         }
         start = len(_CDATA.findall(text)) + 1
+        # No records embedded: the proxy's answers are the column's list itself, not more of it.
+        kind = "page" if start > 1 else "feed"
         total = min(total, start - 1 + per * group * MAX_ANNOUNCED_PAGES)
         while start <= total:
             end = start + per * group - 1
             query = urlencode({"startrecord": start, "endrecord": end, "perpage": per, **params})
             url = response.urljoin(f"{proxy.group(1)}?{query}")
-            yield Lead(url, f"{start}-{end}", "page", self.name)
+            yield Lead(url, f"{start}-{end}" if kind == "page" else "", kind, self.name)
             start = end + 1
 
     def feed_leads(self, response: TextResponse) -> Iterable[Lead]:

@@ -57,11 +57,16 @@ _ELEMENT_VALUE = re.compile(
 _PAGE_NAME = re.compile(r"^(?:page|pageno|pagenum|pageindex|currentpage|curpage|p|pn|cur|"
                         r"current|page_no|pagenumber)$", re.I)  # fmt: skip
 _SIZE_NAME = re.compile(r"^(?:pagesize|page_size|size|perpage|per_page|rows|limit|num)$", re.I)
+_OFFSET_NAME = re.compile(r"^(?:offset|start|startindex|startrow|skip|from|firstresult)$", re.I)
+# function load(p, size) {…} … load(0, 10): a parameter's value where the page calls it
+_FUNCTION = re.compile(r"\bfunction\s+([A-Za-z_$][\w$]*)\s*\(([^()]*)\)")
+_LITERAL = re.compile(r"""^(?:-?\d{1,15}|(['"])[^'"]*\1)$""")
 _OPEN_URL = re.compile(
     r"""(?:window\.open|location\.href\s*=|location\s*=|location\.assign|\w*(?:open|goto|go|view|"""
     r"""show|jump|link)\w*)\s*\(?\s*['"]([^'"]+)['"]""",
     re.I,
 )
+_DATE = re.compile(r"^[\[(（]?\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[\])）]?$")  # a list row's date
 _ASSET = re.compile(r"\.(?:js|css|png|jpe?g|gif|svg|ico|woff2?|ttf|map)(?:[?#]|$)", re.I)
 # Words of a path that name no list: counters, statistics, login, search, sharing, comments.
 _NOT_A_LIST = frozenset(
@@ -159,6 +164,26 @@ def _split(text: str, sep: str) -> list[str]:
     return parts
 
 
+def _arguments(scripts: str) -> dict[str, str]:
+    """Parameters of the scripts' functions, valued as the first call with literals passes
+    them (``function load(p){…}`` … ``load(0)``: ``p`` is 0 on the first list request)."""
+    out: dict[str, str] = {}
+    for m in _FUNCTION.finditer(scripts):
+        params = [p.strip() for p in m.group(2).split(",") if p.strip()]
+        if not params:
+            continue
+        for call in re.finditer(rf"(?<![\w$.]){re.escape(m.group(1))}\s*\(", scripts):
+            end = _closing(scripts, call.end())
+            args = _split(scripts[call.end() : end], ",") if end > 0 else []
+            if scripts[: call.start()].rstrip().endswith("function") or not args:
+                continue
+            if all(_LITERAL.match(a) for a in args):
+                for name, value in zip(params, args, strict=False):
+                    out.setdefault(name, value.strip("'\""))
+                break
+    return out
+
+
 class _Scope:
     """Values a script's expressions may name: string constants and hidden inputs."""
 
@@ -168,6 +193,7 @@ class _Scope:
             name, value = (m.group(1), m.group(3)) if m.group(1) else (m.group(4), m.group(5))
             self.values.setdefault(name, value)
         self.inputs = inputs
+        self.arguments = _arguments(scripts)
 
     def evaluate(self, expr: str) -> str | None:
         """A string expression's value (literals, constants, ``+``, template literals)."""
@@ -196,6 +222,8 @@ class _Scope:
                 return self.values[name]
             if name in self.inputs:
                 return self.inputs[name]
+            if name in self.arguments:
+                return self.arguments[name]
             if _PAGE_NAME.match(name):
                 return "1"
             if _SIZE_NAME.match(name):
@@ -449,7 +477,10 @@ class Scripts:
         for el in response.xpath("//*[@onclick]"):
             for target in _OPEN_URL.findall(el.attrib["onclick"]):
                 if _PAGE_LIKE.search(target):
-                    text = " ".join(t.strip() for t in el.xpath(".//text()").getall() if t.strip())
+                    text = " ".join(
+                        t.strip() for t in el.xpath(".//text()").getall()
+                        if t.strip() and not _DATE.match(t.strip())
+                    )  # fmt: skip
                     yield Lead(response.urljoin(target), text or el.attrib.get("title", ""))
 
     def feed_leads(self, response: TextResponse) -> Iterable[Lead]:
@@ -493,6 +524,11 @@ def next_pages(response: TextResponse, data: object) -> Iterator[Lead]:
     if not total or total < 2:
         return
     key = next((k for k in params if _PAGE_NAME.match(k) and str(params[k]).isdigit()), None)
+    if key is None:
+        offset = next((k for k in params if _OFFSET_NAME.match(k)), None)
+        if offset is not None:
+            yield from _next_offsets(response, params, where, offset, pages.records)
+            return
     if key is None and pages.current_key:
         key = next((k for k in params if k.lower() == pages.current_key), pages.current_key)
     if key is None:
@@ -505,11 +541,34 @@ def next_pages(response: TextResponse, data: object) -> Iterator[Lead]:
     last = first + min(total, MAX_ANNOUNCED_PAGES) - 1
     as_number = isinstance(params.get(key), int)
     for n in range(first + 1, last + 1):
-        changed = params | {key: n if as_number else str(n)}
-        if where is None:
-            parts = urlsplit(response.url)
-            yield Lead(parts._replace(query=urlencode(changed)).geturl(), str(n), "page",
-                       Scripts.name)  # fmt: skip
-        else:
-            body = json.dumps(changed) if where == "json" else urlencode(changed)
-            yield Lead(response.url, str(n), "page", Scripts.name, "POST", body, where)
+        yield _page_lead(response, params | {key: n if as_number else str(n)}, where, n)
+
+
+def _next_offsets(
+    response: TextResponse,
+    params: dict[str, Param],
+    where: str | None,
+    key: str,
+    records: int | None,
+) -> Iterator[Lead]:
+    """The other pages of a list paged by record offset (``offset=0&limit=10``)."""
+    size = next((v for k, v in params.items() if _SIZE_NAME.match(k)), None)
+    first = params.get(key)
+    if records is None or not str(size).isdigit() or not int(size) or not str(first).isdigit():
+        return
+    if int(first) >= int(size):  # announced by the first page already
+        return
+    as_number = isinstance(first, int)
+    last = min(records, int(first) + int(size) * MAX_ANNOUNCED_PAGES)
+    for n, start in enumerate(range(int(first) + int(size), last, int(size)), start=2):
+        changed = params | {key: start if as_number else str(start)}
+        yield _page_lead(response, changed, where, n)
+
+
+def _page_lead(response: TextResponse, params: dict[str, Param], where: str | None, n: int) -> Lead:
+    """Page ``n`` of a list answer: the same request with ``params``."""
+    if where is None:
+        parts = urlsplit(response.url)
+        return Lead(parts._replace(query=urlencode(params)).geturl(), str(n), "page", Scripts.name)
+    body = json.dumps(params) if where == "json" else urlencode(params)
+    return Lead(response.url, str(n), "page", Scripts.name, "POST", body, where)

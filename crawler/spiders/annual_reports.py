@@ -31,6 +31,7 @@ from scrapy.http import Response, TextResponse
 from crawler import browser
 from crawler.discovery import Lead, strategies
 from crawler.discovery.records import data_links, parse_data
+from crawler.discovery.scripts import next_pages
 from crawler.items import PageItem
 from crawler.pagemeta import attachment_links, gb_decoded
 from crawler.scoring import AREA, COLUMN, STRONG, is_attachment_url, link_score
@@ -277,7 +278,8 @@ class AnnualReportsSpider(scrapy.Spider):
         await browser.capture(self, response)
 
     def parse_rendered(self, response: Response) -> Iterator[Any]:
-        """A page rendered by the browser: links of its DOM and of the data it fetched."""
+        """A page rendered by the browser: links of its DOM and of the data it fetched, and
+        the other pages of that data (fetched without the browser)."""
         if not isinstance(response, TextResponse):
             return
         site = response.meta["site_id"]
@@ -285,8 +287,13 @@ class AnnualReportsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("nianbao/browser_rendered")
         leads = self._leads(response)
         for url, text in browser.captured(self, response.url):
-            for href, title in data_links(parse_data(text)):
+            data = parse_data(text)
+            for href, title in data_links(data):
                 lead = Lead(urljoin(url, href), title)
+                leads.append((lead, self._score(lead, response)))
+            # The answer's other pages, by its paging fields (a GET list: its URL's query).
+            answer = TextResponse(url, body=b"", encoding="utf-8", request=scrapy.Request(url))
+            for lead in next_pages(answer, data):
                 leads.append((lead, self._score(lead, response)))
         yield from self._follow(response, leads, any(s >= STRONG for _, s in leads))
 
