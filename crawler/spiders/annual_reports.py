@@ -29,6 +29,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from crawler import browser
+from crawler import stats as names
 from crawler.discovery import Lead, strategies
 from crawler.discovery.records import data_links, parse_data
 from crawler.discovery.scripts import next_pages
@@ -84,7 +85,7 @@ class AnnualReportsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for site in self.sites:
-            self.crawler.stats.set_value(f"nianbao/reports/{site.id}", 0)
+            self.crawler.stats.set_value(names.reports(site.id), 0)
             yield scrapy.Request(
                 site.start_url,
                 callback=self.parse,
@@ -128,7 +129,7 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         site = meta["site_id"]
         if verdict.kind in (Kind.LIST, Kind.COLUMN):
-            self.crawler.stats.inc_value(f"nianbao/lists/{site}")
+            self.crawler.stats.inc_value(names.lists(site))
         if verdict.kind is Kind.REJECTED or candidate:
             yield self._item(response, verdict, page)
         if report_links:  # a list read statically: its scripts' endpoints are not needed
@@ -152,9 +153,9 @@ class AnnualReportsSpider(scrapy.Spider):
         request = failure.request
         site = request.meta.get("site_id", "?")
         if failure.check(IgnoreRequest):  # robots.txt or the site budget said no
-            self.crawler.stats.inc_value(f"nianbao/ignored/{site}")
+            self.crawler.stats.inc_value(names.ignored(site))
             return
-        self.crawler.stats.inc_value(f"nianbao/failed/{site}")
+        self.crawler.stats.inc_value(names.failed(site))
         response = getattr(failure.value, "response", None)
         if request.meta.get("score", 0) >= STRONG:
             verdict = Verdict(Kind.REJECTED, f"fetch_failed:{failure.type.__name__}")
@@ -201,7 +202,7 @@ class AnnualReportsSpider(scrapy.Spider):
         paginate = list_has_reports or meta.get("score", 0) >= COLUMN
         for lead, score in leads:
             if lead.kind == "page" and not paginate:
-                self.crawler.stats.inc_value("nianbao/pagination_skipped")
+                self.crawler.stats.inc_value(names.PAGINATION_SKIPPED)
                 continue
             if score < AREA:
                 continue
@@ -252,10 +253,10 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         site = meta["site_id"]
         if not browser.enabled(self.crawler.settings):
-            self.crawler.stats.inc_value(f"nianbao/needs_browser/{site}")
-            self.crawler.stats.inc_value("nianbao/needs_browser")
+            self.crawler.stats.inc_value(names.needs_browser(site))
+            self.crawler.stats.inc_value(names.NEEDS_BROWSER)
             self.needs_browser.setdefault(site, []).append(response.url)
-            self.crawler.stats.set_value("nianbao/needs_browser_pages", self.needs_browser)
+            self.crawler.stats.set_value(names.NEEDS_BROWSER_PAGES, self.needs_browser)
             return
         yield scrapy.Request(
             response.url,
@@ -283,8 +284,8 @@ class AnnualReportsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         site = response.meta["site_id"]
-        self.crawler.stats.inc_value(f"nianbao/browser_rendered/{site}")
-        self.crawler.stats.inc_value("nianbao/browser_rendered")
+        self.crawler.stats.inc_value(names.browser_rendered(site))
+        self.crawler.stats.inc_value(names.BROWSER_RENDERED)
         leads = self._leads(response)
         for url, text in browser.captured(self, response.url):
             data = parse_data(text)
@@ -311,9 +312,9 @@ class AnnualReportsSpider(scrapy.Spider):
         if is_report:
             self._count_report(site)
         else:
-            self.crawler.stats.inc_value(f"nianbao/{verdict.classification}")
-            self.crawler.stats.inc_value("nianbao/rejected")
-            self.crawler.stats.inc_value(f"nianbao/rejected/{site}")
+            self.crawler.stats.inc_value(names.classified(verdict.classification))
+            self.crawler.stats.inc_value(names.REJECTED)
+            self.crawler.stats.inc_value(names.rejected(site))
         return PageItem(
             url=response.url,
             site_id=site,
@@ -336,10 +337,10 @@ class AnnualReportsSpider(scrapy.Spider):
     def _count_report(self, site: str, *, file_only: bool = False) -> None:
         """Stats of a report found: per site, in all, and published only as a file."""
         stats = self.crawler.stats
-        stats.inc_value(f"nianbao/reports/{site}")
-        stats.inc_value("nianbao/reports")
+        stats.inc_value(names.reports(site))
+        stats.inc_value(names.REPORTS)
         if file_only:
-            stats.inc_value("nianbao/attachment_only_reports")
+            stats.inc_value(names.ATTACHMENT_ONLY_REPORTS)
 
     def _file_item(self, response: Response) -> PageItem:
         """A report link answered with a file (PDF, Word): FilesPipeline stores it."""
