@@ -109,17 +109,22 @@ def single(portals, tmp_path_factory) -> tuple[dict[str, Counter], Counter, Path
 def _distributed(
     portals, redis_url: str, sites: Path, work: Path, workers: int, kill_after: int = 0
 ) -> tuple[Path, list[int], str]:
-    """Crawl with ``workers`` processes and one store; SIGKILL worker 0 once the portals have
-    answered ``kill_after`` requests. The database, the workers' exit codes, the store's output."""
+    """Crawl with ``workers`` processes and one store. With ``kill_after``, worker 0 crawls
+    alone until the portals have answered ``kill_after`` requests, is killed with SIGKILL, and
+    only then do the other workers start (so it cannot finish first): they must take over its
+    sites and the requests it had in flight. The database, the workers' exit codes, the
+    store's output."""
     _clear(portals)
     db = work / "distributed.db"
     argv = _crawl_argv(sites, "--redis", redis_url, "-s", "NIANBAO_WORKER_TTL=2",
                        "-s", "NIANBAO_WORKER_SITES=2")  # fmt: skip
-    procs = [
-        subprocess.Popen([*argv, "--stats", str(work / f"stats{n}.json")],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(work))
-        for n in range(workers)
-    ]  # fmt: skip
+
+    def worker(n: int) -> subprocess.Popen:
+        return subprocess.Popen([*argv, "--stats", str(work / f"stats{n}.json")],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=_env(work))  # fmt: skip
+
+    procs = [worker(0)] if kill_after else [worker(n) for n in range(workers)]
     store = subprocess.Popen(
         [sys.executable, "-m", "nianbao.commands.store", "--redis", redis_url, "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(work),
@@ -131,6 +136,8 @@ def _distributed(
                 time.sleep(0.02)
             assert procs[0].poll() is None, "the worker ended before it could be killed"
             procs[0].send_signal(signal.SIGKILL)
+            procs[0].wait(timeout=30)
+            procs += [worker(n) for n in range(1, workers)]
         codes = [p.wait(timeout=90) for p in procs]
         out, _ = store.communicate(timeout=60)
     finally:
