@@ -78,8 +78,14 @@ def leaf_tables(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     return [t for t in body.iter("table") if next(t.iterdescendants("table"), None) is None]
 
 
-def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
-    """Expand one table's rowspan/colspan into rows of cells (copies marked ``span``)."""
+def table_rows(
+    table: lxml_html.HtmlElement, index: int = 0, texts: dict[etree._Element, str] | None = None
+) -> list[Row]:
+    """Expand one table's rowspan/colspan into rows of cells (copies marked ``span``).
+
+    ``texts``: cell texts already read (:func:`parsers.page.text_of`), by cell element.
+    """
+    known = texts or {}
     pending: dict[tuple[int, int], str] = {}  # (row, col) → text carried down by rowspan
     rows: list[Row] = []
     for r, tr in enumerate(table.iter("tr")):
@@ -91,7 +97,9 @@ def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
                 while (r, col) in pending:
                     cells.append(Cell(pending.pop((r, col)), col, True))
                     col += 1
-            text = cell_text(el)
+            text = known.get(el)
+            if text is None:
+                text = cell_text(el)
             keys = el.keys()
             if "colspan" not in keys and "rowspan" not in keys:  # the common case
                 cells.append(Cell(text, col))
@@ -118,11 +126,14 @@ def _col(cell: Cell) -> int:
     return cell.col
 
 
-def html_rows(body: lxml_html.HtmlElement) -> list[Row]:
+def html_rows(
+    body: lxml_html.HtmlElement, texts: dict[etree._Element, str] | None = None
+) -> list[Row]:
     """Rows of every leaf table of ``body``, in document order.
 
     A table pasted as text in a ``<pre>`` (tab-separated cells, ``a | b`` lines) is read as
     text rows in its place: a page's text collapses the tabs and line ends a ``<pre>`` keeps.
+    ``texts``: cell texts already read, by cell element (see :func:`table_rows`).
     """
     out: list[Row] = []
     index = 0
@@ -132,7 +143,7 @@ def html_rows(body: lxml_html.HtmlElement) -> list[Row]:
                 out.extend(text_rows(_STRING(el)))
             continue
         if next(el.iterdescendants("table"), None) is None:
-            out.extend(table_rows(el, index))
+            out.extend(table_rows(el, index, texts))
             index += 1
     return out
 

@@ -15,7 +15,7 @@ import itertools
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -175,32 +175,44 @@ class Page:
     body: etree._Element | None = None
     text: str = ""
     url: str | None = None
+    # each table cell's text as ``text`` read it (the cell element as key): the tables
+    # reader takes it from here instead of reading every cell again
+    cell_texts: dict[etree._Element, str] = field(default_factory=dict)
 
 
 # --- text with line structure ----------------------------------------------------------
 
 
-def text_of(element: etree._Element | None) -> str:
+def text_of(
+    element: etree._Element | None, cell_texts: dict[etree._Element, str] | None = None
+) -> str:
     """Text of ``element``: blocks and ``<br>`` end lines; a table row is one line, cells tabbed.
 
     Empty lines go; a row of blank cells stays (its tabs keep the row and its columns).
+    ``cell_texts``, when given, receives the text of each cell of a leaf table.
     """
     if element is None:
         return ""
     out: list[str] = []
-    _render(element, out, with_tail=False)
+    _render(element, out, {} if cell_texts is None else cell_texts, with_tail=False)
     lines = (ln.strip(" ") for ln in "".join(out).split("\n"))
     return "\n".join(ln for ln in lines if ln and (not ln.isspace() or "\t" in ln))
 
 
-def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> None:
+def _render(
+    el: etree._Element, out: list[str], cells: dict[etree._Element, str], *, with_tail: bool = True
+) -> None:
     tag = el.tag
     if tag == "br":
         out.append("\n")
     elif tag == "table" and not _holds_table(el):
         out.append("\n")
         for row in el.iter("tr"):
-            out.append("\t".join([cell_text(c) for c in row if c.tag in _CELLS]))
+            texts = []
+            for c in row.iterchildren("td", "th"):
+                texts.append(text := cell_text(c))
+                cells[c] = text
+            out.append("\t".join(texts))
             out.append("\n")
     elif isinstance(tag, str):
         block = tag in _BLOCK
@@ -209,7 +221,7 @@ def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> No
         if el.text:
             out.append(_WS.sub(" ", el.text))
         for child in el:
-            _render(child, out)
+            _render(child, out, cells)
         if block:
             out.append("\n")
     if with_tail and el.tail:
@@ -499,10 +511,12 @@ def read_page(markup: str, url: str | None = None) -> Page:
     tokens = attribute_tokens(root)
     titles = _title_candidates(root, tokens)
     body = find_body(root, tokens)
-    body_text = text_of(body)
+    cell_texts: dict[etree._Element, str] = {}
+    body_text = text_of(body, cell_texts)
     if _CHROME_LINE.search(body_text):  # chrome inside the container: drop it, read again
         _strip_chrome(body)
-        body_text = text_of(body)
+        cell_texts.clear()
+        body_text = text_of(body, cell_texts)
     title = _pick_title(titles, body_text, body)
     sig = textmeta.signature(body_text)
     published = (
@@ -523,6 +537,7 @@ def read_page(markup: str, url: str | None = None) -> Page:
         body=body,
         text=body_text,
         url=url,
+        cell_texts=cell_texts,
     )
 
 
