@@ -42,16 +42,7 @@ BODY_CONTAINERS: tuple[tuple[str, str], ...] = (
     ("class", "content"),
 )
 _ATTRIBUTES = {kind: etree.XPath(f"//@{kind}", smart_strings=False) for kind in ("class", "id")}
-# One compiled XPath per container; name tests (//div) are much faster in lxml than //*.
-_CONTAINER_XPATHS = {
-    (kind, name): etree.XPath(
-        "|".join(
-            f"//{tag}[contains(@class, '{name}')]" if kind == "class" else f"//{tag}[@id='{name}']"
-            for tag in ("div", "td", "article", "section")
-        )
-    )
-    for kind, name in BODY_CONTAINERS
-}
+_CONTAINER_TAGS = ("div", "td", "article", "section")
 _BLOCK = frozenset(
     (
         *("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd"),
@@ -324,8 +315,7 @@ def attribute_tokens(root: etree._Element) -> set[tuple[str, str]]:
     return {
         (kind, token)
         for kind, xpath in _ATTRIBUTES.items()
-        for value in xpath(root)
-        for token in value.split()
+        for token in set(" ".join(xpath(root)).split())  # each token once: few tuples made
     }
 
 
@@ -337,19 +327,35 @@ def find_body(root: etree._Element, tokens: set[tuple[str, str]] | None = None) 
     links.
     """
     present = attribute_tokens(root) if tokens is None else tokens
-    for kind, name in BODY_CONTAINERS:
-        if (kind, name) not in present:
-            continue
+    wanted = [container for container in BODY_CONTAINERS if container in present]
+    found = _containers(root, wanted) if wanted else {}
+    for container in wanted:
         matches = [
-            el
-            for el in _CONTAINER_XPATHS[kind, name](root)
-            if (kind == "id" or name in el.get("class", "").split())
-            and (_content_length(el) >= 100 or _holds_table(el))
+            el for el in found.get(container, ()) if _content_length(el) >= 100 or _holds_table(el)
         ]
         if matches:
             return _narrow(_join_parts(matches))
     start = root.find("body")
     return _narrow(root if start is None else start)
+
+
+def _containers(
+    root: etree._Element, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[etree._Element]]:
+    """The elements of each ``wanted`` container (``("class" | "id", name)``), in document
+    order: one pass over the document's div/td/article/section elements for all of them."""
+    found: dict[tuple[str, str], list[etree._Element]] = {}
+    for el in root.iter(*_CONTAINER_TAGS):
+        classes = el.get("class")
+        id_ = el.get("id")
+        if classes is None and id_ is None:
+            continue
+        tokens = classes.split() if classes else ()
+        for container in wanted:
+            kind, name = container
+            if (id_ == name) if kind == "id" else (name in tokens):
+                found.setdefault(container, []).append(el)
+    return found
 
 
 def _join_parts(matches: list[etree._Element]) -> etree._Element:
