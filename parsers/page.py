@@ -146,9 +146,8 @@ _HEADING_CLASSES = ("title", "article-title", "tit", "bt", "news_title", "detail
 _HEADINGS = etree.XPath(
     "|".join(f"//{tag}[@class=$name]" for tag in ("div", "td", "p", "span", "h1", "h2"))
 )
-_COUNT_TABLES = etree.XPath("count(.//table)")
 _LENGTH = etree.XPath("string-length(normalize-space())")
-_LINK_TEXT = etree.XPath(".//a//text()")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # lxml refuses to set these
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
@@ -225,7 +224,13 @@ def _string(el: etree._Element) -> str:
 
 
 def _holds_table(el: etree._Element) -> bool:
-    return bool(_COUNT_TABLES(el))
+    """``el`` has a table inside (an iterator stops at the first: cheaper than XPath)."""
+    return next(el.iterdescendants("table"), None) is not None
+
+
+def _count_tables(el: etree._Element) -> int:
+    """Number of tables inside ``el``."""
+    return sum(1 for _ in el.iterdescendants("table"))
 
 
 # --- parsing and cleaning ---------------------------------------------------------------
@@ -272,10 +277,22 @@ def _length(el: etree._Element) -> int:
     return int(_LENGTH(el))
 
 
-def _content_length(el: etree._Element) -> int:
-    """Length of the text of ``el`` that is not link text."""
-    links = sum(len(t.strip()) for t in _LINK_TEXT(el))
-    return _length(el) - links
+def _link_length(el: etree._Element) -> int:
+    """Length of the link text inside ``el``."""
+    return sum(len(t.strip()) for t in _LINK_TEXT(el))
+
+
+def _content_length(el: etree._Element, known: dict[etree._Element, int] | None = None) -> int:
+    """Length of the text of ``el`` that is not link text.
+
+    ``known``: lengths measured before (the tree unchanged since), where this one is kept too.
+    """
+    if known is not None and el in known:
+        return known[el]
+    length = _length(el) - _link_length(el)
+    if known is not None:
+        known[el] = length
+    return length
 
 
 def _strip_chrome(container: etree._Element) -> None:
@@ -329,14 +346,17 @@ def find_body(root: etree._Element, tokens: set[tuple[str, str]] | None = None) 
     present = attribute_tokens(root) if tokens is None else tokens
     wanted = [container for container in BODY_CONTAINERS if container in present]
     found = _containers(root, wanted) if wanted else {}
+    known: dict[etree._Element, int] = {}  # content lengths: each element measured once
     for container in wanted:
         matches = [
-            el for el in found.get(container, ()) if _content_length(el) >= 100 or _holds_table(el)
+            el
+            for el in found.get(container, ())
+            if _content_length(el, known) >= 100 or _holds_table(el)
         ]
         if matches:
-            return _narrow(_join_parts(matches))
+            return _narrow(_join_parts(matches, known), known)
     start = root.find("body")
-    return _narrow(root if start is None else start)
+    return _narrow(root if start is None else start, known)
 
 
 def _containers(
@@ -358,12 +378,13 @@ def _containers(
     return found
 
 
-def _join_parts(matches: list[etree._Element]) -> etree._Element:
+def _join_parts(matches: list[etree._Element], known: dict[etree._Element, int]) -> etree._Element:
     """The fullest container, or the block holding it and any other one with tables.
 
-    Some editors save a report as two containers (the text, then the tables).
+    Some editors save a report as two containers (the text, then the tables). ``known``:
+    content lengths measured before (:func:`_content_length`).
     """
-    best = max(matches, key=_content_length)
+    best = max(matches, key=lambda el: _content_length(el, known))
     others = [
         el
         for el in matches
@@ -381,25 +402,28 @@ def _join_parts(matches: list[etree._Element]) -> etree._Element:
     return ancestors[0] if ancestors else best
 
 
-def _narrow(node: etree._Element) -> etree._Element:
-    """Descend while one child block holds most (60 %) of the text and every table."""
+def _narrow(node: etree._Element, known: dict[etree._Element, int]) -> etree._Element:
+    """Descend while one child block holds most (60 %) of the text and every table.
+
+    ``known``: content lengths measured before (:func:`_content_length`).
+    """
+    length = _content_length(node, known)
+    tables = _count_tables(node)
     while True:
-        length = _content_length(node)
-        tables = _COUNT_TABLES(node)
         best = None
         for child in node:
             if child.tag not in _WRAPPERS:
                 continue
-            if (
-                _length(child) >= 0.6 * length  # cheap necessary condition first
-                and _content_length(child) >= 0.6 * length
-                and _COUNT_TABLES(child) == tables
-            ):
+            whole = _length(child)
+            if whole < 0.6 * length:  # cheap necessary condition first
+                continue
+            content = whole - _link_length(child)
+            if content >= 0.6 * length and _count_tables(child) == tables:
                 best = child
                 break
         if best is None:
             return node
-        node = best
+        node, length = best, content
 
 
 # --- metadata ----------------------------------------------------------------------------
