@@ -142,10 +142,23 @@ def html_rows(
             if not _in_table(el, body):  # a <pre> inside a cell is read with its table
                 out.extend(text_rows(_STRING(el)))
             continue
-        if next(el.iterdescendants("table"), None) is None:
+        if _is_leaf(el, texts):
             out.extend(table_rows(el, index, texts))
             index += 1
     return out
+
+
+def _is_leaf(table: etree._Element, texts: dict[etree._Element, str] | None) -> bool:
+    """``table`` holds no other table.
+
+    Known without walking the table when its first cell is its own and was read as a leaf
+    table's cell (``texts``: only leaf tables' cells are read there, the tree is unchanged).
+    """
+    if texts:
+        first = next(table.iter("td", "th"), None)
+        if first is not None and first in texts and next(first.iterancestors("table")) is table:
+            return True
+    return next(table.iterdescendants("table"), None) is None
 
 
 def _in_table(el: etree._Element, body: etree._Element) -> bool:

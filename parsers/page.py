@@ -185,8 +185,8 @@ def text_of(
         return ""
     out: list[str] = []
     _render(element, out, {} if cell_texts is None else cell_texts, with_tail=False)
-    lines = (ln.strip(" ") for ln in "".join(out).split("\n"))
-    return "\n".join(ln for ln in lines if ln and (not ln.isspace() or "\t" in ln))
+    lines = "".join(out).split("\n")
+    return "\n".join([s for ln in lines if (s := ln.strip(" ")) and (not s.isspace() or "\t" in s)])
 
 
 def _render(

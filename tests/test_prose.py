@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from nianbao.testing.render import portal_page
 from parsers import parse_report
 from parsers.prose import cn_number, read_prose
 from parsers.quality import read_quality
-from tests.render import portal_page
 from tests.variants import make_case
 
 PROSE = Path(__file__).parent / "fixtures" / "prose"
