@@ -112,11 +112,13 @@ def table_rows(
                     pending[(r + dr, col + dc)] = text
             col += width
         if pending:
-            trailing = sorted(k for k in pending if k[0] == r)
-            for key in trailing:
-                cells.append(Cell(pending.pop(key), key[1], True))
-            if trailing and trailing[0][1] < col:  # a copy a wider cell overlapped
-                cells.sort(key=_col)
+            trailing = [k for k in pending if k[0] == r]
+            if trailing:
+                trailing.sort()
+                for key in trailing:
+                    cells.append(Cell(pending.pop(key), key[1], True))
+                if trailing[0][1] < col:  # a copy a wider cell overlapped
+                    cells.sort(key=_col)
         if cells:
             rows.append(row)
     return rows
