@@ -78,8 +78,14 @@ def leaf_tables(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     return [t for t in body.iter("table") if next(t.iterdescendants("table"), None) is None]
 
 
-def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
-    """Expand one table's rowspan/colspan into rows of cells (copies marked ``span``)."""
+def table_rows(
+    table: lxml_html.HtmlElement, index: int = 0, texts: dict[etree._Element, str] | None = None
+) -> list[Row]:
+    """Expand one table's rowspan/colspan into rows of cells (copies marked ``span``).
+
+    ``texts``: cell texts already read (:func:`parsers.page.text_of`), by cell element.
+    """
+    known = texts or {}
     pending: dict[tuple[int, int], str] = {}  # (row, col) → text carried down by rowspan
     rows: list[Row] = []
     for r, tr in enumerate(table.iter("tr")):
@@ -91,7 +97,9 @@ def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
                 while (r, col) in pending:
                     cells.append(Cell(pending.pop((r, col)), col, True))
                     col += 1
-            text = cell_text(el)
+            text = known.get(el)
+            if text is None:
+                text = cell_text(el)
             keys = el.keys()
             if "colspan" not in keys and "rowspan" not in keys:  # the common case
                 cells.append(Cell(text, col))
@@ -104,11 +112,13 @@ def table_rows(table: lxml_html.HtmlElement, index: int = 0) -> list[Row]:
                     pending[(r + dr, col + dc)] = text
             col += width
         if pending:
-            trailing = sorted(k for k in pending if k[0] == r)
-            for key in trailing:
-                cells.append(Cell(pending.pop(key), key[1], True))
-            if trailing and trailing[0][1] < col:  # a copy a wider cell overlapped
-                cells.sort(key=_col)
+            trailing = [k for k in pending if k[0] == r]
+            if trailing:
+                trailing.sort()
+                for key in trailing:
+                    cells.append(Cell(pending.pop(key), key[1], True))
+                if trailing[0][1] < col:  # a copy a wider cell overlapped
+                    cells.sort(key=_col)
         if cells:
             rows.append(row)
     return rows
@@ -118,11 +128,14 @@ def _col(cell: Cell) -> int:
     return cell.col
 
 
-def html_rows(body: lxml_html.HtmlElement) -> list[Row]:
+def html_rows(
+    body: lxml_html.HtmlElement, texts: dict[etree._Element, str] | None = None
+) -> list[Row]:
     """Rows of every leaf table of ``body``, in document order.
 
     A table pasted as text in a ``<pre>`` (tab-separated cells, ``a | b`` lines) is read as
     text rows in its place: a page's text collapses the tabs and line ends a ``<pre>`` keeps.
+    ``texts``: cell texts already read, by cell element (see :func:`table_rows`).
     """
     out: list[Row] = []
     index = 0
@@ -131,10 +144,23 @@ def html_rows(body: lxml_html.HtmlElement) -> list[Row]:
             if not _in_table(el, body):  # a <pre> inside a cell is read with its table
                 out.extend(text_rows(_STRING(el)))
             continue
-        if next(el.iterdescendants("table"), None) is None:
-            out.extend(table_rows(el, index))
+        if _is_leaf(el, texts):
+            out.extend(table_rows(el, index, texts))
             index += 1
     return out
+
+
+def _is_leaf(table: etree._Element, texts: dict[etree._Element, str] | None) -> bool:
+    """``table`` holds no other table.
+
+    Known without walking the table when its first cell is its own and was read as a leaf
+    table's cell (``texts``: only leaf tables' cells are read there, the tree is unchanged).
+    """
+    if texts:
+        first = next(table.iter("td", "th"), None)
+        if first is not None and first in texts and next(first.iterancestors("table")) is table:
+            return True
+    return next(table.iterdescendants("table"), None) is None
 
 
 def _in_table(el: etree._Element, body: etree._Element) -> bool:

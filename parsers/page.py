@@ -15,7 +15,7 @@ import itertools
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -42,16 +42,7 @@ BODY_CONTAINERS: tuple[tuple[str, str], ...] = (
     ("class", "content"),
 )
 _ATTRIBUTES = {kind: etree.XPath(f"//@{kind}", smart_strings=False) for kind in ("class", "id")}
-# One compiled XPath per container; name tests (//div) are much faster in lxml than //*.
-_CONTAINER_XPATHS = {
-    (kind, name): etree.XPath(
-        "|".join(
-            f"//{tag}[contains(@class, '{name}')]" if kind == "class" else f"//{tag}[@id='{name}']"
-            for tag in ("div", "td", "article", "section")
-        )
-    )
-    for kind, name in BODY_CONTAINERS
-}
+_CONTAINER_TAGS = ("div", "td", "article", "section")
 _BLOCK = frozenset(
     (
         *("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd"),
@@ -155,9 +146,8 @@ _HEADING_CLASSES = ("title", "article-title", "tit", "bt", "news_title", "detail
 _HEADINGS = etree.XPath(
     "|".join(f"//{tag}[@class=$name]" for tag in ("div", "td", "p", "span", "h1", "h2"))
 )
-_COUNT_TABLES = etree.XPath("count(.//table)")
 _LENGTH = etree.XPath("string-length(normalize-space())")
-_LINK_TEXT = etree.XPath(".//a//text()")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # lxml refuses to set these
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 
@@ -175,32 +165,44 @@ class Page:
     body: etree._Element | None = None
     text: str = ""
     url: str | None = None
+    # each table cell's text as ``text`` read it (the cell element as key): the tables
+    # reader takes it from here instead of reading every cell again
+    cell_texts: dict[etree._Element, str] = field(default_factory=dict)
 
 
 # --- text with line structure ----------------------------------------------------------
 
 
-def text_of(element: etree._Element | None) -> str:
+def text_of(
+    element: etree._Element | None, cell_texts: dict[etree._Element, str] | None = None
+) -> str:
     """Text of ``element``: blocks and ``<br>`` end lines; a table row is one line, cells tabbed.
 
     Empty lines go; a row of blank cells stays (its tabs keep the row and its columns).
+    ``cell_texts``, when given, receives the text of each cell of a leaf table.
     """
     if element is None:
         return ""
     out: list[str] = []
-    _render(element, out, with_tail=False)
-    lines = (ln.strip(" ") for ln in "".join(out).split("\n"))
-    return "\n".join(ln for ln in lines if ln and (not ln.isspace() or "\t" in ln))
+    _render(element, out, {} if cell_texts is None else cell_texts, with_tail=False)
+    lines = "".join(out).split("\n")
+    return "\n".join([s for ln in lines if (s := ln.strip(" ")) and (not s.isspace() or "\t" in s)])
 
 
-def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> None:
+def _render(
+    el: etree._Element, out: list[str], cells: dict[etree._Element, str], *, with_tail: bool = True
+) -> None:
     tag = el.tag
     if tag == "br":
         out.append("\n")
     elif tag == "table" and not _holds_table(el):
         out.append("\n")
         for row in el.iter("tr"):
-            out.append("\t".join([cell_text(c) for c in row if c.tag in _CELLS]))
+            texts = []
+            for c in row.iterchildren("td", "th"):
+                texts.append(text := cell_text(c))
+                cells[c] = text
+            out.append("\t".join(texts))
             out.append("\n")
     elif isinstance(tag, str):
         block = tag in _BLOCK
@@ -209,7 +211,7 @@ def _render(el: etree._Element, out: list[str], *, with_tail: bool = True) -> No
         if el.text:
             out.append(_WS.sub(" ", el.text))
         for child in el:
-            _render(child, out)
+            _render(child, out, cells)
         if block:
             out.append("\n")
     if with_tail and el.tail:
@@ -222,7 +224,13 @@ def _string(el: etree._Element) -> str:
 
 
 def _holds_table(el: etree._Element) -> bool:
-    return bool(_COUNT_TABLES(el))
+    """``el`` has a table inside (an iterator stops at the first: cheaper than XPath)."""
+    return next(el.iterdescendants("table"), None) is not None
+
+
+def _count_tables(el: etree._Element) -> int:
+    """Number of tables inside ``el``."""
+    return sum(1 for _ in el.iterdescendants("table"))
 
 
 # --- parsing and cleaning ---------------------------------------------------------------
@@ -269,10 +277,22 @@ def _length(el: etree._Element) -> int:
     return int(_LENGTH(el))
 
 
-def _content_length(el: etree._Element) -> int:
-    """Length of the text of ``el`` that is not link text."""
-    links = sum(len(t.strip()) for t in _LINK_TEXT(el))
-    return _length(el) - links
+def _link_length(el: etree._Element) -> int:
+    """Length of the link text inside ``el``."""
+    return sum(len(t.strip()) for t in _LINK_TEXT(el))
+
+
+def _content_length(el: etree._Element, known: dict[etree._Element, int] | None = None) -> int:
+    """Length of the text of ``el`` that is not link text.
+
+    ``known``: lengths measured before (the tree unchanged since), where this one is kept too.
+    """
+    if known is not None and el in known:
+        return known[el]
+    length = _length(el) - _link_length(el)
+    if known is not None:
+        known[el] = length
+    return length
 
 
 def _strip_chrome(container: etree._Element) -> None:
@@ -312,8 +332,7 @@ def attribute_tokens(root: etree._Element) -> set[tuple[str, str]]:
     return {
         (kind, token)
         for kind, xpath in _ATTRIBUTES.items()
-        for value in xpath(root)
-        for token in value.split()
+        for token in set(" ".join(xpath(root)).split())  # each token once: few tuples made
     }
 
 
@@ -325,27 +344,47 @@ def find_body(root: etree._Element, tokens: set[tuple[str, str]] | None = None) 
     links.
     """
     present = attribute_tokens(root) if tokens is None else tokens
-    for kind, name in BODY_CONTAINERS:
-        if (kind, name) not in present:
-            continue
+    wanted = [container for container in BODY_CONTAINERS if container in present]
+    found = _containers(root, wanted) if wanted else {}
+    known: dict[etree._Element, int] = {}  # content lengths: each element measured once
+    for container in wanted:
         matches = [
             el
-            for el in _CONTAINER_XPATHS[kind, name](root)
-            if (kind == "id" or name in el.get("class", "").split())
-            and (_content_length(el) >= 100 or _holds_table(el))
+            for el in found.get(container, ())
+            if _content_length(el, known) >= 100 or _holds_table(el)
         ]
         if matches:
-            return _narrow(_join_parts(matches))
+            return _narrow(_join_parts(matches, known), known)
     start = root.find("body")
-    return _narrow(root if start is None else start)
+    return _narrow(root if start is None else start, known)
 
 
-def _join_parts(matches: list[etree._Element]) -> etree._Element:
+def _containers(
+    root: etree._Element, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[etree._Element]]:
+    """The elements of each ``wanted`` container (``("class" | "id", name)``), in document
+    order: one pass over the document's div/td/article/section elements for all of them."""
+    found: dict[tuple[str, str], list[etree._Element]] = {}
+    for el in root.iter(*_CONTAINER_TAGS):
+        classes = el.get("class")
+        id_ = el.get("id")
+        if classes is None and id_ is None:
+            continue
+        tokens = classes.split() if classes else ()
+        for container in wanted:
+            kind, name = container
+            if (id_ == name) if kind == "id" else (name in tokens):
+                found.setdefault(container, []).append(el)
+    return found
+
+
+def _join_parts(matches: list[etree._Element], known: dict[etree._Element, int]) -> etree._Element:
     """The fullest container, or the block holding it and any other one with tables.
 
-    Some editors save a report as two containers (the text, then the tables).
+    Some editors save a report as two containers (the text, then the tables). ``known``:
+    content lengths measured before (:func:`_content_length`).
     """
-    best = max(matches, key=_content_length)
+    best = max(matches, key=lambda el: _content_length(el, known))
     others = [
         el
         for el in matches
@@ -363,25 +402,28 @@ def _join_parts(matches: list[etree._Element]) -> etree._Element:
     return ancestors[0] if ancestors else best
 
 
-def _narrow(node: etree._Element) -> etree._Element:
-    """Descend while one child block holds most (60 %) of the text and every table."""
+def _narrow(node: etree._Element, known: dict[etree._Element, int]) -> etree._Element:
+    """Descend while one child block holds most (60 %) of the text and every table.
+
+    ``known``: content lengths measured before (:func:`_content_length`).
+    """
+    length = _content_length(node, known)
+    tables = _count_tables(node)
     while True:
-        length = _content_length(node)
-        tables = _COUNT_TABLES(node)
         best = None
         for child in node:
             if child.tag not in _WRAPPERS:
                 continue
-            if (
-                _length(child) >= 0.6 * length  # cheap necessary condition first
-                and _content_length(child) >= 0.6 * length
-                and _COUNT_TABLES(child) == tables
-            ):
+            whole = _length(child)
+            if whole < 0.6 * length:  # cheap necessary condition first
+                continue
+            content = whole - _link_length(child)
+            if content >= 0.6 * length and _count_tables(child) == tables:
                 best = child
                 break
         if best is None:
             return node
-        node = best
+        node, length = best, content
 
 
 # --- metadata ----------------------------------------------------------------------------
@@ -499,10 +541,12 @@ def read_page(markup: str, url: str | None = None) -> Page:
     tokens = attribute_tokens(root)
     titles = _title_candidates(root, tokens)
     body = find_body(root, tokens)
-    body_text = text_of(body)
+    cell_texts: dict[etree._Element, str] = {}
+    body_text = text_of(body, cell_texts)
     if _CHROME_LINE.search(body_text):  # chrome inside the container: drop it, read again
         _strip_chrome(body)
-        body_text = text_of(body)
+        cell_texts.clear()
+        body_text = text_of(body, cell_texts)
     title = _pick_title(titles, body_text, body)
     sig = textmeta.signature(body_text)
     published = (
@@ -523,6 +567,7 @@ def read_page(markup: str, url: str | None = None) -> Page:
         body=body,
         text=body_text,
         url=url,
+        cell_texts=cell_texts,
     )
 
 

@@ -47,7 +47,7 @@ def assemble(page: Page, verdict: Verdict | None = None) -> Report:
             Finding("not_a_report", "error", _not_a_report_message(page, verdict))
         )
         return report
-    tables = read_tables(page.body, page.text)
+    tables = read_tables(page.body, page.text, page.cell_texts)
     report.template = tables.template
     report.active_disclosure = list(tables.active_disclosure)
     report.applications = list(tables.applications)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from parsers import labels as L
@@ -559,10 +560,18 @@ def _missing(tables: Tables) -> list[Finding]:
     return out
 
 
-def read_tables(body: lxml_html.HtmlElement | None, text: str) -> Tables:
-    """Read sections 二, 三, 四 from ``body``'s tables, and from ``text`` where they lack one."""
+def read_tables(
+    body: lxml_html.HtmlElement | None,
+    text: str,
+    cell_texts: dict[etree._Element, str] | None = None,
+) -> Tables:
+    """Read sections 二, 三, 四 from ``body``'s tables, and from ``text`` where they lack one.
+
+    ``cell_texts``: the cell texts the page's text was made of
+    (:attr:`parsers.page.Page.cell_texts`), so that no cell is read twice.
+    """
     reader = _Reader()
-    html_sections = split_sections(html_rows(body)) if body is not None else {}
+    html_sections = split_sections(html_rows(body, cell_texts)) if body is not None else {}
     text_sections: dict[str, list[Row]] | None = None
 
     def rows_for(section: str, use_text: bool) -> list[Row]:
