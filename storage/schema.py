@@ -401,7 +401,9 @@ def _cell_tables_rowid(db: sqlite_utils.Database) -> None:
             columns = ", ".join(f"[{c}]" for c in spec.columns)
             db.execute(f"insert into [{new}] ({columns}) select {columns} from [{name}]")
             db[name].drop()
+            db.execute("PRAGMA legacy_alter_table = ON")  # the views are recreated after
             db.execute(f"alter table [{new}] rename to [{name}]")
+            db.execute("PRAGMA legacy_alter_table = OFF")
         _create_table(db, name, TABLES[name])
 
 
