@@ -7,10 +7,9 @@ the totals per year and region (``storage.refresh_figures``, ``refresh_region_fi
 ``datasette-metadata.json``, every chart query of the dashboard and the facet queries
 Datasette runs on the main tables (their metadata facets), with the same SQL and parameters,
 through sqlite3 on the file opened read-only (as Datasette does). Prints each one's time
-(best of three); target:
-each < 500 ms. Then serves the file with ``nianbao serve`` and streams up to ``--csv-rows``
-rows of ``reports`` and of ``applications`` as CSV (``_stream=on``): rows received, time and
-the server's RSS.
+(best of three); target: each < 500 ms. Then serves the file with ``nianbao serve`` and
+streams up to ``--csv-rows`` rows of ``reports`` and of ``applications`` as CSV
+(``_stream=on``): rows received, time and the server's RSS.
 
     .venv/bin/python bench/queries.py [--reports 50000] [--db PATH (kept, reused if present)]
         [--csv-rows 1000000 (0: no CSV)] [--csv-table reports --csv-table applications ...]
