@@ -206,6 +206,7 @@ def prepare(path: Path) -> None:
     every report) and store the figures of reports that have none."""
     db = open_db(path)
     fill_missing_figures(db)
+    db.execute("ANALYZE")  # statistics for the indexes a migration added
     db.close()
     seal(path)
 
