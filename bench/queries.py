@@ -45,6 +45,7 @@ from nianbao.serving import load_metadata
 from parsers import schema
 from storage import open_db, refresh_figures, refresh_region_figures
 from storage.search import register_functions
+from storage.summaries import refresh_bodies
 from storage.views import fill_missing_figures
 
 TARGET_MS = 500
@@ -196,6 +197,7 @@ def build(path: Path, n: int) -> None:
         # The figures save_report stores with each report: what Datasette serves.
         refresh_figures(sqlite_utils.Database(conn))
         refresh_region_figures(sqlite_utils.Database(conn))  # the summary table of totals
+        refresh_bodies(sqlite_utils.Database(conn))  # and of each body's years
     conn.execute("ANALYZE")
     conn.close()
     seal(path)  # one self-contained file, as Datasette's immutable mode reads it

@@ -28,7 +28,7 @@ from sqlite_utils import Migrations
 from storage.analysis import ensure_analysis_tables
 from storage.lookups import create_lookups
 from storage.search import enable_search
-from storage.summaries import COLUMNS, refresh_region_figures
+from storage.summaries import BODY, BODY_COLUMNS, COLUMNS, refresh_bodies, refresh_region_figures
 from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
 
 _ANY_REPORT = "select exists(select 1 from reports)"
@@ -293,6 +293,14 @@ TABLES["report_figures"] = TableSpec(
     foreign_keys=[("report_id", "reports", "id")],
 )
 
+TABLES["reports_by_body"] = TableSpec(
+    "one row per body (a county's agency across years): the years it published a report for"
+    " (storage.summaries; read by missing_reports)",
+    BODY_COLUMNS,
+    pk=None,  # type: ignore[arg-type]  # a rowid table: region columns may be null
+    indexes=[("province", "county", "body")],
+)
+
 TABLES["figures_by_region"] = TableSpec(
     "one row per year and region (province, city, county, level): report counts and the sum"
     " of every figure (storage.summaries; read by the canned queries and charts of totals)",
@@ -368,11 +376,6 @@ def _reports_indexes(db: sqlite_utils.Database) -> None:
     _create_table(db, "reports", TABLES["reports"])
 
 
-# A report's agency with spaces and 人民政府 / 政府 left out: a body across years
-# (the canned query missing_reports groups by it; its index must use the same expression).
-BODY_EXPRESSION = "replace(replace(replace(agency, ' ', ''), '人民政府', ''), '政府', '')"
-
-
 # all_zero reads only this partial index of report_figures (the reports with no application).
 _ZERO_FIGURES = (
     "applications_received", "total_processed", "active_nonzero", "carried_over",
@@ -386,12 +389,13 @@ _ZERO_WHERE = "applications_received = 0 and total_processed = 0"
 def _listing_indexes(db: sqlite_utils.Database) -> None:
     """Indexes for the canned queries at a million reports: a covering index of the listed
     columns of ``reports`` by id, (agency, county, id) instead of (agency), the bodies of each
-    county (missing_reports), and the all-zero reports of ``report_figures``."""
+    county (``reports_by_body`` refreshes a body from it), and the all-zero reports of
+    ``report_figures``."""
     _create_table(db, "reports", TABLES["reports"])
     db.execute("drop index if exists idx_reports_agency")
     db.execute(
         "create index if not exists idx_reports_body on reports"
-        f" (province, county, {BODY_EXPRESSION}, year, level, agency) where agency is not null"
+        f" (province, county, {BODY}, year, level, agency) where agency is not null"
     )
     _create_table(db, "report_figures", TABLES["report_figures"])
     db.execute(
@@ -414,6 +418,13 @@ def _cell_tables_rowid(db: sqlite_utils.Database) -> None:
             db.execute(f"alter table [{new}] rename to [{name}]")
             db.execute("PRAGMA legacy_alter_table = OFF")
         _create_table(db, name, TABLES[name])
+
+
+@MIGRATIONS(name="0007_reports_by_body")
+def _reports_by_body(db: sqlite_utils.Database) -> None:
+    """The summary table ``reports_by_body``, filled from the stored reports."""
+    _create_table(db, "reports_by_body", TABLES["reports_by_body"])
+    refresh_bodies(db)
 
 
 def create_schema(db: sqlite_utils.Database) -> None:

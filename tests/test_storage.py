@@ -481,7 +481,7 @@ def test_open_db_applies_each_named_migration_once(tmp_path):
     assert [name for _, name in applied] == [
         "0001_tables", "0002_nightly_runs_findings_stored", "0003_sites_attachment_hosts",
         "0004_reports_feed_level_body_indexes", "0005_listing_body_zero_indexes",
-        "0006_cell_tables_rowid",
+        "0006_cell_tables_rowid", "0007_reports_by_body",
     ]  # fmt: skip
     assert {"nightly_runs", "site_runs", "crawl_runs"} <= set(db.table_names())
     assert db["site_runs"].pks == ["run_id", "site_id"]
