@@ -15,7 +15,8 @@ Public API (names are stable; other packages use them):
   ``text_similarity`` from the stored reports (after a crawl).
 - ``refresh_figures(db, ids=None)`` — recompute ``report_figures`` (after writing cells
   directly, not through ``save_report``); then ``refresh_region_figures(db)`` rebuilds the
-  summary table ``figures_by_region`` (``save_report`` keeps both current).
+  summary table ``figures_by_region`` and ``refresh_bodies(db)`` the table ``reports_by_body``
+  (``save_report`` keeps all three current).
 """
 
 from storage.analysis import refresh_analyses
@@ -23,7 +24,7 @@ from storage.ids import content_hash, level_for, report_id_for
 from storage.runs import mark_interrupted_runs, record_nightly_run, record_run
 from storage.schema import TABLES, create_schema, open_db
 from storage.search import search_reports
-from storage.summaries import refresh_region_figures
+from storage.summaries import refresh_bodies, refresh_region_figures
 from storage.views import refresh_figures
 from storage.writer import (
     SaveStatus,
@@ -55,6 +56,7 @@ __all__ = [
     "record_run",
     "record_site_crawls",
     "refresh_analyses",
+    "refresh_bodies",
     "refresh_figures",
     "refresh_region_figures",
     "report_id_for",

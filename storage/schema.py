@@ -1,8 +1,12 @@
 """The database schema: tables, foreign keys, indexes, and ``open_db`` which creates or migrates it.
 
 Every table says what one row is (see ``TABLES``). The cell tables have no index beyond their
-primary key (report_id + keys): a secondary index such as (row, applicant) would be written at
-~200 scattered places per report and made storing six times slower (``bench/store.py``).
+key (report_id + keys): a secondary index such as (row, applicant) would be written at
+~200 scattered places per report and made storing six times slower (``bench/store.py``). Their
+key is a unique index on a rowid table, not a compound primary key: Datasette streams a table
+(CSV, ``_stream=on``) page by page from the last key, and on a compound key that condition is
+an OR which SQLite answers by sorting every row after the cursor (a million-row download took
+quadratic time); on a rowid table it is ``rowid > ?``.
 
 The tables change only through :data:`MIGRATIONS`, sqlite-utils' named migrations, each
 applied once and recorded in ``_sqlite_migrations``: ``0001_tables`` creates every table (and
@@ -24,7 +28,7 @@ from sqlite_utils import Migrations
 from storage.analysis import ensure_analysis_tables
 from storage.lookups import create_lookups
 from storage.search import enable_search
-from storage.summaries import COLUMNS, refresh_region_figures
+from storage.summaries import BODY, BODY_COLUMNS, COLUMNS, refresh_bodies, refresh_region_figures
 from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
 
 _ANY_REPORT = "select exists(select 1 from reports)"
@@ -40,6 +44,7 @@ class TableSpec:
     foreign_keys: list[tuple[str, str, str]] = field(default_factory=list)
     not_null: frozenset[str] = frozenset()
     indexes: list[tuple[str, ...]] = field(default_factory=list)
+    unique: tuple[str, ...] = ()  # the key of a rowid table (a unique index)
 
 
 # The columns of a registry entry (``crawler.sites.Site``'s fields), then the crawl's record.
@@ -98,7 +103,10 @@ TABLES: dict[str, TableSpec] = {
         # queries and charts read, so they scan the index, not the wide rows (text).
         indexes=[
             ("year", "province", "county", "id"),
-            ("agency",),
+            # Look-ups by id that list a report (findings, all-zero reports) read this, not
+            # the wide row with its text; body_trend's substring match scans (agency, …).
+            ("id", "year", "province", "county", "level", "agency", "cells", "url"),
+            ("agency", "county", "id"),
             ("site",),
             ("template",),
             ("province", "city", "county"),
@@ -154,7 +162,8 @@ TABLES: dict[str, TableSpec] = {
     "active_disclosure": TableSpec(
         "one row per cell of section 二 主动公开政府信息情况",
         {"report_id": str, "item": str, "metric": str, "value": int, "raw": str, "unit": str},
-        pk=("report_id", "item", "metric"),
+        pk=None,  # type: ignore[arg-type]  # a rowid table (CSV streams by rowid)
+        unique=("report_id", "item", "metric"),
         foreign_keys=[
             ("report_id", "reports", "id"),
             ("item", "items", "key"),
@@ -164,7 +173,8 @@ TABLES: dict[str, TableSpec] = {
     "applications": TableSpec(
         "one row per cell of section 三 收到和处理政府信息公开申请情况",
         {"report_id": str, "row": str, "applicant": str, "value": int, "raw": str},
-        pk=("report_id", "row", "applicant"),
+        pk=None,  # type: ignore[arg-type]  # a rowid table (CSV streams by rowid)
+        unique=("report_id", "row", "applicant"),
         foreign_keys=[
             ("report_id", "reports", "id"),
             ("row", "application_rows", "key"),
@@ -174,7 +184,8 @@ TABLES: dict[str, TableSpec] = {
     "review_litigation": TableSpec(
         "one row per cell of section 四 行政复议、行政诉讼",
         {"report_id": str, "proceeding": str, "outcome": str, "value": int, "raw": str},
-        pk=("report_id", "proceeding", "outcome"),
+        pk=None,  # type: ignore[arg-type]  # a rowid table (CSV streams by rowid)
+        unique=("report_id", "proceeding", "outcome"),
         foreign_keys=[
             ("report_id", "reports", "id"),
             ("proceeding", "proceedings", "key"),
@@ -286,6 +297,14 @@ TABLES["report_figures"] = TableSpec(
     foreign_keys=[("report_id", "reports", "id")],
 )
 
+TABLES["reports_by_body"] = TableSpec(
+    "one row per body (a county's agency across years): the years it published a report for"
+    " (storage.summaries; read by missing_reports)",
+    BODY_COLUMNS,
+    pk=None,  # type: ignore[arg-type]  # a rowid table: region columns may be null
+    indexes=[("province", "county", "body")],
+)
+
 TABLES["figures_by_region"] = TableSpec(
     "one row per year and region (province, city, county, level): report counts and the sum"
     " of every figure (storage.summaries; read by the canned queries and charts of totals)",
@@ -327,6 +346,8 @@ def _create_table(db: sqlite_utils.Database, name: str, spec: TableSpec) -> list
                 added.append(column)
     for columns in spec.indexes:
         table.create_index(columns, if_not_exists=True)
+    if spec.unique:
+        table.create_index(spec.unique, unique=True, if_not_exists=True)
     return added
 
 
@@ -359,7 +380,58 @@ def _reports_indexes(db: sqlite_utils.Database) -> None:
     _create_table(db, "reports", TABLES["reports"])
 
 
-@MIGRATIONS(name="0005_reports_read_quality")
+# all_zero reads only this partial index of report_figures (the reports with no application).
+_ZERO_FIGURES = (
+    "applications_received", "total_processed", "active_nonzero", "carried_over",
+    "carried_forward", "review_total", "litigation_total", "applications_nonzero",
+    "review_nonzero",
+)  # fmt: skip
+_ZERO_WHERE = "applications_received = 0 and total_processed = 0"
+
+
+@MIGRATIONS(name="0005_listing_body_zero_indexes")
+def _listing_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for the canned queries at a million reports: a covering index of the listed
+    columns of ``reports`` by id, (agency, county, id) instead of (agency), the bodies of each
+    county (``reports_by_body`` refreshes a body from it), and the all-zero reports of
+    ``report_figures``."""
+    _create_table(db, "reports", TABLES["reports"])
+    db.execute("drop index if exists idx_reports_agency")
+    db.execute(
+        "create index if not exists idx_reports_body on reports"
+        f" (province, county, {BODY}, year, level, agency) where agency is not null"
+    )
+    _create_table(db, "report_figures", TABLES["report_figures"])
+    db.execute(
+        "create index if not exists idx_report_figures_all_zero on report_figures"
+        f" (report_id, {', '.join(_ZERO_FIGURES)}) where {_ZERO_WHERE}"
+    )
+
+
+@MIGRATIONS(name="0006_cell_tables_rowid")
+def _cell_tables_rowid(db: sqlite_utils.Database) -> None:
+    """The cell tables as rowid tables with a unique key (were: compound primary keys)."""
+    for name in ("active_disclosure", "applications", "review_litigation"):
+        if db[name].exists() and db[name].pks != ["rowid"]:
+            spec, new = TABLES[name], f"_new_{name}"
+            db[new].create(spec.columns, foreign_keys=spec.foreign_keys)
+            columns = ", ".join(f"[{c}]" for c in spec.columns)
+            db.execute(f"insert into [{new}] ({columns}) select {columns} from [{name}]")
+            db[name].drop()
+            db.execute("PRAGMA legacy_alter_table = ON")  # the views are recreated after
+            db.execute(f"alter table [{new}] rename to [{name}]")
+            db.execute("PRAGMA legacy_alter_table = OFF")
+        _create_table(db, name, TABLES[name])
+
+
+@MIGRATIONS(name="0007_reports_by_body")
+def _reports_by_body(db: sqlite_utils.Database) -> None:
+    """The summary table ``reports_by_body``, filled from the stored reports."""
+    _create_table(db, "reports_by_body", TABLES["reports_by_body"])
+    refresh_bodies(db)
+
+
+@MIGRATIONS(name="0008_reports_read_quality")
 def _reports_read_quality(db: sqlite_utils.Database) -> None:
     """``reports.read_quality``, ``read_share``, ``checks_run``, ``checks_passed``."""
     _create_table(db, "reports", TABLES["reports"])

@@ -62,3 +62,49 @@ def refresh_region_figures(
     for group in {g for g in groups if g is not None}:
         db.execute(f"delete from figures_by_region where {_MATCH}", list(group))
         db.execute(_INSERT.format(where=_MATCH), list(group))
+
+
+# ``reports_by_body``: one row per body (a county's agency across years, spelled without spaces
+# and 人民政府 / 政府): the years it has a report for. missing_reports reads it (a sixth of the
+# rows of ``reports`` at six years), not a grouping of every report.
+BODY = "replace(replace(replace(agency, ' ', ''), '人民政府', ''), '政府', '')"
+BODY_COLUMNS: dict[str, type] = {
+    "province": str,
+    "county": str,
+    "body": str,
+    "agency": str,
+    "level": str,
+    "years": str,
+    "last_report": int,
+    "reports": int,
+}
+Body = tuple[object, ...]
+_BODY_MATCH = "province is ? and county is ? and body = ?"
+_BODY_INSERT = (
+    "insert into reports_by_body (province, county, body, agency, level, years, last_report,"
+    " reports)\nselect province, county, body, max(agency), max(level),"
+    " group_concat(distinct year), max(year), count(*)\nfrom (select province, county,"
+    f" {BODY} as body, agency, level, year from reports where agency is not null and {{where}}"
+    " order by province, county, body, year)\ngroup by province, county, body"
+)
+
+
+def body_of(db: sqlite_utils.Database, report_id: str) -> Body | None:
+    """The (province, county, body) of a stored report (None without an agency)."""
+    row = db.execute(
+        f"select province, county, {BODY} from reports where id = ? and agency is not null",
+        [report_id],
+    ).fetchone()
+    return tuple(row) if row else None
+
+
+def refresh_bodies(db: sqlite_utils.Database, bodies: Iterable[Body | None] | None = None) -> None:
+    """Recompute the rows of ``bodies`` of ``reports_by_body`` (every row when None)."""
+    if bodies is None:
+        db.execute("delete from reports_by_body")
+        db.execute(_BODY_INSERT.format(where="1"))
+        return
+    for body in {b for b in bodies if b is not None}:
+        db.execute(f"delete from reports_by_body where {_BODY_MATCH}", list(body))
+        where = f"province is ? and county is ? and {BODY} = ?"
+        db.execute(_BODY_INSERT.format(where=where), list(body))

@@ -27,7 +27,7 @@ from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
 from storage.schema import SITE_FIELDS
-from storage.summaries import group_of, refresh_region_figures
+from storage.summaries import body_of, group_of, refresh_bodies, refresh_region_figures
 from storage.versions import keep_text_version, keep_version
 from storage.views import refresh_figures
 
@@ -545,6 +545,7 @@ def save_report(
             [rid],
         ).fetchone()
         old_group = group_of(db, rid) if existing is not None else None
+        old_body = body_of(db, rid) if existing is not None else None
         row = {
             "id": rid,
             "url": report.url or primary,
@@ -610,4 +611,5 @@ def save_report(
         refresh_figures(db, [rid])
         if status != "unchanged":
             refresh_region_figures(db, [old_group, group_of(db, rid)])
+            refresh_bodies(db, [old_body, body_of(db, rid)])
     return status

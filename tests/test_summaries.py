@@ -9,7 +9,7 @@ import pytest
 
 import storage
 from parsers.schema import ApplicationCell, ReviewCell
-from storage.summaries import COLUMNS, GROUP, refresh_region_figures
+from storage.summaries import COLUMNS, GROUP, refresh_bodies, refresh_region_figures
 from tests.test_storage import SITE, make_report
 
 SUMS = [c for c in COLUMNS if c not in GROUP]
@@ -86,3 +86,30 @@ def test_open_db_fills_the_table_of_an_older_database(tmp_path):
     db.close()
     db = storage.open_db(tmp_path / "old.db")
     assert stored(db) == expected(db) and db["figures_by_region"].count == 1
+
+
+def _bodies(db) -> list[tuple]:
+    return sorted(db.execute("select * from reports_by_body").fetchall(), key=repr)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_save_report_keeps_the_years_of_each_body_current(nianbao_db, seed):
+    db, rng = nianbao_db, random.Random(seed)
+    other = {**SITE, "id": "cili", "county": "慈利县", "city": "张家界市"}
+    storage.save_sites(db, [SITE, other])
+    for n in range(40):  # new reports, the same ones again (another year: a body loses a year)
+        storage.save_report(db, random_report(rng, n % 25), site=rng.choice(["shimen", "cili"]))
+    storage.save_sites(db, [{**other, "county": "永定区"}])  # its bodies move county
+    for n in range(25):
+        storage.save_report(db, random_report(rng, n), site="cili")
+    kept = _bodies(db)
+    refresh_bodies(db)  # the table rebuilt from every report
+    assert kept == _bodies(db) and len(kept) > 4
+    years = db.execute(
+        "select group_concat(distinct year) from (select year from reports"
+        " where agency like '石门县教育局' and county = '石门县' order by year)"
+    ).fetchone()[0]
+    stored_years = db.execute(
+        "select years from reports_by_body where body = '石门县教育局' and county = '石门县'"
+    ).fetchone()
+    assert (stored_years[0] if stored_years else None) == years
