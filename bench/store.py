@@ -54,7 +54,13 @@ def main() -> int:
     tmp = tempfile.TemporaryDirectory()
     path = Path(args.db or os.path.join(tmp.name, "bench.db"))
     db = open_db(path)
-    save_sites(db, [{"id": f"site{s}", "name": f"站点{s}", "level": "county"} for s in range(50)])
+    # 50 county portals in 5 provinces, as a crawl of real portals stores them: a summary group
+    # (year, region, level) then holds tens of reports, as a real county's bodies do.
+    save_sites(db, [
+        {"id": f"site{s}", "name": f"站点{s}", "level": "county", "province": f"第{s % 5}省",
+         "city": f"第{s % 10}市", "county": f"第{s}县"}
+        for s in range(50)
+    ])  # fmt: skip
     rng = random.Random(42)
     reports = [synthetic_report(i, rng) for i in range(args.reports)]
     cells = sum(len(r.cell_map()) for r in reports) / len(reports)
