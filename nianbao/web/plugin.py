@@ -36,7 +36,8 @@ from storage.search import fts_query, register_functions
 # Columns a table page hides by default (too wide to read in a row); CSV/JSON keep them.
 HIDDEN_BY_DEFAULT = {
     "reports": ("text", "content_hash", "attachments", "source_url", "url", "first_seen",
-                "last_checked", "last_changed", "index_no", "publisher"),
+                "last_checked", "last_changed", "index_no", "publisher", "read_share",
+                "checks_run", "checks_passed"),
     "report_summary": ("url", "title", "site", "city"),
 }  # fmt: skip
 # Marks a page whose _nocol are the defaults: its exports get every column, and once the
