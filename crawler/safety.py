@@ -240,7 +240,12 @@ class RefusalLog:
         self.refusals[url] = Refusal(url, reason, site, referer, detail)
         self.stats.inc_value(keys.REFUSED)
         self.stats.inc_value(keys.refused(reason))
-        logger.warning("refused %s (%s)%s", url[:300], reason, f": {detail}" if detail else "")
+        # An HTTP error answer is the site's, not a refusal of ours: recorded the same, logged
+        # quietly (the sample portals' deliberate 404s would read as warnings).
+        level = logging.INFO if reason.startswith("http_") else logging.WARNING
+        verb = "not read" if reason.startswith("http_") else "refused"
+        detail_text = f": {detail}" if detail else ""
+        logger.log(level, "%s %s (%s)%s", verb, url[:300], reason, detail_text)
 
 
 class UrlSafety:

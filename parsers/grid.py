@@ -73,11 +73,6 @@ def _span(el: lxml_html.HtmlElement, name: str) -> int:
         return 1
 
 
-def leaf_tables(body: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """The ``<table>``s of ``body`` that hold no other table (layout tables are skipped)."""
-    return [t for t in body.iter("table") if next(t.iterdescendants("table"), None) is None]
-
-
 def table_rows(
     table: lxml_html.HtmlElement, index: int = 0, texts: dict[etree._Element, str] | None = None
 ) -> list[Row]:

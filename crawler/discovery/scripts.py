@@ -108,7 +108,7 @@ class Endpoint:
     as_json: bool = False
 
 
-def _closing(text: str, start: int, opening: str = "(", closing: str = ")") -> int:
+def _closing(text: str, start: int) -> int:
     """Index of the bracket closing the one before ``start`` (quotes skipped), or -1."""
     depth, quote, i = 1, "", start
     pairs = {"(": ")", "{": "}", "[": "]"}
