@@ -19,6 +19,7 @@ from nianbao.resources import portals_dir
 from nianbao.testing.render import render
 from nianbao.testing.reports import cell_keys, with_cells
 from parsers.schema import (
+    APPLICANTS,
     APPLICATION_ROWS_BY_TEMPLATE,
     OUTCOMES,
 )
@@ -46,15 +47,7 @@ INTRO = {
 
 FORMAT_NOTICE = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
 
-APPLICANT_KEYS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-    "total",
-)
+APPLICANT_KEYS = tuple(APPLICANTS)  # the applicant columns in table order, 总计 last
 # Section 三 of the 2021 format: (canonical row, label cells as printed).
 ROWS_2021 = (
     ("new_received", ("一、本年新收政府信息公开申请数量",)),
