@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,10 +62,9 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30) -> None
     raise TimeoutError(f"nianbao serve did not answer at {url}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``nianbao serve`` on a free 127.0.0.1 port; yields its base URL, stops it after."""
-    db = build_database(tmp_path_factory.mktemp("browser") / "nianbao.db")
+@contextmanager
+def serving(db: Path) -> Iterator[str]:
+    """``nianbao serve --db db`` on a free 127.0.0.1 port; yields its base URL, stops it after."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "nianbao", "serve", "--db", str(db), "--port", str(port)],
@@ -83,6 +83,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``nianbao serve`` on a free 127.0.0.1 port; yields its base URL, stops it after."""
+    db = build_database(tmp_path_factory.mktemp("browser") / "nianbao.db")
+    with serving(db) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,7 @@ import pytest
 
 import storage
 from nianbao.serving import DEFAULT_HOST, SETTINGS, make_datasette
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_until_up
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serving
 from tests.test_datasette import sample_reports
 
 SCRIPT = "<script>window.__xss = 'script'</script>"
@@ -121,23 +119,8 @@ def test_sql_time_limit_stops_a_runaway_query(db_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(db_path: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "nianbao", "serve", "--db", str(db_path), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/-/versions.json", proc)
+    with serving(db_path) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")
