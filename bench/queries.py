@@ -1,26 +1,36 @@
-"""Benchmark the published queries on a synthetic database of 50,000 reports.
+"""Benchmark the published queries on a synthetic database of 50,000 (or 1,000,000) reports.
 
-Builds the database with storage's schema (``storage.open_db``) and bulk inserts (about 11
-million cells per 50,000 reports; no journal: a new file), stores every report's figures and
-the totals per year and region (``storage.refresh_figures``, ``refresh_region_figures``, as
-``save_report`` does for each report it writes), then runs every canned query of
-``datasette-metadata.json``, every chart query of the dashboard and the facet queries
-Datasette runs on the main tables (their metadata facets), with the same SQL and parameters,
-through sqlite3 on the file opened read-only (as Datasette does). Prints each one's time
-(best of three); target: each < 500 ms. Then serves the file with ``nianbao serve`` and
-streams up to ``--csv-rows`` rows of ``reports`` and of ``applications`` as CSV
-(``_stream=on``): rows received, time and the server's RSS.
+Builds the database with storage's schema (``storage.open_db``) and bulk inserts: per report
+its row (ids as ``storage.ids`` makes them, ~1,200 characters of text through the search
+index's trigger), ~220 cells, its page (30 % also a rejected look-alike page), its sources (a
+third with an attachment), some findings; 1 % edited after publication (``keep_version``, one
+figure changed); 5 % of texts copy the body's text of the year before and 3 % another body's
+of the same county and year. Then what ``save_report`` and a crawl's close keep: every
+report's figures, the totals per year and region, each body's years
+(``storage.refresh_figures``, ``refresh_region_figures``, ``summaries.refresh_bodies``), the
+bodies and coverage analyses (``storage.bodies``, ``storage.coverage``) and 内容雷同 pairs (the
+copies made, bulk: their MinHash rate is measured on a sample), and the table counts that
+publishing writes for Datasette (``nianbao.tablecounts``).
+
+It then runs every canned query of ``datasette-metadata.json`` (with and without filters),
+every chart query of the dashboard, the facet queries Datasette runs on every table with
+metadata facets, and each main table's first page (and row count where no count was written),
+with the same SQL and parameters, through sqlite3 on the file opened read-only (as Datasette
+does). Prints each one's time (best of three); target: each < 500 ms. Then serves the file
+with ``nianbao serve`` and streams up to ``--csv-rows`` rows of ``reports`` and of
+``applications`` as CSV (``_stream=on``): rows received, time and the server's RSS.
 
     .venv/bin/python bench/queries.py [--reports 50000] [--db PATH (kept, reused if present)]
         [--csv-rows 1000000 (0: no CSV)] [--csv-table reports --csv-table applications ...]
 
-A million reports take ~17 CPU-minutes to build and ~27 GB (28 kB per report).
+A million reports take about an hour to build on two shared cores and ~45 GB of disk.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -42,10 +52,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nianbao.nightly.publish import seal
 from nianbao.serving import load_metadata
+from nianbao.tablecounts import read_counts, write_counts
 from parsers import schema
 from storage import open_db, refresh_figures, refresh_region_figures
+from storage.bodies import refresh_bodies as refresh_body_table
+from storage.coverage import refresh_coverage
 from storage.search import register_functions
+from storage.similarity import SIMILARITY_COLUMNS, prose, signature
 from storage.summaries import refresh_bodies
+from storage.versions import keep_version
 from storage.views import fill_missing_figures
 
 TARGET_MS = 500
@@ -101,12 +116,50 @@ def _cells(rid: str, template: str, rng: random.Random) -> dict[str, list[tuple]
     return {"applications": apps, "review_litigation": review, "active_disclosure": active}
 
 
+def _sentences(rng: random.Random, count: int = 40_000) -> list[str]:
+    """Lines of 40–90 characters: a phrase of the boilerplate every report prints, then words
+    of 1,500 CJK characters, so two independent texts share the boilerplate and little else
+    (estimated 5-gram Jaccard far under 0.6) and the search index holds a realistic vocabulary."""
+    chars = [chr(0x4E00 + i) for i in range(1500)]
+    return [
+        rng.choice(PHRASES) + "".join(rng.choices(chars, k=rng.randint(20, 70))) + "。"
+        for _ in range(count)
+    ]
+
+
+def _prose(head: str, rng: random.Random, sentences: list[str]) -> str:
+    """About 1,200 characters: the title, then 18 lines drawn from ``sentences``."""
+    return "\n".join([head, *rng.sample(sentences, 18)])
+
+
+PHRASES = (
+    "根据《中华人民共和国政府信息公开条例》规定，",
+    "本年度共收到政府信息公开申请，均已按期答复，",
+    "行政复议和行政诉讼情况如下，",
+    "进一步加强政府信息公开平台建设，",
+    "存在的主要问题及改进情况：",
+    "坚持以公开为常态、不公开为例外，",
+    "全面推进决策、执行、管理、服务、结果公开，",
+)
+
+
+def report_id(site: str, year: int, agency: str) -> str:
+    """An id of the form ``storage.ids.report_id_for`` gives (16 hex digits of a sha1)."""
+    key = json.dumps(["agency-year", site, year, agency], ensure_ascii=False)
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
 def synthetic_rows(n: int, seed: int = 1) -> Iterator[tuple[str, Any]]:
-    """(table, row) pairs for ``n`` reports spread over 496 counties, 6 years and their bodies."""
+    """(table, row) pairs for ``n`` reports spread over 496 counties, 6 years and their bodies:
+    the report, its cells, its page (and ~30 % a rejected look-alike page), its sources (a third
+    with an attachment), some findings; 5 % of texts copy the body's text of the year before
+    and 3 % another body's text of the same county and year (what 内容雷同 finds)."""
     rng = random.Random(seed)
+    sentences = _sentences(rng)
     counties = [_county(p, c) for p in range(PROVINCES) for c in range(COUNTIES_PER_PROVINCE)]
     for site in counties:
         yield "sites", site
+    last_text: dict[str, tuple[str, str]] = {}  # county + year → (a text of it, its report)
     made = 0
     for i in itertools.count():
         site = counties[i % len(counties)]
@@ -118,21 +171,36 @@ def synthetic_rows(n: int, seed: int = 1) -> Iterator[tuple[str, Any]]:
         level = "county" if kind == "人民政府" and body < len(BODY_KINDS) else "department"
         if body >= len(BODY_KINDS):
             level = "township"
+        previous = None  # this body's text of the year before
         for year in YEARS:
             if made >= n:
                 return
             if rng.random() < 0.04:  # some bodies skip a year
+                previous = None
                 continue
             made += 1
-            rid = f"r{made:07d}"
+            rid = report_id(site["id"], year, agency)
             template = "2021" if year >= 2021 else "2019"
             when = f"{year + 1}-01-{1 + made % 28:02d}T08:00:00+00:00"
+            title = f"{agency}{year}年政府信息公开工作年度报告"
+            url = f"{site['start_url']}{year}/t{made}.html"
+            roll = rng.random()
+            peer = last_text.get(f"{site['county']}{year}")
+            if previous and roll < 0.05:
+                text = previous[0].replace(str(year - 1), str(year))
+                yield "copies", (rid, previous[1], "same_body_next_year")
+            elif peer and roll < 0.08:
+                text = peer[0]
+                yield "copies", (rid, peer[1], "other_body_same_year")
+            else:
+                text = _prose(f"{title}。", rng, sentences)
+            previous = last_text[f"{site['county']}{year}"] = (text, rid)
             yield (
                 "reports",
                 {
                     "id": rid,
-                    "url": f"{site['start_url']}{year}/{made}.html",
-                    "title": f"{agency}{year}年政府信息公开工作年度报告",
+                    "url": url,
+                    "title": title,
                     "agency": agency,
                     "year": year,
                     "template": template,
@@ -143,12 +211,27 @@ def synthetic_rows(n: int, seed: int = 1) -> Iterator[tuple[str, Any]]:
                     "county": site["county"],
                     "level": level,
                     "cells": 220,
-                    "text": f"{agency}{year}年政府信息公开工作年度报告。" + TEXT * 8,
+                    "read_quality": "whole",
+                    "read_share": 1.0,
+                    "text": text,
+                    "content_hash": hashlib.sha256(f"{rid}{made}".encode()).hexdigest(),
+                    "source_url": url,
                     "first_seen": when,
                     "last_checked": when,
                     "last_changed": when,
                 },
             )
+            yield "pages", (url, site["id"], "report", 200, title, title, site["start_url"],
+                            rid, when, when, when)  # fmt: skip
+            if rng.random() < 0.3:
+                other = f"{site['start_url']}{year}/n{made}.html"
+                yield "pages", (other, site["id"], "rejected", 200, f"{agency}关于{year}年的通知",
+                                None, site["start_url"], None, when, when, when)  # fmt: skip
+            yield "report_sources", (rid, url, "page", url, None, when, when)
+            if rng.random() < 0.33:
+                pdf = f"{site['start_url']}{year}/P0{made}.pdf"
+                yield "report_sources", (rid, pdf, "attachment", url, f"full/{rid}.pdf", when,
+                                         when)  # fmt: skip
             for table, rows in _cells(rid, template, rng).items():
                 for row in rows:
                     yield table, row
@@ -166,19 +249,28 @@ INSERTS = {
     "active_disclosure": "insert into active_disclosure (report_id, item, metric, value, raw, unit)"
     " values (?,?,?,?,?,?)",
     "findings": "insert into findings (report_id, rule, severity, message) values (?,?,?,?)",
+    "pages": "insert into pages (url, site, classification, status, title, link_text, referer,"
+    " report_id, fetched_at, first_seen, last_checked) values (?,?,?,?,?,?,?,?,?,?,?)",
+    "report_sources": "insert into report_sources (report_id, url, kind, page_url, file_path,"
+    " first_seen, last_checked) values (?,?,?,?,?,?,?)",
+    "copies": "insert into bench_copies (report_id, other_report_id, relation) values (?,?,?)",
 }
 
 
 def build(path: Path, n: int) -> None:
-    """A database of ``n`` synthetic reports at ``path``, in storage's schema."""
+    """A database of ``n`` synthetic reports at ``path``, in storage's schema, with the
+    analyses the store pipeline rebuilds after a crawl; prints the time of each step."""
+    start = time.perf_counter()
     open_db(path).close()
     conn = sqlite3.connect(path)
     register_functions(conn)  # the search index's triggers call nianbao_bigrams
     # A bulk load into a new file: no journal (a WAL would hold the whole load a second time).
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MiB
+    conn.execute("PRAGMA cache_size = -1048576")  # 1 GiB
+    conn.execute("create temp table bench_copies (report_id, other_report_id, relation)")
     batches: dict[str, list[Any]] = {t: [] for t in INSERTS}
+    edited = []
     with conn:
         for table, row in synthetic_rows(n):
             if table in INSERTS:
@@ -192,15 +284,84 @@ def build(path: Path, n: int) -> None:
                 conn.execute(
                     f"insert into {table} ({columns}) values ({marks})", list(row.values())
                 )
+                if (
+                    table == "reports"
+                    and len(edited) < n // 100
+                    and int(row["id"][:4], 16) % 50 == 0
+                ):
+                    edited.append(row["id"])
         for table, rows in batches.items():
             conn.executemany(INSERTS[table], rows)
+    print(f"  rows inserted in {time.perf_counter() - start:.0f} s", flush=True)
+    step = time.perf_counter()
+    db = sqlite_utils.Database(conn)
+    with conn:
+        for rid in edited:  # edited after publication: the version kept, one figure changed
+            keep_version(db, rid, "2026-06-01T08:00:00+00:00")
+            conn.execute(
+                "update applications set value = value + 1, raw = cast(value + 1 as text)"
+                " where report_id = ? and row = 'new_received' and applicant = 'natural_person'"
+                " and value is not null",
+                [rid],
+            )
+            conn.execute(
+                "insert into report_changes (report_id, changed_at, reason, summary)"
+                " values (?, '2026-06-01T08:00:00+00:00', 'content', '1 个数字有变化')",
+                [rid],
+            )
         # The figures save_report stores with each report: what Datasette serves.
-        refresh_figures(sqlite_utils.Database(conn))
-        refresh_region_figures(sqlite_utils.Database(conn))  # the summary table of totals
-        refresh_bodies(sqlite_utils.Database(conn))  # and of each body's years
+        refresh_figures(db)
+        refresh_region_figures(db)  # the summary table of totals
+        refresh_bodies(db)  # and of each body's years
+    print(f"  versions, figures and summary tables in {time.perf_counter() - step:.0f} s")
+    step = time.perf_counter()
+    found = {"bodies": refresh_body_table(db), "coverage": refresh_coverage(db)}
+    print(
+        f"  bodies and coverage (as after a crawl) in {time.perf_counter() - step:.0f} s: "
+        + ", ".join(f"{k} {v:,}" for k, v in found.items()),
+        flush=True,
+    )
+    step = time.perf_counter()
+    pairs = _copied_pairs(conn)
+    rate = _signature_rate(conn)
+    print(
+        f"  内容雷同: {pairs:,} pairs (the copies made, stored as refresh_similarity stores them;"
+        f" its MinHash signatures run at {rate:,.0f} texts/s here, so a first refresh of"
+        f" {n:,} texts would take ~{n / rate / 60:.0f} min, later ones only the new texts)"
+        f" in {time.perf_counter() - step:.0f} s",
+        flush=True,
+    )
     conn.execute("ANALYZE")
     conn.close()
     seal(path)  # one self-contained file, as Datasette's immutable mode reads it
+
+
+def _copied_pairs(conn: sqlite3.Connection) -> int:
+    """Store the generator's copied texts as ``text_similarity`` rows (a bulk path: computing
+    a million MinHash signatures would take longer than the rest of the build)."""
+    with conn:
+        conn.execute(
+            f"""insert into text_similarity ({", ".join(SIMILARITY_COLUMNS)})
+            select c.report_id, c.other_report_id, 1.0, c.relation, a.year, b.year, ba.body_id,
+              bb.body_id, a.agency, b.agency, a.level, a.province, a.city, a.county,
+              length(a.text), length(b.text)
+            from bench_copies c
+            join reports a on a.id = c.report_id
+            join reports b on b.id = c.other_report_id
+            left join report_bodies ba on ba.report_id = a.id
+            left join report_bodies bb on bb.report_id = b.id"""
+        )
+        conn.execute("drop table bench_copies")
+    return conn.execute("select count(*) from text_similarity").fetchone()[0]
+
+
+def _signature_rate(conn: sqlite3.Connection, sample: int = 2000) -> float:
+    """MinHash signatures per second (``storage.similarity``) over a sample of the texts."""
+    texts = [t for (t,) in conn.execute("select text from reports limit ?", [sample])]
+    start = time.process_time()
+    for text in texts:
+        signature(prose(text))
+    return len(texts) / max(time.process_time() - start, 1e-9)
 
 
 def prepare(path: Path) -> None:
@@ -213,10 +374,19 @@ def prepare(path: Path) -> None:
     seal(path)
 
 
-def workload(db: str = "nianbao") -> list[tuple[str, str, dict[str, str]]]:
-    """(name, sql, params) of every canned query, chart query and main facet query."""
+def workload(
+    conn: sqlite3.Connection, counts: dict[str, Any] | None = None, db: str = "nianbao"
+) -> list[tuple[str, str, dict[str, str]]]:
+    """(name, sql, params) of every canned query (with and without its filters), every chart
+    query, the facet queries Datasette runs on every table with metadata facets, and each main
+    table's first page and its row count where ``counts`` (the publish-time counts Datasette
+    is given) do not hold it (what its table page runs)."""
     meta = load_metadata(db)
     queries = meta["databases"][db]["queries"]
+    body, edited = (
+        conn.execute("select id from bodies order by id limit 1 offset 500").fetchone() or [""],
+        conn.execute("select report_id from report_versions limit 1").fetchone() or [""],
+    )
     params = {
         "most_applications": [{}, {"year": "2021", "province": "省3"}],
         "withheld_by_reason": [{}, {"year": "all"}],
@@ -229,6 +399,11 @@ def workload(db: str = "nianbao") -> list[tuple[str, str, dict[str, str]]]:
         "counties_most_applications": [{}, {"year": "2021年", "province": "省3"}],
         "applications_per_year": [{}, {"province": "省3"}],
         "outcomes_by_year": [{}, {"county": "省3县4"}],
+        "bodies_without_report": [{}, {"year": "2022", "level": "township", "county": "省3县4"}],
+        "copies_last_year": [{}, {"year": "2023", "min_similarity": "0.9"}],
+        "shared_texts": [{}, {"year": "2022", "county": "省3县4"}],
+        "body_series": [{"body": body[0]}],
+        "edited_reports": [{}, {"report_id": edited[0]}],
     }
     work = []
     for name, query in queries.items():
@@ -239,22 +414,34 @@ def workload(db: str = "nianbao") -> list[tuple[str, str, dict[str, str]]]:
     for slug, chart in charts.items():
         work.append((f"chart {slug}", chart["query"], {"province": "", "county": ""}))
     tables = meta["databases"][db]["tables"]
-    for table in ("reports", "report_summary"):
-        for column in tables[table].get("facets", []):
+    present = {r[0] for r in conn.execute("select name from sqlite_master")}
+    for table, spec in tables.items():
+        for column in spec.get("facets", []) if table in present else []:
             sql = (
                 f"select {column} as value, count(*) as count from (select * from {table})"
                 f" where {column} is not null group by {column} order by count desc, value limit 31"
             )
             work.append((f"facet {table}.{column}", sql, {}))
-    for table in ("reports", "report_summary"):
-        work.append((f"page {table}", f"select * from {table} order by id limit 51", {}))
+    counted = counts or {}
+    for table in MAIN_TABLES:
+        key = "id" if table in ("reports", "report_summary") else "rowid"
+        work.append((f"page {table}", f"select * from {table} order by {key} limit 51", {}))
+        if table not in counted:  # else the table page shows the count made at publish time
+            work.append((f"count {table}", f"select count(*) from {table}", {}))
     return work
+
+
+MAIN_TABLES = (
+    "reports", "report_summary", "applications", "active_disclosure", "review_litigation",
+    "findings", "pages", "report_sources", "coverage", "text_similarity", "bodies",
+)  # fmt: skip
 
 
 def time_query(
     conn: sqlite3.Connection, sql: str, params: dict[str, str]
 ) -> tuple[float, float, int]:
-    """Best of three: wall-clock ms, CPU ms (the machine may be shared), rows returned."""
+    """Best of three (one when over 5 s): wall-clock ms, CPU ms (the machine may be shared),
+    rows returned."""
     best, best_cpu = float("inf"), float("inf")
     count = 0
     for _ in range(3):
@@ -262,6 +449,8 @@ def time_query(
         count = len(conn.execute(sql, params).fetchall())
         best = min(best, time.perf_counter() - start)
         best_cpu = min(best_cpu, time.process_time() - cpu)
+        if best > 5:  # far over the target: once is enough
+            break
     return best * 1000, best_cpu * 1000, count
 
 
@@ -341,6 +530,10 @@ def main() -> int:
         start = time.perf_counter()
         prepare(path)
         print(f"schema migrated, figures filled in {time.perf_counter() - start:.0f} s")
+        if read_counts(path) is None:
+            start = time.perf_counter()
+            write_counts(path)  # as publish does: Datasette's table pages read these counts
+            print(f"table counts written (as at publish) in {time.perf_counter() - start:.0f} s")
         conn = sqlite3.connect(f"file:{path.resolve()}?immutable=1", uri=True)
         register_functions(conn)  # the search query's nianbao_fts_query, as Datasette has it
         reports = conn.execute("select count(*) from reports").fetchone()[0]
@@ -351,7 +544,7 @@ def main() -> int:
             f" = {size / reports / 1000:.1f} kB per report\n"
         )
         slow = []
-        for name, sql, params in workload():
+        for name, sql, params in workload(conn, (read_counts(path) or {}).get("tables")):
             ms, cpu_ms, count = time_query(conn, sql, params)
             shown = json.dumps({k: v for k, v in params.items() if v}, ensure_ascii=False)
             flag = "  SLOW" if ms > TARGET_MS else ""

@@ -20,6 +20,7 @@ from datasette.app import Datasette
 
 from nianbao import web
 from nianbao.resources import metadata_path
+from nianbao.tablecounts import read_counts
 
 METADATA_PATH = metadata_path()  # the source tree's, or the installed share/nianbao/ copy
 # The database name the metadata is written for (the file stem of data/nianbao.db).
@@ -155,11 +156,15 @@ def _quiet_error_pages() -> None:
 
 
 def make_datasette(path: str | Path, **overrides: Any) -> Datasette:
-    """A Datasette instance serving ``path`` immutable, with the project's metadata + settings."""
+    """A Datasette instance serving ``path`` immutable, with the project's metadata + settings
+    (and the table counts made when it was published: ``nianbao.tablecounts``)."""
     path = check_database(path)
     settings = {**SETTINGS, **overrides.pop("settings", {})}
     web.register_plugin()
     _quiet_error_pages()
+    counts = read_counts(path)  # counted when it was published
+    if counts is not None:
+        overrides.setdefault("inspect_data", {path.stem: counts})
     return Datasette(
         immutables=[str(path)],
         metadata=load_metadata(path.stem),

@@ -21,6 +21,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from nianbao.tablecounts import write_counts
+
 DATED_SUFFIX = re.compile(r"^\.\d{8}T\d{6}Z$")
 
 
@@ -88,6 +90,7 @@ def publish(working: Path, published: Path, *, keep: int = 3) -> Path:
         keep_previous(published, keep=keep)
     os.replace(staged, published)
     _fsync_dir(published.parent)
+    write_counts(published)  # for Datasette: no count(*) of 200 million rows per page view
     return published
 
 
