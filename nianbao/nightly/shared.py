@@ -36,6 +36,7 @@ from nianbao.nightly.options import NightlyOptions, RunPaths, crawl_env
 from nianbao.nightly.process import die_with_parent, forward_signals
 from nianbao.nightly.summary import write_part
 from pipelines.queue import connect, consume, items_key
+from storage import open_db
 
 CHECK_EVERY = 1.0  # seconds between two looks for live workers
 STOP_WORKERS = 60.0  # seconds a local worker gets to stop after the crawl
@@ -160,6 +161,7 @@ def crawl_shared(
 
     server = check_redis(str(options.redis))
     prepare_redis(server, new_run, log)
+    open_db(paths.working).close()  # created or migrated once, before the workers read it
     env = crawl_env(options)
     log(
         f"crawling {options.sites} shared through Redis {shown(str(options.redis))} with "
