@@ -149,13 +149,34 @@ def test_redis_password_is_not_printed(tmp_path):
     assert "s3cret" not in out.getvalue() and ":***@127.0.0.1" in out.getvalue()
 
 
-def test_workers_that_never_come_stop_the_run_after_the_wait(redis_url, tmp_path):
+def test_workers_that_never_come_stop_the_run_and_the_next_run_resumes(
+    portals, redis_url, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("NIANBAO_DATA", str(tmp_path / "data"))
+    sites = write_sites_csv({"pagelist": portals["pagelist"]}, tmp_path / "sites.csv")
+    options = NightlyOptions(
+        sites=sites, db=tmp_path / "pub" / "nianbao.db", workdir=tmp_path / "work",
+        wait_lock=0, settings="crawler.settings.test", redis=redis_url, workers=0,
+        wait_workers=2,
+    )  # fmt: skip
     out = io.StringIO()
-    options = _options(tmp_path, redis_url, workers=0, wait_workers=2)
     assert run_nightly(options, out=out) == EXIT_CRAWL_FAILED
     text = out.getvalue()
     assert "no worker alive for 2 s before the crawl finished" in text
     assert "published: no" in text
     paths = RunPaths(tmp_path / "work")
-    assert paths.state.exists() and paths.working.exists()  # resumed by the next run
+    assert paths.state.exists() and paths.working.exists()  # kept for the next run
     assert not options.db.exists()
+
+    options.workers = 1  # the next invocation, with a worker: the same run, published
+    out = io.StringIO()
+    assert run_nightly(options, out=out) == EXIT_OK, out.getvalue()
+    assert "attempt 2" in out.getvalue() and "kept in Redis" in out.getvalue()
+    expected = len(portals["pagelist"].expected["reports"])
+    conn = sqlite3.connect(f"{options.db.as_uri()}?immutable=1", uri=True)
+    try:
+        assert conn.execute("select count(*) from reports").fetchone()[0] >= expected
+        assert conn.execute("select status from site_runs").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+    assert not paths.run.exists()

@@ -88,12 +88,14 @@ WorkerCommand = Callable[[NightlyOptions, RunPaths], list[str]]
 
 
 class WorkerWatch:
-    """``consume``'s ``give_up``: stop on a signal, or when no worker has had a live heartbeat
-    and no item has waited for ``limit`` seconds while the crawl is not finished."""
+    """``consume``'s ``give_up``: stop on a signal, or when for ``limit`` seconds no worker had a
+    live heartbeat (or was a local worker process still running: starting up), no item waited
+    and the crawl was not finished."""
 
-    def __init__(self, server: Any, limit: float) -> None:
+    def __init__(self, server: Any, limit: float, procs: list[subprocess.Popen[bytes]]) -> None:
         self.server = server
         self.limit = limit
+        self.procs = procs
         self.items = items_key(SPIDER)
         self.finished = crawl_prefix(SPIDER) + ":finished"
         self.last_seen = self.checked = time.monotonic()
@@ -112,7 +114,8 @@ class WorkerWatch:
             return False
         self.checked = now
         busy = (
-            heartbeats(self.server, SPIDER)
+            any(proc.poll() is None for proc in self.procs)
+            or heartbeats(self.server, SPIDER)
             or self.server.llen(self.items)
             or self.server.exists(self.finished)
         )
@@ -168,8 +171,8 @@ def crawl_shared(
         f"{options.workers} local worker(s) (settings {env['SCRAPY_SETTINGS_MODULE']}); "
         f"their log: {log_file}"
     )
-    watch = WorkerWatch(server, options.wait_workers)
     procs: list[subprocess.Popen[bytes]] = []
+    watch = WorkerWatch(server, options.wait_workers, procs)
     with log_file.open("a", encoding="utf-8") as stream:
         for _ in range(options.workers):
             proc = subprocess.Popen(
