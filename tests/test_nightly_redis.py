@@ -3,8 +3,8 @@
 Two local workers crawl the mock portals, the nightly process writes the working copy and
 publishes it: the same reports, cells, pages and site verdicts as the single-process nightly,
 no URL fetched twice; a second run over unchanged portals stores nothing new (incremental).
-Also: Redis unreachable (one line, exit 7) and workers that never come (bounded wait, exit 5,
-the run resumed by the next invocation).
+Also: Redis unreachable (one line: exit 7, and 2 for ``nianbao crawl|store --redis``) and
+workers that never come (bounded wait, exit 5, the run resumed by the next invocation).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from nianbao.nightly.summary import EXIT_CRAWL_FAILED, EXIT_OK, EXIT_REDIS
 from nianbao.testing.portalserver import PortalServer, serve_portals
 from nianbao.testing.redisserver import REDIS_SERVER, free_port
 
-pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (apt)")
+needs_redis = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (apt)")
 
 SITES = ("pagelist", "trs", "townships")
 
@@ -78,6 +78,7 @@ def _clear(portals: dict[str, PortalServer]) -> None:
         server.clear_log()
 
 
+@needs_redis
 def test_two_workers_publish_what_the_single_process_nightly_publishes(
     portals, redis_url, tmp_path
 ):
@@ -142,6 +143,20 @@ def test_redis_unreachable_is_one_line_and_exit_7(tmp_path):
     assert not (tmp_path / "work" / "run").exists()  # nothing started
 
 
+@pytest.mark.parametrize("command", ["crawl", "store"])
+def test_crawl_and_store_say_in_one_line_that_redis_is_unreachable(command, capsys, tmp_path):
+    from nianbao.cli import main
+
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    sites = tmp_path / "sites.csv"
+    sites.write_text("id,name,start_url\na,Site A,http://127.0.0.1:9/a/\n", encoding="utf-8")
+    args = ["--sites", str(sites)] if command == "crawl" else ["--db", str(tmp_path / "x.db")]
+    assert main([command, "--redis", url, *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"nianbao {command}: cannot reach Redis at {url}: Error 111 connecting to "
+                   f"127.0.0.1:{url.split(':')[2].split('/')[0]}. Connection refused"]  # fmt: skip
+
+
 def test_redis_password_is_not_printed(tmp_path):
     out = io.StringIO()
     url = f"redis://:s3cret@127.0.0.1:{free_port()}/0"
@@ -149,6 +164,7 @@ def test_redis_password_is_not_printed(tmp_path):
     assert "s3cret" not in out.getvalue() and ":***@127.0.0.1" in out.getvalue()
 
 
+@needs_redis
 def test_workers_that_never_come_stop_the_run_and_the_next_run_resumes(
     portals, redis_url, tmp_path, monkeypatch
 ):

@@ -58,6 +58,7 @@ from nianbao.nightly.summary import (
     store_run,
     stored_findings,
 )
+from nianbao.redisconn import RedisUnavailable, check_redis
 from storage import open_db, record_run
 
 CrawlCommand = Callable[[NightlyOptions, RunPaths, Path, Path], list[str]]
@@ -116,11 +117,11 @@ def run_nightly(
         return EXIT_BAD_INPUT
     if options.redis:  # before anything is touched: one line, no traceback
         try:
-            shared.check_redis(options.redis)
+            check_redis(options.redis)
         except ValueError as exc:
             _say(out, f"nianbao nightly: {exc}")
             return EXIT_BAD_INPUT
-        except shared.RedisUnavailable as exc:
+        except RedisUnavailable as exc:
             _say(out, f"nianbao nightly: {exc}; nothing crawled")
             return EXIT_REDIS
     paths = RunPaths(options.work.resolve())
@@ -146,7 +147,7 @@ def run_nightly(
                 returncode = shared.crawl_shared(
                     options, paths, lock_fd, log, log.path, new_run=state["attempts"] == 1
                 )
-            except shared.RedisUnavailable as exc:
+            except RedisUnavailable as exc:
                 summary.alerts.append(f"{exc}; nothing published; the next run resumes it")
                 lost_redis = True
             else:

@@ -28,48 +28,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from crawler.distributed import clear_crawl, crawl_prefix, heartbeats
 from nianbao.nightly.crawl import SPIDER
 from nianbao.nightly.options import NightlyOptions, RunPaths, crawl_env
 from nianbao.nightly.process import die_with_parent, forward_signals
 from nianbao.nightly.summary import write_part
-from pipelines.queue import connect, consume, items_key
+from nianbao.redisconn import RedisUnavailable, check_redis, shown
+from pipelines.queue import consume, items_key
 from storage import open_db
 
 CHECK_EVERY = 1.0  # seconds between two looks for live workers
 STOP_WORKERS = 60.0  # seconds a local worker gets to stop after the crawl
-
-
-class RedisUnavailable(Exception):
-    """The Redis of ``--redis`` cannot be reached: the one-line message."""
-
-
-def shown(url: str) -> str:
-    """``url`` without its password (for messages and logs)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-def check_redis(url: str) -> Any:
-    """A connection to the Redis at ``url``, pinged; ValueError for a URL that is none,
-    RedisUnavailable when it does not answer."""
-    import redis
-
-    try:
-        server = connect(url)
-    except ValueError as exc:
-        raise ValueError(f"--redis {shown(url)}: not a Redis URL ({exc})") from None
-    try:
-        server.ping()
-    except redis.RedisError as exc:
-        raise RedisUnavailable(f"cannot reach Redis at {shown(url)}: {exc}") from None
-    return server
 
 
 def worker_command(options: NightlyOptions, paths: RunPaths) -> list[str]:
