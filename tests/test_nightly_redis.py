@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -196,3 +199,42 @@ def test_workers_that_never_come_stop_the_run_and_the_next_run_resumes(
     finally:
         conn.close()
     assert not paths.run.exists()
+
+
+@needs_redis
+def test_a_run_stopped_by_sigterm_is_resumed_from_redis(portals, redis_url, tmp_path):
+    """SIGTERM (systemctl stop) mid-crawl: the workers stop cleanly, nothing is published, the
+    crawl stays in Redis; the next invocation finishes it and publishes every report."""
+    sites = write_sites_csv(portals, tmp_path / "sites.csv")
+    _clear(portals)
+    argv = [sys.executable, "-m", "nianbao", "nightly", "--sites", str(sites),
+            "--db", str(tmp_path / "pub" / "nianbao.db"), "--workdir", str(tmp_path / "nightly"),
+            "--redis", redis_url, "--workers", "2"]  # fmt: skip
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings.test",
+               NIANBAO_DATA=str(tmp_path / "data"))  # fmt: skip
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while sum(len(s.requests) for s in portals.values()) < 15:
+        assert proc.poll() is None and time.monotonic() < deadline, "the crawl ended too early"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    out = proc.communicate(timeout=90)[0]
+    assert proc.returncode == EXIT_CRAWL_FAILED, out
+    assert "stopped by a signal" in out and "published: no" in out
+    assert not (tmp_path / "pub" / "nianbao.db").exists()
+    import redis
+
+    assert redis.Redis.from_url(redis_url).exists("nianbao:annual_reports:dupefilter")
+
+    resumed = _nightly(tmp_path, sites, "--redis", redis_url, "--workers", "2")
+    assert resumed.returncode == EXIT_OK, resumed.stdout + resumed.stderr
+    assert "attempt 2" in resumed.stdout and "continuing the crawl kept in Redis" in resumed.stdout
+    expected = {r["url"] for s in portals.values() for r in s.expected["reports"]}
+    conn = sqlite3.connect(f"{(tmp_path / 'pub' / 'nianbao.db').as_uri()}?immutable=1", uri=True)
+    try:
+        urls = {u for (u,) in conn.execute("select url from report_sources")}
+    finally:
+        conn.close()
+    assert {urlsplit(u).path for u in urls} >= expected  # every report of the portals
+    assert list(redis.Redis.from_url(redis_url).scan_iter("nianbao:*")) == []
