@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--redis",
         metavar="URL",
-        help="a worker of a crawl shared in Redis (items go to `nianbao store`, not --db)",
+        help="a worker of a crawl shared in Redis (items go to `nianbao store`; --db, if given, "
+        "is only read, to skip pages unchanged since it was written)",
     )
 
 
@@ -95,6 +96,8 @@ def build_settings(args: argparse.Namespace) -> Any:
         from crawler.distributed import configure
 
         configure(settings, args.redis)
+        if not args.db:  # a worker reads no database (not the default one: it may be published)
+            settings.set("NIANBAO_DB", None, priority="cmdline")
     return settings
 
 
