@@ -247,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
         args.urls, notes = check_urls(args.urls)
         if args.sites:
             notes += check_sites_file(args.sites)
-        if args.db:
+        if args.db and not args.redis:  # a worker only reads it (the store writes)
             check_database(args.db)
         if args.redis:
             check_shared_crawl(args.redis)
