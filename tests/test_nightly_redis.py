@@ -238,3 +238,22 @@ def test_a_run_stopped_by_sigterm_is_resumed_from_redis(portals, redis_url, tmp_
         conn.close()
     assert {urlsplit(u).path for u in urls} >= expected  # every report of the portals
     assert list(redis.Redis.from_url(redis_url).scan_iter("nianbao:*")) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--workers", "2"], "--workers and --wait-workers go with --redis URL"),
+        (["--redis", "redis://127.0.0.1:1/0", "--workers", "-1"], "--workers ≥ 0"),
+        (["--redis", "notaurl"], "--redis notaurl: not a Redis URL"),
+    ],
+)
+def test_nightly_redis_options_are_checked(args, message, capsys, tmp_path):
+    from nianbao.cli import main
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text("id,name,start_url\na,Site A,http://127.0.0.1:9/a/\n", encoding="utf-8")
+    db = tmp_path / "pub" / "nianbao.db"
+    assert main(["nightly", "--sites", str(sites), "--db", str(db), *args]) == 2
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and message in out[0]

@@ -46,11 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--sites CSV`), this process writes and publishes",
     )  # fmt: skip
     parser.add_argument(
-        "--workers", type=int, default=1, metavar="K",
+        "--workers", type=int, metavar="K",
         help="with --redis: local worker processes to start (default 1; 0: only others)",
     )  # fmt: skip
     parser.add_argument(
-        "--wait-workers", type=float, default=600.0, metavar="SECONDS",
+        "--wait-workers", type=float, metavar="SECONDS",
         help="with --redis: stop (exit 5, resumed next run) when no worker has been alive this "
         "long before the crawl finished (default 600)",
     )  # fmt: skip
@@ -74,7 +74,12 @@ def run(args: argparse.Namespace) -> int:
             "nianbao nightly: --max-failed-nights ≥ 1, 0 ≤ --max-parse-failure-rate ≤ 1, --keep ≥ 0"
         )
         return EXIT_BAD_INPUT
-    if args.workers < 0 or args.wait_workers <= 0:
+    if not args.redis and (args.workers is not None or args.wait_workers is not None):
+        print("nianbao nightly: --workers and --wait-workers go with --redis URL")
+        return EXIT_BAD_INPUT
+    workers = 1 if args.workers is None else args.workers
+    wait_workers = 600.0 if args.wait_workers is None else args.wait_workers
+    if workers < 0 or wait_workers <= 0:
         print("nianbao nightly: --workers ≥ 0, --wait-workers > 0")
         return EXIT_BAD_INPUT
     options = NightlyOptions(
@@ -88,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
         wait_lock=args.wait_lock,
         after_publish=args.after_publish,
         redis=args.redis,
-        workers=args.workers,
-        wait_workers=args.wait_workers,
+        workers=workers,
+        wait_workers=wait_workers,
     )
     if args.db.is_dir():
         print(f"nianbao nightly: --db {args.db} is a directory, not a database file")
