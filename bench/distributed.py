@@ -23,8 +23,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -37,36 +35,13 @@ sys.path.insert(0, str(ROOT))
 
 from nianbao.demo import SITE_COLUMNS  # noqa: E402
 from nianbao.testing.portalserver import SITES, PortalServer  # noqa: E402
+from nianbao.testing.redisserver import REDIS_SERVER, serve_redis  # noqa: E402
 
 SETTINGS = [
     "--settings", "crawler.settings.test", "-s", "HTTPCACHE_ENABLED=False",
     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32", "-s", "LOG_LEVEL=ERROR",
     "-s", "NIANBAO_WORKER_SITES=8",
 ]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_redis() -> tuple[subprocess.Popen, str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise SystemExit("redis-server is not installed (Debian package redis-server)")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    return proc, f"redis://127.0.0.1:{port}/0"
 
 
 def _count_reports(db: Path) -> int:
@@ -128,11 +103,12 @@ def main() -> int:
     parser.add_argument("--workers", default="1,2,4", help="worker counts to run")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
+    if REDIS_SERVER is None:
+        raise SystemExit("redis-server is not installed (Debian package redis-server)")
     servers = [PortalServer(k, lifetime=1800).start() for k in SITES for _ in range(args.copies)]
-    redis, url = start_redis()
     results: list[tuple[str, dict[str, float]]] = []
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with serve_redis() as url, tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             sites = write_sites(servers, work / "sites.csv")
             results.append(("single process", run_single(sites, work)))
@@ -140,8 +116,6 @@ def main() -> int:
                 results.append((f"{n} worker{'s' if n > 1 else ''} + store", run_workers(
                     sites, work, url, n)))  # fmt: skip
     finally:
-        redis.terminate()
-        redis.wait(timeout=10)
         for server in servers:
             server.stop()
     print(f"distributed crawl ({args.copies} × {len(SITES)} mock portals, throttling off,")

@@ -326,6 +326,11 @@ def live_workers(server: Any, spider_name: str) -> int:
     return server.scard(f"{prefix}:workers")
 
 
+def heartbeats(server: Any, spider_name: str) -> int:
+    """How many workers of the crawl have a live heartbeat (a killed one's expires)."""
+    return sum(1 for _ in server.scan_iter(match=crawl_prefix(spider_name) + ":alive:*"))
+
+
 def clear_crawl(server: Any, spider_name: str) -> int:
     """Delete every Redis key of the crawl by ``spider_name``; how many."""
     keys = list(server.scan_iter(match=crawl_prefix(spider_name) + ":*", count=1000))

@@ -30,9 +30,11 @@ either is the page's ``parse_error``, and the crawl goes on.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
@@ -44,7 +46,7 @@ from parsers.schema import REPORT_METADATA, Finding, Report
 from parsers.verdict import Verdict
 from pipelines.isolation import IsolatedParser, ParseLimitError
 from pipelines.parsed import ParsedPage, ParsedReport
-from storage import Source, group_copies, open_db, unchanged_reports
+from storage import Source, group_copies, unchanged_reports
 from storage.ids import normalise_agency
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,16 @@ def _parse_all(
     return page_result, file_results
 
 
+def _read_only(path: str) -> sqlite_utils.Database:
+    """The database at ``path`` opened read-only: its writer (the store pipeline, or the one
+    writer of a distributed crawl) may be writing it, and this reader never takes the write
+    lock (``open_db`` would: it refreshes the lookups, and two processes opening a database
+    at once can fail with "database is locked")."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return sqlite_utils.Database(conn)
+
+
 class ParsePipeline:
     """Parse report pages and their attachments into ``ParsedPage.reports``."""
 
@@ -111,8 +123,8 @@ class ParsePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        if self.db_path and not self.reparse:
-            self.db = open_db(self.db_path)  # read-only use: what the last crawl stored
+        if self.db_path and not self.reparse and Path(self.db_path).exists():
+            self.db = _read_only(self.db_path)  # what the last crawl stored
 
     def close_spider(self) -> None:
         if self.parser is not None:

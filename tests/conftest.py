@@ -88,3 +88,16 @@ def nianbao_db(tmp_path):
     db = open_db(tmp_path / "nianbao.db")
     yield db
     db.close()
+
+
+# --- distributed crawl (issue 16): a real redis-server --------------------------------------------
+
+
+@_pytest.fixture(scope="module")
+def redis_url():
+    """A real redis-server on 127.0.0.1 (free port, no persistence) for the module, stopped
+    after (``nianbao.testing.redisserver``); the test module skips when it is not installed."""
+    from nianbao.testing.redisserver import serve_redis
+
+    with serve_redis() as url:
+        yield url

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,9 +19,9 @@ import pytest
 
 from nianbao.demo import write_sites_csv
 from nianbao.testing.portalserver import PortalServer, serve_portals
+from nianbao.testing.redisserver import REDIS_SERVER
 
-REDIS = shutil.which("redis-server")
-pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed (apt)")
+pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (apt)")
 
 # Tables compared between the crawls: every column but timestamps and run ids.
 COMPARED = {
@@ -35,34 +33,6 @@ COMPARED = {
     "pages": "SELECT url, site, classification, status, report_id, parse_error FROM pages",
     "report_sources": "SELECT report_id, url FROM report_sources",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """A real redis-server on 127.0.0.1 (free port, no persistence), stopped after."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--redis",
         metavar="URL",
-        help="a worker of a crawl shared in Redis (items go to `nianbao store`, not --db)",
+        help="a worker of a crawl shared in Redis (items go to `nianbao store`; --db, if given, "
+        "is only read, to skip pages unchanged since it was written)",
     )
 
 
@@ -95,6 +96,8 @@ def build_settings(args: argparse.Namespace) -> Any:
         from crawler.distributed import configure
 
         configure(settings, args.redis)
+        if not args.db:  # a worker reads no database (not the default one: it may be published)
+            settings.set("NIANBAO_DB", None, priority="cmdline")
     return settings
 
 
@@ -104,7 +107,8 @@ EXIT_BAD_INPUT = 2  # not a URL, unreadable sites file, database not writable, b
 EXIT_MEANINGS = {
     EXIT_OK: "every site gave a report and every report was stored",
     EXIT_NO_REPORT: "a site gave no report (reason printed), or a database write failed",
-    EXIT_BAD_INPUT: "bad input: not a URL, unreadable sites CSV, database not writable, bad -s",
+    EXIT_BAD_INPUT: "bad input: not a URL, unreadable sites CSV, database not writable, bad -s, "
+    "--redis not answering",
 }
 
 
@@ -182,6 +186,16 @@ def check_database(path: str) -> None:
         raise BadInput(f"cannot write the database {path}: {reason}") from None
 
 
+def check_shared_crawl(url: str) -> None:
+    """The Redis of ``--redis`` answers; BadInput (one line) when it does not."""
+    from nianbao.redisconn import RedisUnavailable, check_redis
+
+    try:
+        check_redis(url)
+    except (ValueError, RedisUnavailable) as exc:
+        raise BadInput(str(exc)) from None
+
+
 def fill_regions(db_path: str, site_ids: list[str]) -> list[str]:
     """Province/city/county of sites crawled from bare URLs, read from their reports; notes."""
     from crawler.sites import region_from_names
@@ -233,8 +247,10 @@ def run(args: argparse.Namespace) -> int:
         args.urls, notes = check_urls(args.urls)
         if args.sites:
             notes += check_sites_file(args.sites)
-        if args.db:
+        if args.db and not args.redis:  # a worker only reads it (the store writes)
             check_database(args.db)
+        if args.redis:
+            check_shared_crawl(args.redis)
         settings = build_settings(args)
     except BadInput as exc:
         print(f"nianbao crawl: {exc}", file=sys.stderr)

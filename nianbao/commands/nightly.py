@@ -40,6 +40,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--after-publish", metavar="COMMAND",
         help="shell command run after a successful swap (e.g. restart Datasette)",
     )  # fmt: skip
+    parser.add_argument(
+        "--redis", metavar="URL",
+        help="share the crawl through this Redis: workers anywhere (`nianbao crawl --redis URL "
+        "--sites CSV`), this process writes and publishes",
+    )  # fmt: skip
+    parser.add_argument(
+        "--workers", type=int, metavar="K",
+        help="with --redis: local worker processes to start (default 1; 0: only others)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--wait-workers", type=float, metavar="SECONDS",
+        help="with --redis: stop (exit 5, resumed next run) when no worker has been alive this "
+        "long before the crawl finished (default 600)",
+    )  # fmt: skip
     parser.epilog = "exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_MEANINGS.items())
 
 
@@ -60,6 +74,14 @@ def run(args: argparse.Namespace) -> int:
             "nianbao nightly: --max-failed-nights ≥ 1, 0 ≤ --max-parse-failure-rate ≤ 1, --keep ≥ 0"
         )
         return EXIT_BAD_INPUT
+    if not args.redis and (args.workers is not None or args.wait_workers is not None):
+        print("nianbao nightly: --workers and --wait-workers go with --redis URL")
+        return EXIT_BAD_INPUT
+    workers = 1 if args.workers is None else args.workers
+    wait_workers = 600.0 if args.wait_workers is None else args.wait_workers
+    if workers < 0 or wait_workers <= 0:
+        print("nianbao nightly: --workers ≥ 0, --wait-workers > 0")
+        return EXIT_BAD_INPUT
     options = NightlyOptions(
         sites=args.sites,
         db=args.db,
@@ -70,6 +92,9 @@ def run(args: argparse.Namespace) -> int:
         settings=args.settings,
         wait_lock=args.wait_lock,
         after_publish=args.after_publish,
+        redis=args.redis,
+        workers=workers,
+        wait_workers=wait_workers,
     )
     if args.db.is_dir():
         print(f"nianbao nightly: --db {args.db} is a directory, not a database file")

@@ -5,7 +5,7 @@
 Pops the parsed pages the workers pushed to Redis and writes them with the storage code of a
 single-process crawl, until the crawl is finished and its queue empty; then removes the
 crawl's Redis keys (``--keep`` leaves them). Exits 1 when a site yielded no report or a
-database write failed.
+database write failed, 2 (one line) when the Redis does not answer.
 """
 
 from __future__ import annotations
@@ -27,8 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crawler import stats as keys
+    from nianbao.redisconn import RedisUnavailable, check_redis
     from pipelines.queue import consume
 
+    try:
+        check_redis(args.redis)
+    except (ValueError, RedisUnavailable) as exc:
+        print(f"nianbao store: {exc}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s: %(message)s")
     Path(args.db).resolve().parent.mkdir(parents=True, exist_ok=True)
     done = consume(args.redis, str(Path(args.db).resolve()), spider=args.spider, keep=args.keep)

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from crawler.outcomes import SiteOutcomes
-from nianbao.nightly.run import CLOSED_MARKER
+from nianbao.nightly.options import CLOSED_MARKER
+from nianbao.nightly.summary import write_part
 
 SPIDER = "annual_reports"
 EXTENSION = "nianbao.nightly.crawl.OutcomesFile"
@@ -80,18 +79,8 @@ class OutcomesFile:
             return
         self.last_flush = now
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        data = {
-            "finish_reason": self.finish_reason,
-            "sites": self.outcomes.counts,
-            "stats": {k: _jsonable(v) for k, v in stats.items()},
-        }
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+        data = {"finish_reason": self.finish_reason, "sites": self.outcomes.counts, "stats": stats}
+        write_part(self.path, data)
 
 
 def build_parser() -> argparse.ArgumentParser:

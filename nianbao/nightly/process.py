@@ -38,15 +38,23 @@ def hold_lock(path: Path, wait: float) -> Iterator[int | None]:
 
 
 @contextlib.contextmanager
-def forward_signals(proc: subprocess.Popen[bytes]) -> Iterator[None]:
-    """Pass SIGTERM/SIGINT on to the crawl once: Scrapy then stops cleanly, saving its queue."""
+def forward_signals(
+    *procs: subprocess.Popen[Any], on_signal: Callable[[], None] | None = None
+) -> Iterator[None]:
+    """Pass SIGTERM/SIGINT on to the crawl processes once: Scrapy then stops cleanly (saving its
+    queue, or handing its requests back to the shared one); ``on_signal`` is called too."""
     forwarded = False
 
     def forward(signum: int, frame: Any) -> None:
         nonlocal forwarded
-        if not forwarded and proc.poll() is None:
-            forwarded = True
-            proc.send_signal(signal.SIGTERM)
+        if forwarded:
+            return
+        forwarded = True
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        if on_signal is not None:
+            on_signal()
 
     if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread

@@ -9,6 +9,7 @@ Layout of the work directory (``--workdir``, default ``<db dir>/nightly``)::
     run/working.db        the working copy of the published database the crawl writes into
     run/job/              Scrapy's JOBDIR: a run stopped early is resumed by the next invocation
     run/parts/NNN.json    per-site outcomes and stats of each crawl process of the run
+                          (with ``--redis``: of each worker, and of the store)
 
 A run that finishes publishes ``working.db`` over ``--db`` (see :mod:`nianbao.nightly.publish`) and
 removes ``run/``; a run that stops early (killed, shut down, crashed) leaves ``run/`` behind and
@@ -17,6 +18,9 @@ request queue only when it shuts down cleanly (SIGTERM/SIGINT, which this module
 which the crawl process also receives when this process dies); after an unclean kill the queue
 is lost, so the JOBDIR is cleared and the crawl starts over into the same working copy, cheap
 because the HTTP cache holds every page already fetched.
+
+With ``--redis`` the crawl is shared by workers through Redis and this process writes the
+working copy (:mod:`nianbao.nightly.shared`); the rest of the run is the same.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -37,7 +40,8 @@ import sqlite_utils
 
 from crawler import stats as keys
 from crawler.sites import load_sites
-from nianbao.nightly import publish
+from nianbao.nightly import publish, shared
+from nianbao.nightly.options import NightlyOptions, RunPaths, crawl_env
 from nianbao.nightly.process import die_with_parent, forward_signals, hold_lock
 from nianbao.nightly.summary import (
     EXIT_BAD_INPUT,
@@ -45,6 +49,7 @@ from nianbao.nightly.summary import (
     EXIT_CRAWL_FAILED,
     EXIT_OK,
     EXIT_PARSE_FAILURES,
+    EXIT_REDIS,
     EXIT_SITES_FAILING,
     RunSummary,
     failing_streaks,
@@ -53,73 +58,8 @@ from nianbao.nightly.summary import (
     store_run,
     stored_findings,
 )
+from nianbao.redisconn import RedisUnavailable, check_redis
 from storage import open_db, record_run
-
-DEFAULT_SETTINGS = "crawler.settings.production"  # unless --settings or SCRAPY_SETTINGS_MODULE
-CLOSED_MARKER = "nightly-closed.json"  # in JOBDIR: its crawl closed cleanly (queue saved)
-
-
-@dataclass
-class NightlyOptions:
-    """What ``nianbao nightly`` was asked to do."""
-
-    sites: Path
-    db: Path
-    workdir: Path | None = None
-    max_failed_nights: int = 3  # alert when a site failed this many runs in a row
-    max_parse_failure_rate: float = 0.2  # alert above this share of reports failing to parse
-    keep: int = 3  # dated previous versions kept beside the published database
-    settings: str | None = None  # SCRAPY_SETTINGS_MODULE (default: DEFAULT_SETTINGS)
-    wait_lock: float = 60.0  # seconds to wait for a previous run to release the workdir
-    max_attempts: int = 3  # a run that stopped early this often is abandoned and restarted
-    after_publish: str | None = None  # shell command run after a successful swap
-
-    @property
-    def work(self) -> Path:
-        return self.workdir or self.db.resolve().parent / "nightly"
-
-
-@dataclass
-class RunPaths:
-    """Where one run keeps its files."""
-
-    work: Path
-
-    @property
-    def lock(self) -> Path:
-        return self.work / "nightly.lock"
-
-    @property
-    def httpcache(self) -> Path:
-        return self.work / "httpcache"
-
-    @property
-    def logs(self) -> Path:
-        return self.work / "logs"
-
-    @property
-    def run(self) -> Path:
-        return self.work / "run"
-
-    @property
-    def state(self) -> Path:
-        return self.run / "state.json"
-
-    @property
-    def working(self) -> Path:
-        return self.run / "working.db"
-
-    @property
-    def jobdir(self) -> Path:
-        return self.run / "job"
-
-    @property
-    def parts(self) -> Path:
-        return self.run / "parts"
-
-    def log(self, run_id: str) -> Path:
-        return self.logs / f"{run_id}.log"
-
 
 CrawlCommand = Callable[[NightlyOptions, RunPaths, Path, Path], list[str]]
 
@@ -175,6 +115,15 @@ def run_nightly(
     if not sites:
         _say(out, f"nianbao nightly: no sites (no start_url column values) in {options.sites}")
         return EXIT_BAD_INPUT
+    if options.redis:  # before anything is touched: one line, no traceback
+        try:
+            check_redis(options.redis)
+        except ValueError as exc:
+            _say(out, f"nianbao nightly: {exc}")
+            return EXIT_BAD_INPUT
+        except RedisUnavailable as exc:
+            _say(out, f"nianbao nightly: {exc}; nothing crawled")
+            return EXIT_REDIS
     paths = RunPaths(options.work.resolve())
     paths.work.mkdir(parents=True, exist_ok=True)
     with hold_lock(paths.lock, options.wait_lock) as lock_fd:
@@ -190,8 +139,19 @@ def run_nightly(
             run_id=state["run_id"], started=state["started"], attempts=state["attempts"]
         )
         finished = _closed_reason(paths) == "finished" and any(paths.parts.glob("*.json"))
+        lost_redis = False
         if finished:
             log("the crawl of this run had finished; publishing it")
+        elif options.redis:
+            try:
+                returncode = shared.crawl_shared(
+                    options, paths, lock_fd, log, log.path, new_run=state["attempts"] == 1
+                )
+            except RedisUnavailable as exc:
+                summary.alerts.append(f"{exc}; nothing published; the next run resumes it")
+                lost_redis = True
+            else:
+                finished = returncode == 0 and _closed_reason(paths) == "finished"
         else:
             returncode = crawl(options, paths, command, lock_fd, log)
             finished = returncode == 0 and _closed_reason(paths) == "finished"
@@ -200,6 +160,8 @@ def run_nightly(
         outcomes, stats = merge_parts(parts, sites)
         summary.sites, summary.stats = outcomes, stats
         summary.reports, summary.findings = keys.report_counts(stats), keys.finding_counts(stats)
+        if lost_redis:
+            return _finish(summary, EXIT_REDIS, log)
         if not finished:
             summary.alerts.append(
                 "the crawl stopped before the end; nothing published; the next run resumes it"
@@ -244,7 +206,9 @@ def prepare_run(options: NightlyOptions, paths: RunPaths) -> dict[str, Any]:
                 f"resuming run {state['run_id']} (attempt {state['attempts']}) with "
                 f"its working copy and JOBDIR {paths.jobdir}"
             )
-            if paths.jobdir.exists() and _closed_reason(paths) is None:
+            if options.redis:
+                notes.append("its crawl's queue and unwritten items are kept in Redis")
+            elif paths.jobdir.exists() and _closed_reason(paths) is None:
                 notes.append(
                     "its crawl was killed without saving Scrapy's request queue; "
                     "crawling again into the same working copy (HTTP cache kept)"
@@ -275,13 +239,9 @@ def crawl(
     options: NightlyOptions, paths: RunPaths, command: CrawlCommand, lock_fd: int, log: RunLog
 ) -> int:
     """Run one crawl process to its end; SIGTERM/SIGINT here are passed on to it (once)."""
-    part = paths.parts / f"{len(list(paths.parts.glob('*.json'))) + 1:03d}.json"
     log_file = log.path
-    argv = command(options, paths, log_file, part)
-    env = dict(os.environ)
-    env["SCRAPY_SETTINGS_MODULE"] = (
-        options.settings or env.get("SCRAPY_SETTINGS_MODULE") or DEFAULT_SETTINGS
-    )
+    argv = command(options, paths, log_file, paths.next_part())
+    env = crawl_env(options)
     log(
         f"crawling {options.sites} (settings {env['SCRAPY_SETTINGS_MODULE']}); "
         f"Scrapy's log: {log_file}"
@@ -372,7 +332,7 @@ def _finish(summary: RunSummary, code: int, log: RunLog) -> int:
 
 def _closed_reason(paths: RunPaths) -> str | None:
     """How the last crawl process of the run closed (None: killed, or never started)."""
-    marker = paths.jobdir / CLOSED_MARKER
+    marker = paths.closed_marker
     try:
         return json.loads(marker.read_text(encoding="utf-8")).get("reason")
     except (OSError, ValueError):

@@ -9,8 +9,10 @@ and the exit status of ``nianbao nightly``.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ EXIT_SITES_FAILING = 3  # published; some site failed N nights in a row
 EXIT_PARSE_FAILURES = 4  # published; too many reports failed to parse, or some to be stored
 EXIT_CRAWL_FAILED = 5  # nothing published: crawl stopped early, every site failed, bad database
 EXIT_BUSY = 6  # another nightly run holds the lock of this workdir
+EXIT_REDIS = 7  # --redis: the Redis server cannot be reached (at the start, or lost mid-run)
 EXIT_MEANINGS = {
     EXIT_OK: "published, nothing needs a person",
     EXIT_BAD_INPUT: "bad arguments or sites file",
@@ -35,7 +38,9 @@ EXIT_MEANINGS = {
     EXIT_PARSE_FAILURES: "published, but too many reports failed to parse, or some to be stored",
     EXIT_CRAWL_FAILED: "not published: the crawl stopped early, every site failed, or bad db",
     EXIT_BUSY: "another nightly run is in progress",
+    EXIT_REDIS: "not published: the Redis of --redis cannot be reached",
 }
+
 
 @dataclass
 class RunSummary:
@@ -122,6 +127,18 @@ def read_parts(paths: Iterable[Path]) -> tuple[list[dict[str, Any]], list[str]]:
         except (OSError, ValueError) as exc:
             unreadable.append(f"crawl outcomes {path.name} unreadable ({exc}): its counts are lost")
     return parts, unreadable
+
+
+def write_part(path: Path, part: dict[str, Any]) -> None:
+    """Write one crawl part's outcome file (``sites`` counts, ``stats``), atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    text = json.dumps(part, ensure_ascii=False, indent=1, default=_jsonable)
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
 
 
 def merge_parts(
