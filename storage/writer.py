@@ -22,7 +22,7 @@ from typing import Any, Literal, Protocol
 import sqlite_utils
 
 from parsers import schema
-from parsers.quality import read_quality
+from parsers.quality import ReadQuality, read_quality
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
@@ -292,9 +292,10 @@ def _ensure_lookups(db: sqlite_utils.Database, report: Report) -> None:
         ensure_keys(db, table, keys - set(known))
 
 
-def quality_columns(report: Report) -> dict[str, Any]:
-    """The read-quality figure (:mod:`parsers.quality`) as ``reports`` columns."""
-    quality = read_quality(report)
+def quality_columns(report: Report, quality: ReadQuality | None = None) -> dict[str, Any]:
+    """The read-quality figure (:mod:`parsers.quality`) as ``reports`` columns: ``quality``
+    when the caller computed it (the validate pipeline does), else computed here."""
+    quality = read_quality(report) if quality is None else quality
     return {
         "read_quality": quality.bucket,
         "read_share": quality.share,
@@ -521,12 +522,15 @@ def save_report(
     site: str | Site | Mapping[str, Any] | None = None,
     sources: Sequence[Source | str] = (),
     checked_at: str | None = None,
+    quality: ReadQuality | None = None,
 ) -> SaveStatus:
     """Store one report (in one transaction) and say whether it was new, changed or unchanged.
 
     ``site`` is a site id (or a ``Site``, upserted first); ``sources`` the URLs/files it was
     found at (default: ``report.url``), the first being where this copy was read. The report's
     region columns come from the site, its ``level`` from its agency (``storage.ids.level_for``).
+    ``quality`` is the report's ``parsers.quality.read_quality`` when already computed (the
+    validate pipeline computes it off the writer); without it the checks run here.
     """
     when = checked_at or now_iso()
     srcs = [Source(s) if isinstance(s, str) else s for s in sources]
@@ -563,7 +567,7 @@ def save_report(
             "publisher": report.publisher,
             "source_url": primary,
             "cells": reported_cells(report),
-            **quality_columns(report),
+            **quality_columns(report, quality),
             "text": report.text,
             "content_hash": chash,
             "last_checked": when,
