@@ -27,7 +27,14 @@ from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
 from storage.schema import SITE_FIELDS
-from storage.summaries import body_of, group_of, refresh_bodies, refresh_region_figures
+from storage.summaries import (
+    add_region_figures,
+    body_of,
+    figures_of,
+    group_of,
+    refresh_bodies,
+    refresh_region_figures,
+)
 from storage.versions import keep_text_version, keep_version
 from storage.views import refresh_figures
 
@@ -611,9 +618,15 @@ def save_report(
             else:  # a poorer copy of a stored report: keep the stored one, list the source
                 status = "unchanged"
                 db.execute("update reports set last_checked = ? where id = ?", [when, rid])
+        figures = figures_of(db, rid) if status == "unchanged" else None
         _save_sources(db, rid, srcs, chash, when)
         refresh_figures(db, [rid])
-        if status != "unchanged":
+        if status == "new":
+            add_region_figures(db, rid)
+        elif status == "changed":
             refresh_region_figures(db, [old_group, group_of(db, rid)])
+        elif figures_of(db, rid) != figures:  # a sources_differ warning came or went
+            refresh_region_figures(db, [group_of(db, rid)])
+        if status != "unchanged":
             refresh_bodies(db, [old_body, body_of(db, rid)])
     return status
