@@ -13,6 +13,7 @@ warning says so.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -240,38 +241,23 @@ def touch_reports(
 # --- reports ------------------------------------------------------------------------------
 
 
-def _cell_rows(rid: str, report: Report) -> dict[str, list[dict[str, Any]]]:
+CELL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "active_disclosure": ("report_id", "item", "metric", "value", "raw", "unit"),
+    "applications": ("report_id", "row", "applicant", "value", "raw"),
+    "review_litigation": ("report_id", "proceeding", "outcome", "value", "raw"),
+}
+Rows = list[dict[str, Any]] | list[tuple[Any, ...]]  # tuples: in ``CELL_COLUMNS`` order
+
+
+def _cell_rows(rid: str, report: Report) -> dict[str, list[tuple[Any, ...]]]:
+    """The report's cells as rows of its three tables (``CELL_COLUMNS``)."""
     return {
         "active_disclosure": [
-            {
-                "report_id": rid,
-                "item": c.item,
-                "metric": c.metric,
-                "value": c.value,
-                "raw": c.raw,
-                "unit": c.unit,
-            }
-            for c in report.active_disclosure
+            (rid, c.item, c.metric, c.value, c.raw, c.unit) for c in report.active_disclosure
         ],
-        "applications": [
-            {
-                "report_id": rid,
-                "row": c.row,
-                "applicant": c.applicant,
-                "value": c.value,
-                "raw": c.raw,
-            }
-            for c in report.applications
-        ],
+        "applications": [(rid, c.row, c.applicant, c.value, c.raw) for c in report.applications],
         "review_litigation": [
-            {
-                "report_id": rid,
-                "proceeding": c.proceeding,
-                "outcome": c.outcome,
-                "value": c.value,
-                "raw": c.raw,
-            }
-            for c in report.review_litigation
+            (rid, c.proceeding, c.outcome, c.value, c.raw) for c in report.review_litigation
         ],
     }
 
@@ -399,17 +385,25 @@ def describe_change(
     return summary, detail
 
 
-def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert one report's cells (or findings) with a single prepared statement.
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return "insert into [{}] ({}) values ({})".format(
+        table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
+    )
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: Rows) -> None:
+    """Insert one report's cells (tuples, ``CELL_COLUMNS``), findings or row (dicts) with a
+    single prepared statement.
 
     ``insert_all`` spends longer building its SQL than SQLite spends writing ~200 small rows,
     which alone halved the store rate (``bench/store.py``); the table itself is sqlite-utils'.
     """
-    columns = list(rows[0])
-    sql = "insert into [{}] ({}) values ({})".format(
-        table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
-    )
-    db.conn.executemany(sql, [tuple(r.values()) for r in rows])
+    first = rows[0]
+    if isinstance(first, dict):
+        db.conn.executemany(_insert_sql(table, tuple(first)), [tuple(r.values()) for r in rows])
+    else:
+        db.conn.executemany(_insert_sql(table, CELL_COLUMNS[table]), rows)
 
 
 def _upsert_rows(
