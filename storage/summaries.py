@@ -71,6 +71,7 @@ _REPORT_FIGURES = f"select {', '.join(FIGURES)} from report_figures where report
 _ROW_INSERT = (
     f"insert into figures_by_region ({', '.join(COLUMNS)}) values ({', '.join('?' * len(COLUMNS))})"
 )
+_RECEIVED = list(FIGURES).index("applications_received")  # counted in reports_with_figures
 _EXACT = 2**53  # integer sums below this are the same added one by one as summed by SQL
 
 
@@ -103,7 +104,7 @@ def add_region_figures(db: sqlite_utils.Database, report_id: str) -> None:
         refresh_region_figures(db, [group])
         return
     old = stored[0]
-    added = [1, int(figures[0] is not None), *figures]
+    added = [1, int(figures[_RECEIVED] is not None), *figures]
     row = [_plus(total, value) for total, value in zip(old, added, strict=True)]
     if not all(v is None or (type(v) is int and abs(v) < _EXACT) for v in (*old, *added, *row)):
         refresh_region_figures(db, [group])
