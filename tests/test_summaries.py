@@ -84,10 +84,6 @@ def test_a_new_report_is_added_to_its_group_row_as_a_rebuild_computes_it(nianbao
     )
     assert db["findings"].count_where("rule = 'sources_differ'") == 1
     assert stored(db) == expected(db)
-    rowids = [r[0] for r in db.execute("select rowid from figures_by_region")]
-    refresh_region_figures(db)
-    assert stored(db) == expected(db)
-    assert len(rowids) == db["figures_by_region"].count
 
 
 def test_refresh_rebuilds_the_table_after_a_bulk_write(nianbao_db):
