@@ -1,6 +1,8 @@
 """Benchmark the writer: store N synthetic reports (every cell: ~200 each) into a fresh database.
 
-Prints reports/second and the database size. Target: ≥ 300 reports/s.
+Prints reports/second and the database size. Target: ≥ 300 reports/s. Each report comes with
+its read quality, as the crawl's validate pipeline hands it to the writer (computed before the
+clock starts: it is a crawl worker's work, not the writer's).
 
     .venv/bin/python bench/store.py [--reports 10000] [--db PATH]
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nianbao.testing.reports import cell_keys, with_cells
+from parsers.quality import read_quality
 from parsers.schema import Finding, Report
 from storage import open_db, save_report, save_sites
 
@@ -63,10 +66,11 @@ def main() -> int:
     ])  # fmt: skip
     rng = random.Random(42)
     reports = [synthetic_report(i, rng) for i in range(args.reports)]
+    qualities = [read_quality(r) for r in reports]  # ValidatePipeline's work, on the workers
     cells = sum(len(r.cell_map()) for r in reports) / len(reports)
     start, cpu = time.perf_counter(), time.process_time()
-    for i, report in enumerate(reports):
-        save_report(db, report, site=f"site{i % 50}")
+    for i, (report, quality) in enumerate(zip(reports, qualities, strict=True)):
+        save_report(db, report, site=f"site{i % 50}", quality=quality)
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = path.stat().st_size

@@ -6,16 +6,23 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from crawler.items import PageItem
+from parsers.quality import ReadQuality
 from parsers.schema import Finding, Report
 from storage import Source
 
 
 @dataclass
 class ParsedReport:
-    """One report read from a page and/or its attachments, with every place it was read from."""
+    """One report read from a page and/or its attachments, with every place it was read from.
+
+    ``quality`` is its read quality (``parsers.quality``), computed once by ``ValidatePipeline``
+    (on a crawl worker, not in the one database writer); ``None`` until then, and the writer
+    computes it itself for a report that comes without one.
+    """
 
     report: Report
     sources: list[Source] = field(default_factory=list)
+    quality: ReadQuality | None = None
 
 
 @dataclass

@@ -180,6 +180,7 @@ class StorePipeline:
                     site=page.site_id,
                     sources=parsed.sources,
                     checked_at=when,
+                    quality=parsed.quality,
                 )
             except Exception:  # one report lost (rolled back): say so, store the others
                 logger.exception("cannot store report %r from %s", parsed.report.title, page.url)

@@ -8,6 +8,11 @@ dropped. Each finding adds to the stat ``nianbao/findings/<rule>``, and
 that could not be parsed counts as ``nianbao/findings/parse_error``, a page finding (the
 parser's ``not_a_report``) under its rule; a report without any cell counts as
 ``nianbao/reports/without_cells``.
+
+It also computes each report's read quality (``parsers.quality``: the checks run and passed,
+the share of the format's cells read) onto ``ParsedReport.quality``, so the database writer
+(``StorePipeline``; in a distributed crawl the one ``nianbao store`` process) does not run the
+checks again for every report it saves.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler import stats as keys
+from parsers.quality import read_quality
 from pipelines.parsed import ParsedPage
 
 
 class ValidatePipeline:
-    """Count each report's findings (and pages without a report) in the crawl's stats."""
+    """Count each report's findings (and pages without a report) in the crawl's stats; compute
+    each report's read quality."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -39,6 +46,7 @@ class ValidatePipeline:
             self.stats.inc_value(keys.finding(finding.rule))
         for parsed in item.reports:
             report = parsed.report
+            parsed.quality = read_quality(report)
             if not report.has_cells:
                 self.stats.inc_value(keys.REPORTS_WITHOUT_CELLS)
             for finding in report.findings:

@@ -7,9 +7,10 @@ province, city, county, level): ``reports``, ``reports_with_figures`` (reports w
 figure) and the sum of every figure of ``report_figures`` (null when no report of the group
 has it, as ``sum`` over the reports would give).
 
-``save_report`` refreshes the group of the report it writes (and the group it left, when its
-year or region changed); :func:`refresh_region_figures` without groups rebuilds the table
-(after a bulk load).
+``save_report`` adds a new report's figures to its group's row (:func:`add_region_figures`:
+no sum over the group's reports, which grows with the group) and recomputes the groups of a
+changed report (and the group it left, when its year or region changed);
+:func:`refresh_region_figures` without groups rebuilds the table (after a bulk load).
 """
 
 from __future__ import annotations
@@ -62,6 +63,54 @@ def refresh_region_figures(
     for group in {g for g in groups if g is not None}:
         db.execute(f"delete from figures_by_region where {_MATCH}", list(group))
         db.execute(_INSERT.format(where=_MATCH), list(group))
+
+
+_FIGURE_COLUMNS = ("reports", "reports_with_figures", *FIGURES)
+_GROUP_ROW = f"select {', '.join(_FIGURE_COLUMNS)} from figures_by_region where {_MATCH}"
+_REPORT_FIGURES = f"select {', '.join(FIGURES)} from report_figures where report_id = ?"
+_ROW_INSERT = (
+    f"insert into figures_by_region ({', '.join(COLUMNS)}) values ({', '.join('?' * len(COLUMNS))})"
+)
+_RECEIVED = list(FIGURES).index("applications_received")  # counted in reports_with_figures
+_EXACT = 2**53  # integer sums below this are the same added one by one as summed by SQL
+
+
+def _plus(total: object, value: object) -> object:
+    """``sum`` over the group with one more value: nulls left out, null while all are null."""
+    if value is None:
+        return total
+    return value if total is None else total + value  # type: ignore[operator]
+
+
+def figures_of(db: sqlite_utils.Database, report_id: str) -> tuple[object, ...] | None:
+    """The report's ``report_figures`` row (its figures, without the id)."""
+    return db.execute(_REPORT_FIGURES, [report_id]).fetchone()
+
+
+def add_region_figures(db: sqlite_utils.Database, report_id: str) -> None:
+    """Add a newly stored report (its ``report_figures`` row written) to its group's row.
+
+    The row becomes what :func:`refresh_region_figures` would compute — the stored row plus
+    the report's figures, written as a new row as that does — without reading the group's
+    other reports. A group without a row yet, or a figure that is not a whole number (SQL's
+    float summation is kept), is recomputed from its reports.
+    """
+    group = group_of(db, report_id)
+    if group is None:
+        return
+    figures = figures_of(db, report_id)
+    stored = db.execute(_GROUP_ROW, list(group)).fetchall()
+    if figures is None or len(stored) != 1:
+        refresh_region_figures(db, [group])
+        return
+    old = stored[0]
+    added = [1, int(figures[_RECEIVED] is not None), *figures]
+    row = [_plus(total, value) for total, value in zip(old, added, strict=True)]
+    if not all(v is None or (type(v) is int and abs(v) < _EXACT) for v in (*old, *added, *row)):
+        refresh_region_figures(db, [group])
+        return
+    db.execute(f"delete from figures_by_region where {_MATCH}", list(group))
+    db.execute(_ROW_INSERT, [*group, *row])
 
 
 # ``reports_by_body``: one row per body (a county's agency across years, spelled without spaces

@@ -13,6 +13,7 @@ warning says so.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -22,12 +23,19 @@ from typing import Any, Literal, Protocol
 import sqlite_utils
 
 from parsers import schema
-from parsers.quality import read_quality
+from parsers.quality import ReadQuality, read_quality
 from parsers.schema import Finding, Report
 from storage.ids import content_hash, level_for, report_id_for
 from storage.lookups import ensure_keys
 from storage.schema import SITE_FIELDS
-from storage.summaries import body_of, group_of, refresh_bodies, refresh_region_figures
+from storage.summaries import (
+    add_region_figures,
+    body_of,
+    figures_of,
+    group_of,
+    refresh_bodies,
+    refresh_region_figures,
+)
 from storage.versions import keep_text_version, keep_version
 from storage.views import refresh_figures
 
@@ -233,38 +241,23 @@ def touch_reports(
 # --- reports ------------------------------------------------------------------------------
 
 
-def _cell_rows(rid: str, report: Report) -> dict[str, list[dict[str, Any]]]:
+CELL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "active_disclosure": ("report_id", "item", "metric", "value", "raw", "unit"),
+    "applications": ("report_id", "row", "applicant", "value", "raw"),
+    "review_litigation": ("report_id", "proceeding", "outcome", "value", "raw"),
+}
+Rows = list[dict[str, Any]] | list[tuple[Any, ...]]  # tuples: in ``CELL_COLUMNS`` order
+
+
+def _cell_rows(rid: str, report: Report) -> dict[str, list[tuple[Any, ...]]]:
+    """The report's cells as rows of its three tables (``CELL_COLUMNS``)."""
     return {
         "active_disclosure": [
-            {
-                "report_id": rid,
-                "item": c.item,
-                "metric": c.metric,
-                "value": c.value,
-                "raw": c.raw,
-                "unit": c.unit,
-            }
-            for c in report.active_disclosure
+            (rid, c.item, c.metric, c.value, c.raw, c.unit) for c in report.active_disclosure
         ],
-        "applications": [
-            {
-                "report_id": rid,
-                "row": c.row,
-                "applicant": c.applicant,
-                "value": c.value,
-                "raw": c.raw,
-            }
-            for c in report.applications
-        ],
+        "applications": [(rid, c.row, c.applicant, c.value, c.raw) for c in report.applications],
         "review_litigation": [
-            {
-                "report_id": rid,
-                "proceeding": c.proceeding,
-                "outcome": c.outcome,
-                "value": c.value,
-                "raw": c.raw,
-            }
-            for c in report.review_litigation
+            (rid, c.proceeding, c.outcome, c.value, c.raw) for c in report.review_litigation
         ],
     }
 
@@ -292,9 +285,10 @@ def _ensure_lookups(db: sqlite_utils.Database, report: Report) -> None:
         ensure_keys(db, table, keys - set(known))
 
 
-def quality_columns(report: Report) -> dict[str, Any]:
-    """The read-quality figure (:mod:`parsers.quality`) as ``reports`` columns."""
-    quality = read_quality(report)
+def quality_columns(report: Report, quality: ReadQuality | None = None) -> dict[str, Any]:
+    """The read-quality figure (:mod:`parsers.quality`) as ``reports`` columns: ``quality``
+    when the caller computed it (the validate pipeline does), else computed here."""
+    quality = read_quality(report) if quality is None else quality
     return {
         "read_quality": quality.bucket,
         "read_share": quality.share,
@@ -391,17 +385,25 @@ def describe_change(
     return summary, detail
 
 
-def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert one report's cells (or findings) with a single prepared statement.
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return "insert into [{}] ({}) values ({})".format(
+        table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
+    )
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: Rows) -> None:
+    """Insert one report's cells (tuples, ``CELL_COLUMNS``), findings or row (dicts) with a
+    single prepared statement.
 
     ``insert_all`` spends longer building its SQL than SQLite spends writing ~200 small rows,
     which alone halved the store rate (``bench/store.py``); the table itself is sqlite-utils'.
     """
-    columns = list(rows[0])
-    sql = "insert into [{}] ({}) values ({})".format(
-        table, ", ".join(f"[{c}]" for c in columns), ", ".join("?" * len(columns))
-    )
-    db.conn.executemany(sql, [tuple(r.values()) for r in rows])
+    first = rows[0]
+    if isinstance(first, dict):
+        db.conn.executemany(_insert_sql(table, tuple(first)), [tuple(r.values()) for r in rows])
+    else:
+        db.conn.executemany(_insert_sql(table, CELL_COLUMNS[table]), rows)
 
 
 def _upsert_rows(
@@ -521,12 +523,15 @@ def save_report(
     site: str | Site | Mapping[str, Any] | None = None,
     sources: Sequence[Source | str] = (),
     checked_at: str | None = None,
+    quality: ReadQuality | None = None,
 ) -> SaveStatus:
     """Store one report (in one transaction) and say whether it was new, changed or unchanged.
 
     ``site`` is a site id (or a ``Site``, upserted first); ``sources`` the URLs/files it was
     found at (default: ``report.url``), the first being where this copy was read. The report's
     region columns come from the site, its ``level`` from its agency (``storage.ids.level_for``).
+    ``quality`` is the report's ``parsers.quality.read_quality`` when already computed (the
+    validate pipeline computes it off the writer); without it the checks run here.
     """
     when = checked_at or now_iso()
     srcs = [Source(s) if isinstance(s, str) else s for s in sources]
@@ -563,7 +568,7 @@ def save_report(
             "publisher": report.publisher,
             "source_url": primary,
             "cells": reported_cells(report),
-            **quality_columns(report),
+            **quality_columns(report, quality),
             "text": report.text,
             "content_hash": chash,
             "last_checked": when,
@@ -607,9 +612,15 @@ def save_report(
             else:  # a poorer copy of a stored report: keep the stored one, list the source
                 status = "unchanged"
                 db.execute("update reports set last_checked = ? where id = ?", [when, rid])
+        figures = figures_of(db, rid) if status == "unchanged" else None
         _save_sources(db, rid, srcs, chash, when)
         refresh_figures(db, [rid])
-        if status != "unchanged":
+        if status == "new":
+            add_region_figures(db, rid)
+        elif status == "changed":
             refresh_region_figures(db, [old_group, group_of(db, rid)])
+        elif figures_of(db, rid) != figures:  # a sources_differ warning came or went
+            refresh_region_figures(db, [group_of(db, rid)])
+        if status != "unchanged":
             refresh_bodies(db, [old_body, body_of(db, rid)])
     return status

@@ -462,6 +462,27 @@ def test_validate_counts_the_findings_of_each_pass():
     assert crawler.stats.get_value("nianbao/findings/severity/error") == 2
 
 
+def test_validate_computes_the_read_quality_the_writer_stores(settings, monkeypatch):
+    """The checks run once, in ValidatePipeline (a crawl worker's work): the writer stores the
+    quality the item carries and does not run them again."""
+    import storage.writer
+    from parsers.quality import read_quality
+
+    chain = Chain(settings)
+    calls = []
+    monkeypatch.setattr(storage.writer, "read_quality", lambda r: calls.append(r))
+    item = chain.process(page_item("townships", TOWNSHIP_PAGE))
+    chain.close()
+    (parsed,) = item.reports
+    quality = read_quality(parsed.report)
+    assert parsed.quality == quality and quality.checks_run > 0 and calls == []
+    db = storage.open_db(settings["NIANBAO_DB"])
+    row = db.execute(
+        "select read_quality, read_share, checks_run, checks_passed from reports"
+    ).fetchone()
+    assert row == (quality.bucket, quality.share, quality.checks_run, quality.checks_passed)
+
+
 DOCUMENTS = Path(__file__).resolve().parent / "fixtures" / "documents"
 
 

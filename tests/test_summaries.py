@@ -65,6 +65,27 @@ def test_save_report_keeps_the_totals_current(nianbao_db, seed):
     assert stored(db) == expected(db)
 
 
+def test_a_new_report_is_added_to_its_group_row_as_a_rebuild_computes_it(nianbao_db):
+    """Adding a new report's figures to its group's row (not summing the group again) gives
+    the sums of a rebuild: nulls left out, a float figure summed by SQL; and a warning that
+    comes with a copy from another source (``sources_differ``) counts at once."""
+    db, rng = nianbao_db, random.Random(5)
+    storage.save_sites(db, [SITE])
+    for n in range(30):
+        report = random_report(rng, n)
+        if n % 3:  # a figure that is not a whole number: the group is summed by SQL
+            report.applications.append(ApplicationCell("carried_over", "total", 0.1, "0.1"))
+        storage.save_report(db, report, site="shimen")
+        assert stored(db) == expected(db), n
+    poorer = random_report(random.Random(5), 0)  # the first report again, fewer cells,
+    poorer.applications = poorer.applications[:1]  # found at another address
+    assert storage.save_report(db, poorer, site="shimen", sources=["http://x.test/b"]) == (
+        "unchanged"
+    )
+    assert db["findings"].count_where("rule = 'sources_differ'") == 1
+    assert stored(db) == expected(db)
+
+
 def test_refresh_rebuilds_the_table_after_a_bulk_write(nianbao_db):
     db = nianbao_db
     storage.save_sites(db, [SITE])
