@@ -26,10 +26,11 @@ class CrawlResult:
 
 @_pytest.fixture(scope="session")
 def portal_server():
-    """All bundled mock portals, served for the session (``{site key: PortalServer}``)."""
+    """All bundled mock portals, served for the session (``{site key: PortalServer}``); they
+    stop by themselves after an hour without a request (a killed run leaves no server)."""
     from nianbao.testing.portalserver import serve_portals
 
-    with serve_portals(lifetime=600) as servers:
+    with serve_portals(lifetime=3600) as servers:
         yield servers
 
 

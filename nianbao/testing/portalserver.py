@@ -14,7 +14,7 @@ query or POST form fields). A ``charset`` of ``""`` sends ``text/html`` without 
 ETag / Last-Modified / Cache-Control and answers conditional requests with 304. Every request
 is recorded (``server.requests``); tests may change a page (``set_page``) or take the site
 down (``down = True``). Servers stop on leaving the context, or by themselves after
-``lifetime`` seconds.
+``lifetime`` seconds without a request.
 
     python -m nianbao.testing.portalserver   # serve all sites until Ctrl-C, printing their URLs
 """
@@ -97,6 +97,8 @@ class PortalServer:
     _failed: set[str] = field(default_factory=set)
     _httpd: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop_lock: threading.Lock = field(default_factory=threading.Lock)
+    _last_request: float = 0.0
 
     def __post_init__(self) -> None:
         self.site_dir = self.root / self.key
@@ -116,17 +118,31 @@ class PortalServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        timer = threading.Timer(self.lifetime, self.stop)
-        timer.daemon = True
-        timer.start()
+        self._last_request = time.monotonic()
+        self._arm(self.lifetime)
         return self
 
+    def _arm(self, delay: float) -> None:
+        timer = threading.Timer(delay, self._expire)
+        timer.daemon = True
+        timer.start()
+
+    def _expire(self) -> None:
+        """Stop once ``lifetime`` seconds passed without a request (a slow test run that still
+        uses the server keeps it)."""
+        idle = time.monotonic() - self._last_request
+        if idle >= self.lifetime:
+            self.stop()
+        elif self._httpd is not None:
+            self._arm(self.lifetime - idle)
+
     def stop(self) -> None:
-        """Stop serving (idempotent)."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        """Stop serving (idempotent, and safe when the lifetime timer stops it at once)."""
+        with self._stop_lock:
+            httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
 
     def __enter__(self) -> PortalServer:
         return self.start()
@@ -397,6 +413,7 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST":
             length = int(headers.get("content-length", "0") or 0)
             form = self.rfile.read(length).decode("utf-8", "replace")
+        self.portal._last_request = time.monotonic()
         status, out, body = self.portal.respond(method, self.path, headers, form)
         self.send_response(status)
         for name, value in out.items():
