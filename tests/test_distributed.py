@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.settings.base import EXTENSIONS
 from nianbao.demo import write_sites_csv
 from nianbao.testing.portalserver import PortalServer, serve_portals
 
@@ -35,6 +36,7 @@ COMPARED = {
     "pages": "SELECT url, site, classification, status, report_id, parse_error FROM pages",
     "report_sources": "SELECT report_id, url FROM report_sources",
 }
+KILL_SWITCH = json.dumps({**EXTENSIONS, "nianbao.testing.killswitch.KillSwitch": 0})
 
 
 def _free_port() -> int:
@@ -107,24 +109,33 @@ def single(portals, tmp_path_factory) -> tuple[dict[str, Counter], Counter, Path
 
 
 def _distributed(
-    portals, redis_url: str, sites: Path, work: Path, workers: int, kill_after: int = 0
+    portals,
+    redis_url: str,
+    sites: Path,
+    work: Path,
+    workers: int,
+    kill_after: int = 0,
+    kill_at: str = "",
 ) -> tuple[Path, list[int], str]:
     """Crawl with ``workers`` processes and one store. With ``kill_after``, worker 0 crawls
     alone until the portals have answered ``kill_after`` requests, is killed with SIGKILL, and
     only then do the other workers start (so it cannot finish first): they must take over its
-    sites and the requests it had in flight. The database, the workers' exit codes, the
-    store's output."""
+    sites and the requests it had in flight. With ``kill_at`` (``POINT:N``,
+    ``nianbao.testing.killswitch``), worker 0 kills itself at that moment instead. The
+    database, the workers' exit codes, the store's output."""
     _clear(portals)
     db = work / "distributed.db"
     argv = _crawl_argv(sites, "--redis", redis_url, "-s", "NIANBAO_WORKER_TTL=2",
                        "-s", "NIANBAO_WORKER_SITES=2")  # fmt: skip
 
     def worker(n: int) -> subprocess.Popen:
-        return subprocess.Popen([*argv, "--stats", str(work / f"stats{n}.json")],
+        switch = ["-s", f"NIANBAO_KILL_AT={kill_at}", "-s", f"EXTENSIONS={KILL_SWITCH}"]
+        return subprocess.Popen([*argv, *(switch if kill_at and n == 0 else []),
+                                 "--stats", str(work / f"stats{n}.json")],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=_env(work))  # fmt: skip
 
-    procs = [worker(0)] if kill_after else [worker(n) for n in range(workers)]
+    procs = [worker(0)] if kill_after or kill_at else [worker(n) for n in range(workers)]
     store = subprocess.Popen(
         [sys.executable, "-m", "nianbao.commands.store", "--redis", redis_url, "--db", str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_env(work),
@@ -137,6 +148,9 @@ def _distributed(
             assert procs[0].poll() is None, "the worker ended before it could be killed"
             procs[0].send_signal(signal.SIGKILL)
             procs[0].wait(timeout=30)
+            procs += [worker(n) for n in range(1, workers)]
+        elif kill_at:
+            procs[0].wait(timeout=90)
             procs += [worker(n) for n in range(1, workers)]
         codes = [p.wait(timeout=90) for p in procs]
         out, _ = store.communicate(timeout=60)
@@ -193,6 +207,26 @@ def test_a_worker_killed_halfway_loses_nothing(portals, redis_url, single, tmp_p
     # worker taking over its sites) is requested again.
     twice = [r for r, n in _requests(portals).items() if n > 1 and not r[1].endswith(".txt")]
     assert len(twice) <= 32, twice
+
+
+@pytest.mark.parametrize(
+    "kill_at",
+    [
+        "queue_push:40",  # a new request fingerprinted by the duplicate filter, not yet queued
+        "cache_write:30",  # a response half written to the HTTP cache
+        "file_write:2",  # an attachment half written to FILES_STORE
+        "item_push:12",  # a page parsed, not yet pushed to the item queue
+        "item_pushed:12",  # a page pushed, its request not yet acknowledged
+    ],
+)
+def test_a_worker_killed_at_a_dangerous_moment_loses_nothing(
+    portals, redis_url, single, tmp_path, kill_at
+):
+    rows, _, sites = single
+    db, codes, out = _distributed(portals, redis_url, sites, tmp_path, 3, kill_at=kill_at)
+    assert codes[0] == -signal.SIGKILL, "the worker did not reach the kill point"
+    assert codes[1:] == [0, 0]
+    assert _rows(db) == rows, out
 
 
 def test_the_crawl_keys_are_gone_after_the_store(redis_url):
