@@ -2,8 +2,11 @@
 
 scrapy-redis gives the shared scheduler (``scrapy_redis.scheduler.Scheduler``) and the shared
 duplicate filter (``scrapy_redis.dupefilter.RFPDupeFilter``: a request fingerprinted by any
-worker is not scheduled again by another). This module adds the queue class the scheduler
-uses, :class:`SiteLeaseQueue`, which keeps the politeness of a single process:
+worker is not scheduled again by another). :class:`LeaseScheduler` records the fingerprint and
+queues the request in one Redis script (scrapy-redis does it in two commands: a worker killed
+between them left a request fingerprinted, never queued, crawled by no one). This module adds
+the queue class the scheduler uses, :class:`SiteLeaseQueue`, which keeps the politeness of a
+single process:
 
 - **one site, one worker.** Requests are queued per site (a sorted set by priority, like
   scrapy-redis's ``PriorityQueue``). A worker pops only from sites it has leased (hash
@@ -17,8 +20,12 @@ uses, :class:`SiteLeaseQueue`, which keeps the politeness of a single process:
   the worker's in-flight hash; it is acknowledged (removed) once Scrapy's engine has finished
   with it: downloaded, its callback run, its items through the item pipelines (pushed to the
   item queue, ``pipelines.queue``) and its new requests queued. Each worker refreshes a
-  heartbeat key (TTL ``NIANBAO_WORKER_TTL`` seconds); a worker whose key expired is reaped by
-  any other: its in-flight requests go back to their site queues and its sites are freed.
+  heartbeat key (TTL ``NIANBAO_WORKER_TTL`` seconds) from a thread of its own, so a busy
+  reactor is not a dead worker; a worker whose key expired is reaped by any other: its
+  in-flight requests go back to their site queues and its sites are freed. A worker reaped
+  while alive (stopped past the TTL) is fenced: it can pop only from sites still leased to it
+  and lease only as a member, so it takes nothing until it notices and rejoins (stat
+  ``nianbao/distributed/rejoined``).
   A request reaped after its items were pushed is fetched again and its items stored again,
   which the store turns into ``unchanged`` (reports and pages are upserted by id and URL).
 - **an end.** A worker with nothing to do stays open while any request is queued or in flight
@@ -38,6 +45,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+from redis.exceptions import RedisError
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.utils.asyncio import create_looping_call
@@ -288,7 +296,7 @@ class SiteLeaseQueue(Base):
             try:
                 alive = self._beat(keys=[self.workers_key, self.alive_prefix + self.worker],
                                    args=[self.worker, self.ttl])  # fmt: skip
-            except Exception as exc:  # Redis away for a moment: try again next beat
+            except RedisError as exc:  # Redis away for a moment: try again next beat
                 logger.warning("worker %s: heartbeat failed: %s", self.worker, exc)
                 continue
             if not alive:
@@ -323,7 +331,19 @@ class SiteLeaseQueue(Base):
 
     def _in_progress(self) -> set[Request] | None:
         """The requests Scrapy's engine is still working on (downloaded, scraped, their items
-        through the pipelines); None when this Scrapy does not say (then nothing is acked)."""
+        through the pipelines); None when this Scrapy does not say (then nothing is acked).
+
+        Private on purpose: Scrapy has no public signal for "the engine is done with this
+        request". ``engine._slot.inprogress`` drops a request only after
+        ``Scraper.enqueue_scrape`` returned, which awaits every output of the callback: each
+        item through every item pipeline (``ItemQueuePipeline``'s push included, after the
+        parse in its worker process) and each new request through ``engine.crawl`` →
+        ``LeaseScheduler.enqueue_request`` (synchronous: queued in Redis). Rebuilding that from
+        public signals (``item_scraped``/``item_dropped``/``item_error`` per item, a spider
+        middleware counting outputs, errbacks and requests replaced by downloader middlewares)
+        would copy the engine's bookkeeping. The kill-point tests (``tests/test_distributed``,
+        ``item_push``: killed with a parsed page not yet pushed) check it on the Scrapy
+        installed."""
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is None or not hasattr(slot, "inprogress"):
             return None
@@ -360,11 +380,16 @@ class SiteLeaseQueue(Base):
         return requeued
 
     def beat(self) -> None:
-        """On the reactor: rejoin if reaped, acknowledge finished requests, reap dead workers."""
-        if self.reaped.is_set():
-            self.rejoin()
-        self.acknowledge()
-        self.reap()
+        """On the reactor: rejoin if reaped, acknowledge finished requests, reap dead workers.
+        Redis away (after redis-py's own retries): logged, tried again at the next beat (what
+        is not acknowledged stays in flight)."""
+        try:
+            if self.reaped.is_set():
+                self.rejoin()
+            self.acknowledge()
+            self.reap()
+        except RedisError as exc:
+            logger.warning("worker %s: Redis unreachable, will try again: %s", self.worker, exc)
 
     def crawl_done(self) -> bool:
         """No request queued and none in flight, in any worker."""
