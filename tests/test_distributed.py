@@ -124,9 +124,9 @@ def _distributed(
     only then do the other workers start (so it cannot finish first): they must take over its
     sites and the requests it had in flight. With ``kill_at`` (``POINT:N``,
     ``nianbao.testing.killswitch``), worker 0 kills itself at that moment instead. With
-    ``stall_after``, the last worker is stopped (SIGSTOP) for 3 × its TTL once the portals have
-    answered that many requests, then resumed. The database, the workers' exit codes, the
-    store's output."""
+    ``stall_after``, once the portals have answered that many requests and every worker holds
+    requests in flight, the last worker is stopped (SIGSTOP) for 2 × its TTL, then resumed.
+    The database, the workers' exit codes, the store's output."""
     _clear(portals)
     db = work / "distributed.db"
     argv = _crawl_argv(sites, "--redis", redis_url, "-s", f"NIANBAO_WORKER_TTL={TTL}",
@@ -158,10 +158,13 @@ def _distributed(
             procs += [worker(n) for n in range(1, workers)]
         elif stall_after:
             deadline = time.monotonic() + 60
-            while sum(_requests(portals).values()) < stall_after and time.monotonic() < deadline:
-                time.sleep(0.02)
+            while time.monotonic() < deadline and not (
+                sum(_requests(portals).values()) >= stall_after
+                and _busy_workers(redis_url) == workers
+            ):
+                time.sleep(0.01)
             procs[-1].send_signal(signal.SIGSTOP)
-            time.sleep(3 * TTL)
+            time.sleep(2 * TTL)
             procs[-1].send_signal(signal.SIGCONT)
         codes = [p.wait(timeout=90) for p in procs]
         out, _ = store.communicate(timeout=60)
@@ -171,6 +174,14 @@ def _distributed(
                 p.kill()
     assert store.returncode == 0, out
     return db, codes, out
+
+
+def _busy_workers(redis_url: str) -> int:
+    """How many workers hold requests in flight."""
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    return sum(1 for key in server.scan_iter("nianbao:*:inflight:*") if server.hlen(key))
 
 
 def _worker_stats(work: Path) -> list[dict]:
@@ -240,7 +251,7 @@ def test_a_worker_stalled_past_its_ttl_is_fenced_and_rejoins(portals, redis_url,
     must not pop from the sites it lost nor drop out of the crawl's count of workers."""
     rows, requests, sites = single
     db, codes, out = _distributed(
-        portals, redis_url, sites, tmp_path, 2, stall_after=sum(requests.values()) // 3
+        portals, redis_url, sites, tmp_path, 2, stall_after=sum(requests.values()) // 4
     )
     assert codes == [0, 0]
     assert _rows(db) == rows, out
