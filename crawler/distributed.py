@@ -399,6 +399,8 @@ class SiteLeaseQueue(Base):
     # --- signals ---------------------------------------------------------------------------
 
     def spider_idle(self) -> None:
+        if not self.server.sismember(self.workers_key, self.worker):
+            self.reaped.set()  # before the heartbeat thread noticed
         self.beat()
         if not self.crawl_done():
             raise DontCloseSpider("other workers still crawl: wait for their requests")

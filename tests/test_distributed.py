@@ -125,7 +125,8 @@ def _distributed(
     sites and the requests it had in flight. With ``kill_at`` (``POINT:N``,
     ``nianbao.testing.killswitch``), worker 0 kills itself at that moment instead. With
     ``stall_after``, once the portals have answered that many requests and every worker holds
-    requests in flight, the last worker is stopped (SIGSTOP) for 2 × its TTL, then resumed.
+    requests in flight, the last worker is stopped (SIGSTOP) until another has reaped it (its
+    heartbeat key expired after the TTL), then resumed.
     The database, the workers' exit codes, the store's output."""
     _clear(portals)
     db = work / "distributed.db"
@@ -164,7 +165,7 @@ def _distributed(
             ):
                 time.sleep(0.01)
             procs[-1].send_signal(signal.SIGSTOP)
-            time.sleep(2 * TTL)
+            _wait_reaped(redis_url, workers - 1)
             procs[-1].send_signal(signal.SIGCONT)
         codes = [p.wait(timeout=90) for p in procs]
         out, _ = store.communicate(timeout=60)
@@ -182,6 +183,16 @@ def _busy_workers(redis_url: str) -> int:
 
     server = redis.Redis.from_url(redis_url)
     return sum(1 for key in server.scan_iter("nianbao:*:inflight:*") if server.hlen(key))
+
+
+def _wait_reaped(redis_url: str, left: int) -> None:
+    """Wait until another worker has reaped the stopped one: ``left`` workers in the crawl."""
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 10 * TTL
+    while server.scard("nianbao:annual_reports:workers") > left and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _worker_stats(work: Path) -> list[dict]:
