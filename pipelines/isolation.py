@@ -10,8 +10,12 @@ worker that runs over time or dies is killed and replaced; the caller gets
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import resource
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -31,7 +35,13 @@ def _ready() -> bool:
     return True
 
 
-def _limit_memory(limit: int) -> None:
+def _start_worker(limit: int, parent: int) -> None:
+    """The parser process's start: its memory limit, and on Linux its death with the crawl's
+    process (``PR_SET_PDEATHSIG``: a crawl killed with SIGKILL leaves no parser behind)."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the crawl died before the line above
+            os._exit(1)
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
@@ -50,8 +60,8 @@ class IsolatedParser:
             self.pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_memory,
-                initargs=(self.memory,),
+                initializer=_start_worker,
+                initargs=(self.memory, os.getpid()),
             )
         return self.pool
 
