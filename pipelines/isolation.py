@@ -10,12 +10,11 @@ worker that runs over time or dies is killed and replaced; the caller gets
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import resource
-import signal
-import sys
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -35,13 +34,16 @@ def _ready() -> bool:
     return True
 
 
+def _watch_parent(parent: int, every: float) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)  # the crawl is gone (killed): nobody will read what this process parses
+
+
 def _start_worker(limit: int, parent: int) -> None:
-    """The parser process's start: its memory limit, and on Linux its death with the crawl's
-    process (``PR_SET_PDEATHSIG``: a crawl killed with SIGKILL leaves no parser behind)."""
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-        if os.getppid() != parent:  # the crawl died before the line above
-            os._exit(1)
+    """The parser process's start: its memory limit, and a thread that ends the process once
+    the crawl's process is gone (a crawl killed with SIGKILL leaves no parser behind)."""
+    threading.Thread(target=_watch_parent, args=(parent, 0.5), daemon=True).start()
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
