@@ -7,7 +7,8 @@ next crawl (or the worker that takes over a dead one's requests) reads as the pa
 portal's 304 the empty body is "not modified", and a file on disk counts as downloaded. Here
 every file is written beside its place (``NAME.part``) and renamed over it (``os.replace``,
 atomic), and a cache entry's index is removed first and renamed into place last, so a reader
-finds the old entry, none, or the new one complete.
+finds the old entry, none, or the new one complete. Folders are made with ``exist_ok``:
+workers sharing the cache and ``FILES_STORE`` on one machine create them at the same moment.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class CrashSafeCacheStorage(FilesystemCacheStorage):
 
     def store_response(self, spider: Any, request: Request, response: Response) -> None:
         rpath = Path(self._get_request_path(spider, request))
+        rpath.mkdir(parents=True, exist_ok=True)  # Scrapy's check-then-mkdir races other workers
         (rpath / self.INDEX).unlink(missing_ok=True)
         written: list[Path] = []
         opener = self._open
@@ -67,3 +69,11 @@ class CrashSafeFilesStore(FSFilesStore):
         part = target.with_name(target.name + PART)
         part.write_bytes(buf.getvalue())
         os.replace(part, target)
+
+    def _mkdir(self, dirname: Path, domain: Any = None) -> None:
+        """Scrapy's checks that the folder exists, then creates it: two workers starting at
+        once on one ``FILES_STORE`` raced, and the loser's crawl never opened."""
+        seen = self.created_directories[domain] if domain else set()
+        if str(dirname) not in seen:
+            dirname.mkdir(parents=True, exist_ok=True)
+            seen.add(str(dirname))

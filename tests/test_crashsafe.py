@@ -84,3 +84,14 @@ def test_an_attachment_killed_mid_write_is_not_on_disk(tmp_path, monkeypatch):
         store.persist_file("s/b.pdf", BytesIO(b"%PDF-1.4 whole"), info=None)
     assert not (tmp_path / "s" / "b.pdf").exists()  # FilesPipeline would count it downloaded
     assert store.stat_file("s/b.pdf", info=None) == {}
+
+
+def test_a_folder_made_at_the_same_moment_by_another_worker(tmp_path, monkeypatch):
+    """Another worker creates the folder between the check and the mkdir (Path.exists says
+    no, the folder is there): the store opens and writes all the same (Scrapy's raised
+    FileExistsError, and that worker's crawl never opened)."""
+    (tmp_path / "files" / "s").mkdir(parents=True)
+    monkeypatch.setattr(Path, "exists", lambda self: False)
+    store = CrashSafeFilesStore(str(tmp_path / "files"))
+    store.persist_file("s/a.pdf", BytesIO(b"%PDF"), info=None)
+    assert (tmp_path / "files" / "s" / "a.pdf").read_bytes() == b"%PDF"
