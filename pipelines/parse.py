@@ -111,8 +111,11 @@ class ParsePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        if self.db_path and not self.reparse:
-            self.db = open_db(self.db_path)  # read-only use: what the last crawl stored
+        # Read-only use: what the last crawl stored. No database yet, nothing to skip: do not
+        # create one (workers of a shared crawl starting at once raced creating it, and the
+        # loser never opened: "database is locked").
+        if self.db_path and not self.reparse and Path(self.db_path).exists():
+            self.db = open_db(self.db_path)
 
     def close_spider(self) -> None:
         if self.parser is not None:
