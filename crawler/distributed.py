@@ -2,8 +2,11 @@
 
 scrapy-redis gives the shared scheduler (``scrapy_redis.scheduler.Scheduler``) and the shared
 duplicate filter (``scrapy_redis.dupefilter.RFPDupeFilter``: a request fingerprinted by any
-worker is not scheduled again by another). This module adds the queue class the scheduler
-uses, :class:`SiteLeaseQueue`, which keeps the politeness of a single process:
+worker is not scheduled again by another). :class:`LeaseScheduler` records the fingerprint and
+queues the request in one Redis script (scrapy-redis does it in two commands: a worker killed
+between them left a request fingerprinted, never queued, crawled by no one). This module adds
+the queue class the scheduler uses, :class:`SiteLeaseQueue`, which keeps the politeness of a
+single process:
 
 - **one site, one worker.** Requests are queued per site (a sorted set by priority, like
   scrapy-redis's ``PriorityQueue``). A worker pops only from sites it has leased (hash
@@ -17,8 +20,12 @@ uses, :class:`SiteLeaseQueue`, which keeps the politeness of a single process:
   the worker's in-flight hash; it is acknowledged (removed) once Scrapy's engine has finished
   with it: downloaded, its callback run, its items through the item pipelines (pushed to the
   item queue, ``pipelines.queue``) and its new requests queued. Each worker refreshes a
-  heartbeat key (TTL ``NIANBAO_WORKER_TTL`` seconds); a worker whose key expired is reaped by
-  any other: its in-flight requests go back to their site queues and its sites are freed.
+  heartbeat key (TTL ``NIANBAO_WORKER_TTL`` seconds) from a thread of its own, so a busy
+  reactor is not a dead worker; a worker whose key expired is reaped by any other: its
+  in-flight requests go back to their site queues and its sites are freed. A worker reaped
+  while alive (stopped past the TTL) is fenced: it can pop only from sites still leased to it
+  and lease only as a member, so it takes nothing until it notices and rejoins (stat
+  ``nianbao/distributed/rejoined``).
   A request reaped after its items were pushed is fetched again and its items stored again,
   which the store turns into ``unchanged`` (reports and pages are upserted by id and URL).
 - **an end.** A worker with nothing to do stays open while any request is queued or in flight
@@ -33,14 +40,17 @@ scrapy-redis does: the Redis server must be a trusted one.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+from redis.exceptions import RedisError
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.queue import Base
+from scrapy_redis.scheduler import Scheduler
 
 from crawler import stats as keys
 from crawler.middlewares import SiteBudget
@@ -50,8 +60,19 @@ logger = logging.getLogger(__name__)
 PREFIX = "nianbao:%(spider)s"
 LEASE = "nianbao_lease"  # request.meta key: the in-flight token of a popped request
 
-# Pop the best request of one site queue into the worker's in-flight hash (atomically).
+# Record a new request's fingerprint and queue it, in one step: a fingerprint is never recorded
+# for a request that is not queued (a worker killed in between would lose it for good: no
+# worker would schedule it again). ARGV[1] is '' for a request that is never filtered.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+return 1
+"""
+# Pop the best request of one site queue into the worker's in-flight hash (atomically), if the
+# site is still leased to this worker (a worker reaped while alive must not take more).
 _POP = """
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[3] then return -1 end
 local data = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #data == 0 then return false end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
@@ -59,8 +80,10 @@ local token = ARGV[1] .. '|' .. data[2] .. '|' .. ARGV[2]
 redis.call('HSET', KEYS[2], token, data[1])
 return {data[1], token}
 """
-# Lease a site that has queued requests and no owner; forget sites whose queue is empty.
+# Lease a site that has queued requests and no owner; forget sites whose queue is empty. Only
+# a worker of the crawl (not one reaped) leases.
 _CLAIM = """
+if redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then return false end
 local sites = redis.call('SRANDMEMBER', KEYS[1], 32)
 for _, site in ipairs(sites) do
   if redis.call('ZCARD', ARGV[2] .. site) == 0 then
@@ -87,6 +110,12 @@ for i = 1, #owners, 2 do
   if owners[i + 1] == ARGV[2] then redis.call('HDEL', KEYS[2], owners[i]) end
 end
 return #entries / 2
+"""
+# Heartbeat: stay alive, unless reaped already (then the worker must rejoin first).
+_BEAT = """
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], 1, 'EX', ARGV[2])
+return 1
 """
 # Is the crawl over: no request queued, none in flight at any worker?
 _DONE = """
@@ -123,7 +152,7 @@ def configure(settings: Any, url: str) -> None:
 
 
 DISTRIBUTED_SETTINGS: dict[str, Any] = {
-    "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+    "SCHEDULER": "crawler.distributed.LeaseScheduler",
     "SCHEDULER_QUEUE_CLASS": "crawler.distributed.SiteLeaseQueue",
     "SCHEDULER_QUEUE_KEY": PREFIX + ":requests",
     "SCHEDULER_DUPEFILTER_KEY": PREFIX + ":dupefilter",
@@ -139,6 +168,20 @@ DISTRIBUTED_SETTINGS: dict[str, Any] = {
         "pipelines.queue.ItemQueuePipeline": 800,
     },
 }
+
+
+class LeaseScheduler(Scheduler):
+    """scrapy-redis's scheduler, whose duplicate filter records a request in the same Redis
+    script as the queue takes it (``_PUSH``): fingerprinted means queued."""
+
+    def enqueue_request(self, request: Request) -> bool:
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push(request, fingerprint=fingerprint, seen_key=self.df.key):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        return True
 
 
 class SiteLeaseQueue(Base):
@@ -166,14 +209,23 @@ class SiteLeaseQueue(Base):
         self.finished_key = f"{prefix}:finished"
         self.owned: list[str] = []
         self.leased: dict[str, tuple[Request, str]] = {}  # token → (request, site)
+        self._push = server.register_script(_PUSH)
         self._pop = server.register_script(_POP)
+        self._beat = server.register_script(_BEAT)
         self._claim = server.register_script(_CLAIM)
         self._reap = server.register_script(_REAP)
         self._done = server.register_script(_DONE)
-        server.sadd(self.workers_key, self.worker)
-        server.set(self.alive_prefix + self.worker, 1, ex=self.ttl)
+        self.reaped = threading.Event()  # set by the heartbeat: rejoin (see beat)
+        self.stopped = threading.Event()
+        self.join()
+        interval = max(0.2, self.ttl / 5)
+        # The heartbeat runs in a thread: a reactor busy for longer than the TTL (a long parse,
+        # a loaded machine) is not taken for a dead worker; a killed process stops beating.
+        self.pulse = threading.Thread(target=self.keep_alive, args=(interval,), daemon=True,
+                                      name=f"nianbao-heartbeat-{self.worker}")  # fmt: skip
+        self.pulse.start()
         self.heartbeat = create_looping_call(self.beat)
-        self.heartbeat.start(max(0.2, self.ttl / 5), now=False)
+        self.heartbeat.start(interval, now=False)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         logger.info("worker %s joined the crawl %s", self.worker, prefix)
@@ -189,33 +241,37 @@ class SiteLeaseQueue(Base):
             pipe.zcard(self.queue_prefix + site)
         return sum(pipe.execute())
 
-    def push(self, request: Request) -> None:
+    def push(self, request: Request, fingerprint: str = "", seen_key: str = "") -> bool:
+        """Queue ``request`` unless ``fingerprint`` is in the set ``seen_key`` already (then
+        False); the fingerprint is recorded in the same step."""
         request.meta.pop(LEASE, None)  # a retry or redirect of a popped request: a new one
         site = site_of(request)
-        pipe = self.server.pipeline()
-        pipe.zadd(self.queue_prefix + site, {self._encode_request(request): -request.priority})
-        pipe.sadd(self.sites_key, site)
-        pipe.execute()
+        keys = [seen_key or self.sites_key, self.queue_prefix + site, self.sites_key]
+        args = [fingerprint if seen_key else "", -request.priority,
+                self._encode_request(request), site]  # fmt: skip
+        return bool(self._push(keys=keys, args=args))
 
     def pop(self, timeout: int = 0) -> Request | None:
         for _ in range(len(self.owned)):
             site = self.owned.pop(0)
-            request = self._pop_site(site)
+            request, held = self._pop_site(site)
             if request is not None:
                 self.owned.append(site)
                 return request
+            if not held:
+                continue  # taken from this worker (reaped): no longer its site
             if any(s == site for _, s in self.leased.values()):
                 self.owned.append(site)  # its requests in flight may queue more
             else:
                 self.server.hdel(self.owners_key, site)  # done with it: free for others
         while len(self.owned) < self.max_sites:
-            site = self._claim(keys=[self.sites_key, self.owners_key],
+            site = self._claim(keys=[self.sites_key, self.owners_key, self.workers_key],
                                args=[self.worker, self.queue_prefix])  # fmt: skip
             if not site:
                 return None
             site = site.decode() if isinstance(site, bytes) else site
             self.owned.append(site)
-            request = self._pop_site(site)
+            request, _ = self._pop_site(site)
             if request is not None:
                 return request
         return None
@@ -226,21 +282,68 @@ class SiteLeaseQueue(Base):
 
     # --- leases ----------------------------------------------------------------------------
 
-    def _pop_site(self, site: str) -> Request | None:
-        found = self._pop(keys=[self.queue_prefix + site, self.inflight_key],
-                          args=[site, uuid.uuid4().hex[:12]])  # fmt: skip
+    def join(self) -> None:
+        """Be a worker of the crawl: in the ``workers`` set, with a live heartbeat key."""
+        pipe = self.server.pipeline()
+        pipe.sadd(self.workers_key, self.worker)
+        pipe.set(self.alive_prefix + self.worker, 1, ex=self.ttl)
+        pipe.execute()
+
+    def keep_alive(self, interval: float) -> None:
+        """The heartbeat thread: refresh the key every ``interval`` s until the spider closes;
+        found reaped (this process stalled past the TTL), tell the reactor (``reaped``)."""
+        while not self.stopped.wait(interval):
+            try:
+                alive = self._beat(keys=[self.workers_key, self.alive_prefix + self.worker],
+                                   args=[self.worker, self.ttl])  # fmt: skip
+            except RedisError as exc:  # Redis away for a moment: try again next beat
+                logger.warning("worker %s: heartbeat failed: %s", self.worker, exc)
+                continue
+            if not alive:
+                self.reaped.set()
+
+    def rejoin(self) -> None:
+        """This worker was reaped while alive: what it had in flight is queued again and its
+        sites are free (another worker may have them). Forget them and take part again."""
+        logger.warning("worker %s was taken for dead (stalled past %d s): rejoining",
+                       self.worker, self.ttl)  # fmt: skip
+        self.crawler.stats.inc_value(keys.REJOINED)
+        self.owned.clear()
+        self.leased.clear()  # not ours to acknowledge: they are back in the queues
+        self.reaped.clear()
+        self.join()
+
+    def _pop_site(self, site: str) -> tuple[Request | None, bool]:
+        """The best request of ``site`` (moved in flight), and whether the site is still this
+        worker's."""
+        found = self._pop(keys=[self.queue_prefix + site, self.inflight_key, self.owners_key],
+                          args=[site, uuid.uuid4().hex[:12], self.worker])  # fmt: skip
+        if found == -1:
+            return None, False
         if not found:
-            return None
+            return None, True
         data, token = found
         token = token.decode() if isinstance(token, bytes) else token
         request = self._decode_request(data)
         request.meta[LEASE] = token
         self.leased[token] = (request, site)
-        return request
+        return request, True
 
     def _in_progress(self) -> set[Request] | None:
         """The requests Scrapy's engine is still working on (downloaded, scraped, their items
-        through the pipelines); None when this Scrapy does not say (then nothing is acked)."""
+        through the pipelines); None when this Scrapy does not say (then nothing is acked).
+
+        Private on purpose: Scrapy has no public signal for "the engine is done with this
+        request". ``engine._slot.inprogress`` drops a request only after
+        ``Scraper.enqueue_scrape`` returned, which awaits every output of the callback: each
+        item through every item pipeline (``ItemQueuePipeline``'s push included, after the
+        parse in its worker process) and each new request through ``engine.crawl`` →
+        ``LeaseScheduler.enqueue_request`` (synchronous: queued in Redis). Rebuilding that from
+        public signals (``item_scraped``/``item_dropped``/``item_error`` per item, a spider
+        middleware counting outputs, errbacks and requests replaced by downloader middlewares)
+        would copy the engine's bookkeeping. The kill-point tests (``tests/test_distributed``,
+        ``item_push``: killed with a parsed page not yet pushed) check it on the Scrapy
+        installed."""
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is None or not hasattr(slot, "inprogress"):
             return None
@@ -277,10 +380,16 @@ class SiteLeaseQueue(Base):
         return requeued
 
     def beat(self) -> None:
-        """Heartbeat: stay alive, acknowledge finished requests, reap dead workers."""
-        self.server.set(self.alive_prefix + self.worker, 1, ex=self.ttl)
-        self.acknowledge()
-        self.reap()
+        """On the reactor: rejoin if reaped, acknowledge finished requests, reap dead workers.
+        Redis away (after redis-py's own retries): logged, tried again at the next beat (what
+        is not acknowledged stays in flight)."""
+        try:
+            if self.reaped.is_set():
+                self.rejoin()
+            self.acknowledge()
+            self.reap()
+        except RedisError as exc:
+            logger.warning("worker %s: Redis unreachable, will try again: %s", self.worker, exc)
 
     def crawl_done(self) -> bool:
         """No request queued and none in flight, in any worker."""
@@ -290,6 +399,8 @@ class SiteLeaseQueue(Base):
     # --- signals ---------------------------------------------------------------------------
 
     def spider_idle(self) -> None:
+        if not self.server.sismember(self.workers_key, self.worker):
+            self.reaped.set()  # before the heartbeat thread noticed
         self.beat()
         if not self.crawl_done():
             raise DontCloseSpider("other workers still crawl: wait for their requests")
@@ -298,6 +409,8 @@ class SiteLeaseQueue(Base):
     def spider_closed(self, reason: str) -> None:
         if self.heartbeat.running:
             self.heartbeat.stop()
+        self.stopped.set()
+        self.pulse.join(timeout=5)
         self.acknowledge()
         self.server.delete(self.alive_prefix + self.worker)
         if self.leased:  # closed early (shutdown): what was in flight goes back

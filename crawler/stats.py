@@ -127,6 +127,7 @@ FINDINGS_PREFIX = _prefix("findings")
 STORE_ERRORS = _key("store", "errors")  # database writes that failed (the run is *_with_errors)
 ITEMS_QUEUED = _key("distributed", "items_queued")
 REQUEUED = _key("distributed", "requeued")
+REJOINED = _key("distributed", "rejoined")  # this worker was reaped while alive, and rejoined
 
 
 def finding(rule: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from itemadapter import ItemAdapter
 from scrapy import Request
@@ -20,11 +20,19 @@ from scrapy.pipelines.files import FileInfoOrError, FilesPipeline
 from scrapy.pipelines.media import MediaPipeline
 
 from crawler import stats as keys
+from crawler.crashsafe import CrashSafeFilesStore
 from parsers.sniff import attachment_extension
 
 
 class AttachmentsPipeline(FilesPipeline):
-    """FilesPipeline storing each site's files under its own folder."""
+    """FilesPipeline storing each site's files under its own folder (a local file is renamed
+    into place once whole: a crawl killed mid-write leaves no half file, ``crawler.crashsafe``)."""
+
+    STORE_SCHEMES: ClassVar[dict[str, Any]] = {
+        **FilesPipeline.STORE_SCHEMES,
+        "": CrashSafeFilesStore,
+        "file": CrashSafeFilesStore,
+    }
 
     def get_media_requests(self, item: Any, info: MediaPipeline.SpiderInfo) -> list[Request]:
         """FilesPipeline's requests, allowed off the site: a report page may keep its files on

@@ -11,7 +11,10 @@ worker that runs over time or dies is killed and replaced; the caller gets
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -31,7 +34,16 @@ def _ready() -> bool:
     return True
 
 
-def _limit_memory(limit: int) -> None:
+def _watch_parent(parent: int, every: float) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)  # the crawl is gone (killed): nobody will read what this process parses
+
+
+def _start_worker(limit: int, parent: int) -> None:
+    """The parser process's start: its memory limit, and a thread that ends the process once
+    the crawl's process is gone (a crawl killed with SIGKILL leaves no parser behind)."""
+    threading.Thread(target=_watch_parent, args=(parent, 0.5), daemon=True).start()
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
@@ -50,8 +62,8 @@ class IsolatedParser:
             self.pool = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_memory,
-                initargs=(self.memory,),
+                initializer=_start_worker,
+                initargs=(self.memory, os.getpid()),
             )
         return self.pool
 

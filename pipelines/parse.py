@@ -123,8 +123,10 @@ class ParsePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        # Read-only use: what the last crawl stored. No database yet, nothing to skip: do not
+        # create one (workers of a shared crawl starting at once raced creating it).
         if self.db_path and not self.reparse and Path(self.db_path).exists():
-            self.db = _read_only(self.db_path)  # what the last crawl stored
+            self.db = _read_only(self.db_path)
 
     def close_spider(self) -> None:
         if self.parser is not None:

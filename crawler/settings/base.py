@@ -73,6 +73,7 @@ NIANBAO_PARSE_MEMORY_MB = 2048  # address space of the parser's worker process
 # Incremental crawls: keep responses and revalidate them (ETag / Last-Modified → 304).
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "crawler.crashsafe.CrashSafeCacheStorage"  # no half entry after a kill
 HTTPCACHE_DIR = str(DATA_DIR / "httpcache")
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
 
