@@ -28,20 +28,16 @@ from nianbao.nightly.run import NightlyOptions, RunPaths, run_nightly
 from nianbao.nightly.summary import EXIT_CRAWL_FAILED, EXIT_OK, EXIT_REDIS
 from nianbao.testing.portalserver import PortalServer, serve_portals
 from nianbao.testing.redisserver import REDIS_SERVER, free_port
+from tests.test_distributed import COMPARED as CRAWL_TABLES
 
 needs_redis = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed (apt)")
 
 SITES = ("pagelist", "trs", "townships")
 
-# Published rows compared between the two nightlies: every column but timestamps and run ids.
+# Published rows compared between the two nightlies: the crawl's tables (as the distributed
+# crawl test compares them) and the nightly's own, every column but timestamps and run ids.
 COMPARED = {
-    "reports": "SELECT id, site, title, agency, year, template, url, content_hash FROM reports",
-    "active_disclosure": "SELECT * FROM active_disclosure",
-    "applications": "SELECT * FROM applications",
-    "review_litigation": "SELECT * FROM review_litigation",
-    "findings": "SELECT report_id, page_url, rule, severity, message, keys FROM findings",
-    "pages": "SELECT url, site, classification, status, report_id, parse_error FROM pages",
-    "report_sources": "SELECT report_id, url FROM report_sources",
+    **CRAWL_TABLES,
     "refused_urls": "SELECT url, reason, site FROM refused_urls",
     "site_runs": "SELECT site_id, status, reason, pages, reports FROM site_runs",
     "nightly_runs": "SELECT sites_ok, sites_failed, reports_new, reports_changed,"
