@@ -13,12 +13,13 @@ copies made, bulk: their MinHash rate is measured on a sample), and the table co
 publishing writes for Datasette (``nianbao.tablecounts``).
 
 It then runs every canned query of ``datasette-metadata.json`` (with and without filters),
-every chart query of the dashboard, the facet queries Datasette runs on every table with
-metadata facets, and each main table's first page (and row count where no count was written),
-with the same SQL and parameters, through sqlite3 on the file opened read-only (as Datasette
-does). Prints each one's time (best of three); target: each < 500 ms. Then serves the file
-with ``nianbao serve`` and streams up to ``--csv-rows`` rows of ``reports`` and of
-``applications`` as CSV (``_stream=on``): rows received, time and the server's RSS.
+every chart query of the dashboard, the values a canned query's inputs offer, the facet
+queries Datasette runs on every table with metadata facets, and each main table's first page
+(and row count where no count was written), with the same SQL and parameters, through sqlite3
+on the file opened read-only (as Datasette does). Prints each one's time (best of three);
+target: each < 500 ms. Then serves the file with ``nianbao serve`` and streams up to
+``--csv-rows`` rows of ``reports`` and of ``applications`` as CSV (``_stream=on``): rows
+received, time and the server's RSS.
 
     .venv/bin/python bench/queries.py [--reports 50000] [--db PATH (kept, reused if present)]
         [--csv-rows 1000000 (0: no CSV)] [--csv-table reports --csv-table applications ...]
@@ -53,6 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from nianbao.nightly.publish import seal
 from nianbao.serving import load_metadata
 from nianbao.tablecounts import read_counts, write_counts
+from nianbao.web.plugin import CHOICES_SQL
 from parsers import schema
 from storage import open_db, refresh_figures, refresh_region_figures
 from storage.bodies import refresh_bodies as refresh_body_table
@@ -376,9 +378,10 @@ def workload(
     conn: sqlite3.Connection, counts: dict[str, Any] | None = None, db: str = "nianbao"
 ) -> list[tuple[str, str, dict[str, str]]]:
     """(name, sql, params) of every canned query (with and without its filters), every chart
-    query, the facet queries Datasette runs on every table with metadata facets, and each main
-    table's first page and its row count where ``counts`` (the publish-time counts Datasette
-    is given) do not hold it (what its table page runs)."""
+    query, the values a canned query's inputs offer, the facet queries Datasette runs on every
+    table with metadata facets, and each main table's first page and its row count where
+    ``counts`` (the publish-time counts Datasette is given) do not hold it (what its table
+    page runs)."""
     meta = load_metadata(db)
     queries = meta["databases"][db]["queries"]
     body, edited = (
@@ -411,6 +414,8 @@ def workload(
     charts = meta["plugins"]["datasette-dashboards"]["nianbao"]["charts"]
     for slug, chart in charts.items():
         work.append((f"chart {slug}", chart["query"], {"province": "", "county": ""}))
+    for name, sql in CHOICES_SQL.items():  # the values a canned query's inputs offer
+        work.append((f"choices {name}", sql, {}))
     tables = meta["databases"][db]["tables"]
     present = {r[0] for r in conn.execute("select name from sqlite_master")}
     for table, spec in tables.items():

@@ -3,7 +3,8 @@
 ``nianbao crawl URL`` knows only the host; the province, city and county are read afterwards
 from the site's stored reports (agency, publisher, title, the head and foot of the text) by a
 caller-supplied reader (``crawler.sites.region_from_names``) and written where still blank:
-``sites``, ``reports`` and the analysis tables' copies.
+``sites``, ``reports``, the analysis tables' copies and the summary rows kept by region
+(``report_figures``' province, ``figures_by_region``, ``reports_by_body``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import sqlite_utils
+
+from storage.summaries import body_of, group_of, refresh_bodies, refresh_region_figures
 
 REGION = ("province", "city", "county")
 RegionReader = Callable[[Iterable[str | None]], dict[str, str | None]]
@@ -41,6 +44,9 @@ def fill_site_region(
     if not found:
         return region
     with db.atomic():
+        ids = [r[0] for r in db.execute("select id from reports where site = ?", [site_id])]
+        groups = {group_of(db, rid) for rid in ids}
+        bodies = {body_of(db, rid) for rid in ids}
         for table in ("sites", "reports", "bodies", "coverage", "text_similarity"):
             if table not in db.table_names():
                 continue
@@ -54,4 +60,13 @@ def fill_site_region(
                     f"update [{table}] set [{column}] = ? where {where} and [{column}] is null",
                     [value, *params],
                 )
+        # The summary rows keyed by region: the reports' groups before and after.
+        db.execute(
+            "update report_figures set province = (select province from reports r"
+            " where r.id = report_figures.report_id)"
+            " where report_id in (select id from reports where site = ?)",
+            [site_id],
+        )
+        refresh_region_figures(db, groups | {group_of(db, rid) for rid in ids})
+        refresh_bodies(db, bodies | {body_of(db, rid) for rid in ids})
     return region

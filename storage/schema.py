@@ -29,7 +29,13 @@ from storage.analysis import ensure_analysis_tables
 from storage.lookups import create_lookups
 from storage.search import enable_search
 from storage.summaries import BODY, BODY_COLUMNS, COLUMNS, refresh_bodies, refresh_region_figures
-from storage.views import FIGURES, create_views, fill_missing_figures, refresh_figures
+from storage.views import (
+    FIGURES,
+    RANKED_WITHIN,
+    create_views,
+    fill_missing_figures,
+    refresh_figures,
+)
 
 _ANY_REPORT = "select exists(select 1 from reports)"
 
@@ -115,6 +121,7 @@ TABLES: dict[str, TableSpec] = {
             ("first_seen",),
             ("level",),
             ("province", "county", "agency"),
+            ("read_quality",),  # its facet
         ],
     ),
     "pages": TableSpec(
@@ -140,7 +147,7 @@ TABLES: dict[str, TableSpec] = {
         },
         pk="url",
         foreign_keys=[("site", "sites", "id"), ("report_id", "reports", "id")],
-        indexes=[("site",), ("classification",), ("report_id",)],
+        indexes=[("site",), ("classification",), ("report_id",), ("status",)],  # + facets
     ),
     "report_sources": TableSpec(
         "one row per URL or file a report was found at (its page, its attachments)",
@@ -157,7 +164,7 @@ TABLES: dict[str, TableSpec] = {
         },
         pk=("report_id", "url"),
         foreign_keys=[("report_id", "reports", "id")],
-        indexes=[("url",), ("page_url",)],
+        indexes=[("url",), ("page_url",), ("kind",)],  # kind: its facet
     ),
     "active_disclosure": TableSpec(
         "one row per cell of section 二 主动公开政府信息情况",
@@ -205,7 +212,9 @@ TABLES: dict[str, TableSpec] = {
         },
         pk="id",
         foreign_keys=[("report_id", "reports", "id"), ("rule", "rules", "key")],
-        indexes=[("report_id",), ("rule",), ("page_url",)],
+        # reports_with_findings and unbalanced group a report's findings in this index's
+        # order, reading neither the rows nor the reports in random order.
+        indexes=[("report_id", "rule", "severity", "message"), ("rule",), ("page_url",)],
     ),
     "report_changes": TableSpec(
         "one row per change of a stored report between crawls",
@@ -291,10 +300,17 @@ TABLES: dict[str, TableSpec] = {
 }
 
 TABLES["report_figures"] = TableSpec(
-    "one row per report: its headline figures (kept by the writer; read by report_summary)",
-    {"report_id": str, **dict.fromkeys(FIGURES, int)},
+    "one row per report: its headline figures, and the year, level and province they are"
+    " ranked within (kept by the writer; read by report_summary and the ranking queries)",
+    {"report_id": str, "year": int, "level": str, "province": str, **dict.fromkeys(FIGURES, int)},
     pk="report_id",
     foreign_keys=[("report_id", "reports", "id")],
+    # most_applications (a year's largest, by province) and counties_most_applications (a
+    # year's county governments) read the top of these, not the reports of the whole year.
+    indexes=[
+        ("year", "applications_received", "province"),
+        ("level", "year", "applications_received"),
+    ],
 )
 
 TABLES["reports_by_body"] = TableSpec(
@@ -435,6 +451,29 @@ def _reports_by_body(db: sqlite_utils.Database) -> None:
 def _reports_read_quality(db: sqlite_utils.Database) -> None:
     """``reports.read_quality``, ``read_share``, ``checks_run``, ``checks_passed``."""
     _create_table(db, "reports", TABLES["reports"])
+
+
+@MIGRATIONS(name="0009_ranking_and_facet_indexes")
+def _ranking_indexes(db: sqlite_utils.Database) -> None:
+    """``report_figures`` gains the year, level and province of its report (copied, then
+    indexed with the figure they rank); ``reports`` an index of ``read_quality`` (its facet);
+    ``findings`` a covering index by report instead of the report id alone; ``pages`` and
+    ``report_sources`` indexes of the columns Datasette facets (status, kind)."""
+    _create_table(db, "reports", TABLES["reports"])
+    figures = db["report_figures"]
+    if figures.exists():  # copy before indexing: one pass, no index written row by row
+        for column in [c for c in RANKED_WITHIN if c not in figures.columns_dict]:
+            figures.add_column(column, TABLES["report_figures"].columns[column])
+        db.execute(
+            f"update report_figures set ({', '.join(RANKED_WITHIN)}) ="
+            f" (select {', '.join(RANKED_WITHIN)} from reports r"
+            " where r.id = report_figures.report_id)"
+        )
+    _create_table(db, "report_figures", TABLES["report_figures"])
+    _create_table(db, "findings", TABLES["findings"])  # a covering index by report
+    db.execute("drop index if exists idx_findings_report_id")
+    for name in ("pages", "report_sources"):  # the status and kind facets
+        _create_table(db, name, TABLES[name])
 
 
 def create_schema(db: sqlite_utils.Database) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from storage.views import FIGURES
+from storage.views import FIGURES, report_figures_sql
 
 GROUP = ("year", "province", "city", "county", "level")
 Group = tuple[object, ...]
@@ -40,7 +40,7 @@ _INSERT = (
     f"insert into figures_by_region ({', '.join(COLUMNS)})\n"
     f"select {', '.join(GROUP)}, count(*), count(applications_received), "
     + ", ".join(f"sum({f})" for f in FIGURES)
-    + "\nfrom report_summary where {where} group by "
+    + f"\nfrom ({report_figures_sql()}) where {{where}} group by "
     + ", ".join(GROUP)
 )
 

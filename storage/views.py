@@ -87,9 +87,17 @@ _REPORT_COLUMNS = ("id", "site", "province", "city", "county", "level", "agency"
                    "read_quality", "read_share")  # fmt: skip
 
 
+# Copied from the report into its ``report_figures`` row: an index there ranks a figure within
+# a year and level (most_applications) without reading the reports of the whole year.
+RANKED_WITHIN = ("year", "level", "province")
+
+
 def _figures_sql(verb: str, where: str) -> str:
+    copied = ", ".join(RANKED_WITHIN)
     return (
-        f"{verb} into report_figures (report_id, {', '.join(FIGURES)})\nselect r.id, "
+        f"{verb} into report_figures (report_id, {copied}, {', '.join(FIGURES)})\nselect r.id, "
+        + ", ".join(f"r.{c}" for c in RANKED_WITHIN)
+        + ", "
         + ", ".join(FIGURES.values())
         + f"\nfrom reports r where {where}"
     )
@@ -118,7 +126,22 @@ def report_summary_sql() -> str:
 
     Read from ``report_figures`` (stored with each report, so a whole-table aggregate does not
     recompute ~15 subqueries per report); computed live for a report that has no figures row.
+    Each figure is a subquery, not a join: a query on the report's own columns (Datasette's
+    year facet, the row count) then reads ``reports`` alone, where a left join would be run
+    for every report (SQLite omits an unused left join only outside aggregates).
     """
+    stored = "r.id in (select report_id from report_figures)"
+    columns = [f"r.{c}" for c in _REPORT_COLUMNS] + [
+        f"case when {stored} then (select f.{name} from report_figures f"
+        f" where f.report_id = r.id) else {live} end as {name}"
+        for name, live in FIGURES.items()
+    ]
+    return "select\n  " + ",\n  ".join(columns) + "\nfrom reports r"
+
+
+def report_figures_sql() -> str:
+    """The rows of ``report_summary`` as a join: for sums over many reports
+    (``figures_by_region``), one look-up per report instead of two per figure."""
     columns = [f"r.{c}" for c in _REPORT_COLUMNS] + [
         f"case when f.report_id is null then {live} else f.{name} end as {name}"
         for name, live in FIGURES.items()

@@ -164,6 +164,16 @@ def test_region_of_a_bare_url_site_is_read_from_its_reports(nianbao_db) -> None:
         ("陕西省", "白水县")
     ]
     assert nianbao_db.execute("select distinct county from coverage").fetchall() == [("白水县",)]
+    # the summary rows follow: the figures' copy, the totals by region, each body's years
+    assert nianbao_db.execute("select distinct province from report_figures").fetchall() == [
+        ("陕西省",)
+    ]
+    assert nianbao_db.execute(
+        "select province, county, reports from figures_by_region"
+    ).fetchall() == [("陕西省", "白水县", 1), ("陕西省", "白水县", 1)]
+    assert nianbao_db.execute(
+        "select province, county, body from reports_by_body order by body"
+    ).fetchall() == [("陕西省", "白水县", "尧禾镇"), ("陕西省", "白水县", "白水县")]
 
 
 def test_region_from_names_keeps_unknowns_none() -> None:

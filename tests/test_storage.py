@@ -482,10 +482,53 @@ def test_open_db_applies_each_named_migration_once(tmp_path):
         "0001_tables", "0002_nightly_runs_findings_stored", "0003_sites_attachment_hosts",
         "0004_reports_feed_level_body_indexes", "0005_listing_body_zero_indexes",
         "0006_cell_tables_rowid", "0007_reports_by_body",
-        "0008_reports_read_quality",
+        "0008_reports_read_quality", "0009_ranking_and_facet_indexes",
     ]  # fmt: skip
     assert {"nightly_runs", "site_runs", "crawl_runs"} <= set(db.table_names())
     assert db["site_runs"].pks == ["run_id", "site_id"]
+
+
+def test_migration_0009_copies_the_ranking_columns_and_indexes_them(tmp_path):
+    from tests.test_datasette import sample_reports
+
+    path = tmp_path / "nianbao.db"
+    db = storage.open_db(path)
+    for site, report in sample_reports():
+        storage.save_report(db, report, site=site)
+    # back to the database as 0008 left it: no copies in report_figures, the old indexes
+    for index in (
+        "idx_report_figures_year_applications_received_province",
+        "idx_report_figures_level_year_applications_received",
+        "idx_reports_read_quality",
+        "idx_findings_report_id_rule_severity_message",
+        "idx_pages_status",
+        "idx_report_sources_kind",
+    ):
+        db.execute(f"drop index {index}")
+    for column in ("year", "level", "province"):
+        db.execute(f"alter table report_figures drop column {column}")
+    db.execute("create index idx_findings_report_id on findings (report_id)")
+    db.execute("delete from _sqlite_migrations where name like '0009%'")
+    db.close()
+
+    db = storage.open_db(path)
+    copied = db.execute(
+        "select count(*), sum(f.year is r.year and f.level is r.level"
+        " and f.province is r.province), count(f.year)"
+        " from report_figures f join reports r on r.id = f.report_id"
+    ).fetchone()
+    assert copied == (len(sample_reports()), len(sample_reports()), len(sample_reports()))
+    tables = ("reports", "report_figures", "findings", "pages", "report_sources")
+    indexes = {i.name for t in tables for i in db[t].indexes}
+    assert {
+        "idx_report_figures_year_applications_received_province",
+        "idx_report_figures_level_year_applications_received",
+        "idx_reports_read_quality",
+        "idx_findings_report_id_rule_severity_message",
+        "idx_pages_status",
+        "idx_report_sources_kind",
+    } <= indexes
+    assert "idx_findings_report_id" not in indexes
 
 
 def test_tables_take_their_columns_from_the_records_they_store():
