@@ -245,3 +245,13 @@ def test_the_crawl_keys_are_gone_after_the_store(redis_url):
     import redis
 
     assert list(redis.Redis.from_url(redis_url).scan_iter("nianbao:*")) == []
+
+
+def test_a_worker_whose_crawl_never_opens_fails_with_a_reason(redis_url, tmp_path):
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,start_url\nA,http://127.0.0.1:9/\n", encoding="utf-8")
+    broken = 'DOWNLOADER_MIDDLEWARES={"no.such.Middleware": 1}'  # fails as the engine starts
+    argv = _crawl_argv(sites, "--redis", redis_url, "-s", broken)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=_env(tmp_path))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "NOT STARTED:      the crawl did not open (see the log above)" in proc.stdout

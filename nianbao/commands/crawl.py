@@ -102,11 +102,12 @@ def build_settings(args: argparse.Namespace) -> Any:
 
 
 EXIT_OK = 0
-EXIT_NO_REPORT = 1  # a site gave no report (the reason is printed), or a database write failed
+EXIT_NO_REPORT = 1  # a site gave no report (reason printed), a write failed, or no crawl opened
 EXIT_BAD_INPUT = 2  # not a URL, unreadable sites file, database not writable, bad option
 EXIT_MEANINGS = {
     EXIT_OK: "every site gave a report and every report was stored",
-    EXIT_NO_REPORT: "a site gave no report (reason printed), or a database write failed",
+    EXIT_NO_REPORT: "a site gave no report (reason printed), a database write failed, or the"
+    " crawl did not start",
     EXIT_BAD_INPUT: "bad input: not a URL, unreadable sites CSV, database not writable, bad -s, "
     "--redis not answering",
 }
@@ -280,13 +281,17 @@ def run(args: argparse.Namespace) -> int:
     store_errors = stats.get(keys.STORE_ERRORS, 0)
     if store_errors:
         lines.append(f"NOT STORED:       {store_errors} database writes failed (see the log)")
+    opened = "start_time" in stats  # Scrapy's CoreStats sets it when the spider opens
+    if not opened:  # e.g. a component that failed to load: a worker must not exit 0
+        lines.append("NOT STARTED:      the crawl did not open (see the log above)")
     if args.db and args.urls:
         from crawler.sites import site_id_for
 
         bare = [site_id_for(u) for u in args.urls]
         lines += [f"note:             {n}" for n in fill_regions(args.db, bare)]
     print("\n".join(lines))
-    return EXIT_NO_REPORT if empty or not site_ids or store_errors else EXIT_OK
+    failed = empty or not site_ids or store_errors or not opened
+    return EXIT_NO_REPORT if failed else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
