@@ -18,6 +18,8 @@ column new to it is computed for every stored report, once). ``open_db`` never d
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -477,22 +479,59 @@ def _ranking_indexes(db: sqlite_utils.Database) -> None:
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
-    """Apply pending migrations; refresh the lookups, views, full-text index and figures."""
-    with db.atomic():
-        create_lookups(db)
-        MIGRATIONS.apply(db)
-        figures_added = _create_table(db, "report_figures", TABLES["report_figures"])
-        region_added = _create_table(db, "figures_by_region", TABLES["figures_by_region"])
-        enable_search(db)
-        create_views(db)
-        ensure_analysis_tables(db)
-        if figures_added:  # a newer figure: compute it for every stored report
-            refresh_figures(db)
-        else:
-            fill_missing_figures(db)
-        empty = not db.execute("select exists(select 1 from figures_by_region)").fetchone()[0]
-        if region_added or (empty and db.execute(_ANY_REPORT).fetchone()[0]):
-            refresh_region_figures(db)  # a database older than the table, or a new figure
+    """Apply pending migrations; refresh the lookups, views, full-text index and figures.
+
+    In one transaction that takes the write lock before reading which migrations are applied
+    (``BEGIN IMMEDIATE``): two processes opening a new database at once would otherwise both
+    read "none applied", and the second one's first write fail as ``database is locked``.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            _create_schema(db)
+        return
+    db.execute("BEGIN IMMEDIATE")  # waits up to the connection's busy_timeout
+    try:
+        _create_schema(db)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.commit()
+
+
+def _create_schema(db: sqlite_utils.Database) -> None:
+    """``create_schema``'s work, inside its transaction."""
+    create_lookups(db)
+    MIGRATIONS.apply(db)
+    figures_added = _create_table(db, "report_figures", TABLES["report_figures"])
+    region_added = _create_table(db, "figures_by_region", TABLES["figures_by_region"])
+    enable_search(db)
+    create_views(db)
+    ensure_analysis_tables(db)
+    if figures_added:  # a newer figure: compute it for every stored report
+        refresh_figures(db)
+    else:
+        fill_missing_figures(db)
+    empty = not db.execute("select exists(select 1 from figures_by_region)").fetchone()[0]
+    if region_added or (empty and db.execute(_ANY_REPORT).fetchone()[0]):
+        refresh_region_figures(db)  # a database older than the table, or a new figure
+
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """Switch to WAL, retrying while another process holds the file (up to the busy timeout):
+    SQLite answers the switch ``database is locked`` at once, without its busy handler, while
+    another process that opened the new file at the same moment is switching it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -505,9 +544,9 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
-    db.execute("PRAGMA busy_timeout = 10000")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if str(path) != ":memory:":
-        db.enable_wal()
+        _enable_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no integrity
     create_schema(db)
     return db

@@ -488,6 +488,34 @@ def test_open_db_applies_each_named_migration_once(tmp_path):
     assert db["site_runs"].pks == ["run_id", "site_id"]
 
 
+def _open_at_once(path, barrier, results):
+    barrier.wait()  # every process opens the new file at the same moment
+    try:
+        storage.open_db(path).close()
+        results.put("ok")
+    except Exception as exc:  # reported to the test
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    found = []
+    for round_ in range(3):
+        path = tmp_path / f"new{round_}.db"
+        barrier, results = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_open_at_once, args=(path, barrier, results)) for _ in "abcd"]
+        for proc in procs:
+            proc.start()
+        found += [results.get(timeout=60) for _ in procs]
+        for proc in procs:
+            proc.join(60)
+        applied = storage.open_db(path).execute("select count(*) from _sqlite_migrations")
+        assert applied.fetchone()[0] == len(storage.schema.MIGRATIONS._migrations)
+    assert found == ["ok"] * 12  # was: "database is locked" for most of them
+
+
 def test_migration_0009_copies_the_ranking_columns_and_indexes_them(tmp_path):
     from tests.test_datasette import sample_reports
 
