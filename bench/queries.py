@@ -16,10 +16,11 @@ It then runs every canned query of ``datasette-metadata.json`` (with and without
 every chart query of the dashboard, the values a canned query's inputs offer, the facet
 queries Datasette runs on every table with metadata facets, and each main table's first page
 (and row count where no count was written), with the same SQL and parameters, through sqlite3
-on the file opened read-only (as Datasette does). Prints each one's time (best of three);
-target: each < 500 ms. Then serves the file with ``nianbao serve`` and streams up to
-``--csv-rows`` rows of ``reports`` and of ``applications`` as CSV (``_stream=on``): rows
-received, time and the server's RSS.
+on the file opened read-only (as Datasette does), then each main table's page and each canned
+query's page through ``nianbao serve``'s Datasette (every query of a page view). Prints each
+one's time (best of three); target: each < 500 ms. Then serves the file with ``nianbao
+serve`` and streams up to ``--csv-rows`` rows of ``reports`` and of ``applications`` as CSV
+(``_stream=on``): rows received, time and the server's RSS.
 
     .venv/bin/python bench/queries.py [--reports 50000] [--db PATH (kept, reused if present)]
         [--csv-rows 1000000 (0: no CSV)] [--csv-table reports --csv-table applications ...]
@@ -30,6 +31,7 @@ A million reports take about an hour to build on two shared cores and ~45 GB of 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import hashlib
 import io
@@ -52,7 +54,7 @@ import sqlite_utils
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nianbao.nightly.publish import seal
-from nianbao.serving import load_metadata
+from nianbao.serving import load_metadata, make_datasette
 from nianbao.tablecounts import read_counts, write_counts
 from nianbao.web.plugin import CHOICES_SQL
 from parsers import schema
@@ -457,6 +459,30 @@ def time_query(
     return best * 1000, best_cpu * 1000, count
 
 
+def time_pages(path: Path) -> list[tuple[str, float, int]]:
+    """(URL, best of three ms, HTTP status) of each main table's page and each canned query's
+    page (default parameters) as ``nianbao serve`` answers them (its Datasette, in process):
+    every query a page view runs, counts and facets included."""
+    db = path.stem
+    ds = make_datasette(path)
+    queries = load_metadata(db)["databases"][db]["queries"]
+    urls = [f"/{db}/{t}" for t in MAIN_TABLES] + [f"/{db}/{q}" for q in queries]
+
+    async def run() -> list[tuple[str, float, int]]:
+        await ds.invoke_startup()
+        timed = []
+        for url in urls:
+            best, status = float("inf"), 0
+            for _ in range(3):
+                start = time.perf_counter()
+                status = (await ds.client.get(url)).status_code
+                best = min(best, time.perf_counter() - start)
+            timed.append((url, best * 1000, status))
+        return timed
+
+    return asyncio.run(run())
+
+
 def _rss_mb(pid: int) -> float:
     """Resident memory of a process (MiB), from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -539,15 +565,15 @@ def main() -> int:
             print(f"table counts written (as at publish) in {time.perf_counter() - start:.0f} s")
         conn = sqlite3.connect(f"file:{path.resolve()}?immutable=1", uri=True)
         register_functions(conn)  # the search query's nianbao_fts_query, as Datasette has it
-        reports = conn.execute("select count(*) from reports").fetchone()[0]
-        cells = conn.execute("select count(*) from applications").fetchone()[0]
+        counted = (read_counts(path) or {}).get("tables", {})
+        reports, cells = (counted[t]["count"] for t in ("reports", "applications"))
         size = path.stat().st_size
         print(
             f"{reports} reports, {cells} application cells, {size >> 20} MiB"
             f" = {size / reports / 1000:.1f} kB per report\n"
         )
         slow = []
-        for name, sql, params in workload(conn, (read_counts(path) or {}).get("tables")):
+        for name, sql, params in workload(conn, counted):
             ms, cpu_ms, count = time_query(conn, sql, params)
             shown = json.dumps({k: v for k, v in params.items() if v}, ensure_ascii=False)
             flag = "  SLOW" if ms > TARGET_MS else ""
@@ -558,6 +584,12 @@ def main() -> int:
             if ms > TARGET_MS:
                 slow.append(name)
         conn.close()
+        print()
+        for url, ms, status in time_pages(path):
+            flag = "  SLOW" if ms > TARGET_MS or status != 200 else ""
+            print(f"{ms:8.1f} ms  HTTP {status}  page {url}{flag}")
+            if flag:
+                slow.append(f"page {url}")
         print(f"\n{len(slow)} over {TARGET_MS} ms" + (f": {', '.join(slow)}" if slow else ""))
         for table in args.csv_table or ["reports", "applications"] if args.csv_rows else []:
             stream_csv(path, args.csv_rows, table)
