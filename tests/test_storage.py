@@ -516,6 +516,16 @@ def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path):
     assert found == ["ok"] * 12  # was: "database is locked" for most of them
 
 
+INDEXES_0009 = (
+    "idx_report_figures_year_applications_received_province",
+    "idx_report_figures_level_year_applications_received",
+    "idx_reports_read_quality",
+    "idx_findings_report_id_rule_severity_message",
+    "idx_pages_status",
+    "idx_report_sources_kind",
+)
+
+
 def test_migration_0009_copies_the_ranking_columns_and_indexes_them(tmp_path):
     from tests.test_datasette import sample_reports
 
@@ -524,14 +534,7 @@ def test_migration_0009_copies_the_ranking_columns_and_indexes_them(tmp_path):
     for site, report in sample_reports():
         storage.save_report(db, report, site=site)
     # back to the database as 0008 left it: no copies in report_figures, the old indexes
-    for index in (
-        "idx_report_figures_year_applications_received_province",
-        "idx_report_figures_level_year_applications_received",
-        "idx_reports_read_quality",
-        "idx_findings_report_id_rule_severity_message",
-        "idx_pages_status",
-        "idx_report_sources_kind",
-    ):
+    for index in INDEXES_0009:
         db.execute(f"drop index {index}")
     for column in ("year", "level", "province"):
         db.execute(f"alter table report_figures drop column {column}")
@@ -548,14 +551,7 @@ def test_migration_0009_copies_the_ranking_columns_and_indexes_them(tmp_path):
     assert copied == (len(sample_reports()), len(sample_reports()), len(sample_reports()))
     tables = ("reports", "report_figures", "findings", "pages", "report_sources")
     indexes = {i.name for t in tables for i in db[t].indexes}
-    assert {
-        "idx_report_figures_year_applications_received_province",
-        "idx_report_figures_level_year_applications_received",
-        "idx_reports_read_quality",
-        "idx_findings_report_id_rule_severity_message",
-        "idx_pages_status",
-        "idx_report_sources_kind",
-    } <= indexes
+    assert set(INDEXES_0009) <= indexes
     assert "idx_findings_report_id" not in indexes
 
 
