@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 import sqlite_utils
 
 from storage.summaries import body_of, group_of, refresh_bodies, refresh_region_figures
+from storage.views import refresh_figures
 
 REGION = ("province", "city", "county")
 RegionReader = Callable[[Iterable[str | None]], dict[str, str | None]]
@@ -60,13 +61,9 @@ def fill_site_region(
                     f"update [{table}] set [{column}] = ? where {where} and [{column}] is null",
                     [value, *params],
                 )
-        # The summary rows keyed by region: the reports' groups before and after.
-        db.execute(
-            "update report_figures set province = (select province from reports r"
-            " where r.id = report_figures.report_id)"
-            " where report_id in (select id from reports where site = ?)",
-            [site_id],
-        )
+        # The summary rows keyed by region: the reports' figures rows (their copy of the
+        # province), and the groups and bodies before and after.
+        refresh_figures(db, ids)
         refresh_region_figures(db, groups | {group_of(db, rid) for rid in ids})
         refresh_bodies(db, bodies | {body_of(db, rid) for rid in ids})
     return region
