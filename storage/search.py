@@ -9,10 +9,11 @@ is a contentless FTS5 table (``unicode61``) over that form, kept current by trig
 the SQL function ``nianbao_bigrams`` (registered by :func:`register_functions`, which
 ``storage.open_db`` does: a connection writing ``reports`` without it fails loudly).
 
-A query is rewritten the same way (:func:`fts_query`): a word of two or more characters is the
-phrase of its bigrams (行政复议 → ``"行政 政复 复议"``: consecutive pairs, so the word as
-written); one character is a prefix (复 → ``"复" *``: the pair or last character starting with
-it); words separated by spaces must all occur (AND). Datasette's search box uses the same
+A query is rewritten the same way (:func:`fts_query`): a word is the phrase of its tokens as
+the index holds them (行政复议 → ``"行政 政复 复议"``: consecutive pairs, so the word as
+written; 省3县 → ``"省 3 县" *``); a word ending in one Chinese character ends in a prefix
+(复 → ``"复" *``: the pair or last character starting with it); words separated by spaces
+must all occur (AND). Datasette's search box uses the same
 rewrite (``nianbao/web`` registers it as ``escape_fts``), and results are ranked with bm25
 (title hits weigh more).
 """
@@ -73,25 +74,36 @@ def _phrase(tokens: list[str], prefix: bool = False) -> str:
     return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
 
 
+def _word_phrase(word: str) -> str:
+    """The phrase finding ``word`` as written: its pieces' tokens, consecutive, as indexed.
+
+    A Chinese run followed by another piece of the word ends there in the text too, so it is
+    its pairs and its last character; the run that ends the word may go on in the text, so it
+    is its pairs, or the prefix of the pair it starts when it is one character.
+    """
+    pieces = _QUERY_PIECE.findall(word)
+    tokens: list[str] = []
+    for i, piece in enumerate(pieces):
+        if not _CJK_RUN.fullmatch(piece):
+            tokens.append(piece)
+            continue
+        tokens += [piece[j : j + 2] for j in range(len(piece) - 1)]
+        if i < len(pieces) - 1:
+            tokens.append(piece[-1])
+        elif len(piece) == 1:
+            return _phrase([*tokens, piece], prefix=True)
+    return _phrase(tokens)
+
+
 def fts_query(query: str | None) -> str:
     """An FTS5 query for ``reports_fts`` finding every space-separated word of ``query``.
 
-    Quotes and operators typed by the user are plain characters (never an FTS syntax error).
-    A query with no word matches nothing.
+    Each word is one phrase (:func:`_word_phrase`), so 省3县4教育局 is found where it is
+    written so, not where its parts occur apart. Quotes and operators typed by the user are
+    plain characters (never an FTS syntax error). A query with no word matches nothing.
     """
-    terms: list[str] = []
-    for word in unicodedata.normalize("NFKC", query or "").split():
-        tokens: list[str] = []
-        for piece in _QUERY_PIECE.findall(word):
-            if not _CJK_RUN.fullmatch(piece):
-                tokens.append(piece)
-            elif len(piece) > 1:
-                tokens += [piece[i : i + 2] for i in range(len(piece) - 1)]
-            else:  # one character: the prefix of the pair (or run end) it starts
-                terms.append(_phrase([*tokens, piece], prefix=True))
-                tokens = []
-        if tokens:
-            terms.append(_phrase(tokens))
+    words = unicodedata.normalize("NFKC", query or "").split()
+    terms = [_word_phrase(word) for word in words if _QUERY_PIECE.search(word)]
     return " AND ".join(terms) if terms else '""'
 
 
