@@ -102,4 +102,3 @@ class FetchErrors:
         else:
             self.stats.inc_value(keys.answered(site))
         return response
-

@@ -293,9 +293,7 @@ class UrlSafety:
     def process_exception(self, request: Request, exception: BaseException) -> None:
         if isinstance(exception, IgnoreRequest) or request.meta.get("dont_obey_robotstxt"):
             return  # robots.txt, the site budget: counted by their middlewares
-        self.log.add(
-            request, classify(exception).code, f"{type(exception).__name__}: {exception}"
-        )
+        self.log.add(request, classify(exception).code, f"{type(exception).__name__}: {exception}")
 
 
 def retry_after_seconds(value: bytes | str | None) -> float | None:

@@ -149,7 +149,6 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
-
 def _quiet_error_pages() -> None:
     """Datasette 0.65's default error page prints the exception with ``rich`` whenever rich is
     installed (import-linter brings it), which itself raises outside an ``except`` block: a

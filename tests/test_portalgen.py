@@ -55,13 +55,21 @@ def test_report_body_reads_back_as_its_figures(template, level):
     year = 2020 if template == "2019" else 2023
     text = ReportText(f"云溪县{year}年政府信息公开工作年度报告", "云溪县人民政府", year,
                       template, cells, f"{year + 1}-01-20", "我县")  # fmt: skip
-    html = f"<html><head><meta charset='utf-8'><title>{text.title}</title></head><body>" \
-        + body_html(text, random.Random(1)) + "</body></html>"
-    for report in (parse_report(html.encode()),
-                   parse_report(body_docx(text, random.Random(1)), filename="r.docx"),
-                   parse_report(body_pdf(text, random.Random(1)), filename="r.pdf")):
-        got = {f"{c.section}.{c.key1}.{c.key2}": c.value for c in report.cells} \
-            if hasattr(report, "cells") else _cells(report.to_dict())
+    html = (
+        f"<html><head><meta charset='utf-8'><title>{text.title}</title></head><body>"
+        + body_html(text, random.Random(1))
+        + "</body></html>"
+    )
+    for report in (
+        parse_report(html.encode()),
+        parse_report(body_docx(text, random.Random(1)), filename="r.docx"),
+        parse_report(body_pdf(text, random.Random(1)), filename="r.pdf"),
+    ):
+        got = (
+            {f"{c.section}.{c.key1}.{c.key2}": c.value for c in report.cells}
+            if hasattr(report, "cells")
+            else _cells(report.to_dict())
+        )
         assert got == cells
         assert report.template == template and report.year == year
 
@@ -117,8 +125,12 @@ def test_script_lists_render_in_chromium(tmp_path, seed):
 
     portal = generate(seed)
     known = {r["url"] for r in portal.manifest["reports"]} | set(portal.manifest["distractors"])
-    scripted = [p for p, data in portal.files.items() if not p.endswith(".js")
-                and (b'id="list"' in data or b"jpage(" in data or p == "/gkmlpt/index")]
+    scripted = [
+        p
+        for p, data in portal.files.items()
+        if not p.endswith(".js")
+        and (b'id="list"' in data or b"jpage(" in data or p == "/gkmlpt/index")
+    ]
     assert scripted
     with serve_generated([portal], tmp_path) as servers, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
@@ -147,8 +159,12 @@ def test_a_perfect_crawl_fits_the_request_budget(seed):
     files = {a for r in manifest["reports"] for a in r["attachments"]}
     skip = reports | files | set(manifest["distractors"])
     chrome = {"/xwzx/index.html", "/zwfw/index.html", "/hdjl/index.html", "/wza/index.html"}
-    pages = [p for p in portal.files if p not in skip | chrome
-             and not p.endswith((".png", ".jpg", ".js", ".css", ".json", "robots.txt"))]
+    pages = [
+        p
+        for p in portal.files
+        if p not in skip | chrome
+        and not p.endswith((".png", ".jpg", ".js", ".css", ".json", "robots.txt"))
+    ]
     api_pages = sum(-(-len(portal.records[s["records"][6:-5]]) // s["size"])
                     for s in portal.site["lists"])  # fmt: skip
     proxy_pages = sum(1 for p in portal.files if p.startswith("/module/jpage/"))

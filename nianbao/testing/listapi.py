@@ -57,8 +57,10 @@ def answer(
             f"<date>{r['date']}</date></item>"
             for r in chosen
         )
-        body = (f'<?xml version="1.0" encoding="UTF-8"?><result><total>{total}</total>'
-                f"<page>{page}</page><pages>{pages}</pages><items>{items}</items></result>")
+        body = (
+            f'<?xml version="1.0" encoding="UTF-8"?><result><total>{total}</total>'
+            f"<page>{page}</page><pages>{pages}</pages><items>{items}</items></result>"
+        )
         return body.encode(), "application/xml"  # fmt: skip
     data: Any
     if shape == "kaipu":

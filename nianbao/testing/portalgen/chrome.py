@@ -17,8 +17,15 @@ BADGES = (
     ("/images/slh.png", "适老化无障碍服务", "/wza/index.html"),
 )
 SHARE = (("/images/wx.png", "微信"), ("/images/wb.png", "微博"), ("/images/qq.png", "QQ空间"))
-IMAGES = tuple(p for p, *_ in BADGES) + tuple(p for p, _ in SHARE) + (
-    "/images/qrcode.png", "/images/logo.png", "/images/banner.jpg", "/images/gh.png",
+IMAGES = (
+    tuple(p for p, *_ in BADGES)
+    + tuple(p for p, _ in SHARE)
+    + (
+        "/images/qrcode.png",
+        "/images/logo.png",
+        "/images/banner.jpg",
+        "/images/gh.png",
+    )
 )
 # A 1×1 PNG, served for every picture the chrome names.
 PIXEL = bytes.fromhex(

@@ -118,6 +118,7 @@ def _static_pages(column: Column, rng: random.Random, onclick: int) -> dict[str,
             script = f'<script type="text/javascript">{call}</script>'
             pager = f'{inline}<div class="page">{script}</div>'
         elif column.paging == "index_n":
+
             def name(k: int) -> str:
                 return f"{stem}.{ext}" if k == 0 else f"{stem}_{k + 1}.{ext}"
 
@@ -245,8 +246,10 @@ def _api_script(column: Column, out: Output) -> str:
         )
     else:
         rows, title_f, url_f = _RECORD_FIELDS[shape]
-        render = (f"var rows={rows};for(var i=0;i<rows.length;i++){{h+='<li><a href=\"'"
-                  f"+rows[i].{url_f}+'\" target=\"_blank\">'+rows[i].{title_f}+'</a></li>';}}")
+        render = (
+            f"var rows={rows};for(var i=0;i<rows.length;i++){{h+='<li><a href=\"'"
+            f"+rows[i].{url_f}+'\" target=\"_blank\">'+rows[i].{title_f}+'</a></li>';}}"
+        )
     fill = f"function show(res){{var h='';{render}$('#list').html(h);}}"
     data = {**require, size_field: column.size}
     data_js = ", ".join(f"{k}: {json.dumps(v)}" for k, v in data.items())
@@ -266,15 +269,21 @@ def _api_script(column: Column, out: Output) -> str:
         js = (f"fetch('{path}?{query}{sep}{page_field}='+p+'&{size_field}={column.size}')"
               f"{parse}.then(show);")  # fmt: skip
     elif call in ("get", "post"):
-        js = f"$.{call}('{path}', {{{data_js}, {page_field}: p}}, show, " \
-             f"'{'xml' if shape == 'xml' else 'json'}');"
+        js = (
+            f"$.{call}('{path}', {{{data_js}, {page_field}: p}}, show, "
+            f"'{'xml' if shape == 'xml' else 'json'}');"
+        )
     else:
         method = "POST" if shape == "nanwei" else "GET"
-        js = (f"$.ajax({{url: '{path}', type: '{method}', dataType: "
-              f"'{'xml' if shape == 'xml' else 'json'}', data: {{{data_js}, {page_field}: p}}, "
-              "success: show, error: function(){$('#list').html('<li>暂无数据</li>');}});")
-    return (f"<script type=\"text/javascript\">{fill}function load(p){{{js}}}"
-            f"$(function(){{load({start});}});</script>")
+        js = (
+            f"$.ajax({{url: '{path}', type: '{method}', dataType: "
+            f"'{'xml' if shape == 'xml' else 'json'}', data: {{{data_js}, {page_field}: p}}, "
+            "success: show, error: function(){$('#list').html('<li>暂无数据</li>');}});"
+        )
+    return (
+        f'<script type="text/javascript">{fill}function load(p){{{js}}}'
+        f"$(function(){{load({start});}});</script>"
+    )
 
 
 def _hanweb(column: Column, chrome: Chrome, out: Output) -> str:
@@ -325,5 +334,6 @@ def gkmlpt_page(chrome: Chrome, out: Output) -> bytes:
     config = (f"<script>window._CONFIG = {{SID: '{out.sid}', ROOT: '/gkmlpt', "
               f"SITE_NAME: '{chrome.site_name}'}};{classify}</script>"
               '<script src="/gkmlpt/static/js/app.js"></script>')  # fmt: skip
-    return page(chrome, f"政府信息公开-{chrome.site_name}", '<div id="app"></div>',
-                head_extra=config)
+    return page(
+        chrome, f"政府信息公开-{chrome.site_name}", '<div id="app"></div>', head_extra=config
+    )

@@ -64,8 +64,10 @@ def lookalike_body(kind: str, title: str, agency: str, year: int, rng: random.Ra
                          "一般公共服务支出", "教育支出", "社会保障和就业支出")
         )  # fmt: skip
         what = "决算" if kind == "juesuan" else "预算"
-        return (h + f"<p>{agency}{year}年度部门{what}情况说明</p>"
-                '<table border="1"><tr><td>项目</td><td>金额（万元）</td></tr>' + rows + "</table>")
+        return (
+            h + f"<p>{agency}{year}年度部门{what}情况说明</p>"
+            '<table border="1"><tr><td>项目</td><td>金额（万元）</td></tr>' + rows + "</table>"
+        )
     if kind == "jiedu":
         received = rng.randint(30, 200)
         return h + p(f"<p>{t}</p>" for t in (

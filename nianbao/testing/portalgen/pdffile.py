@@ -99,8 +99,10 @@ def pdf(blocks: list[tuple[str, str]]) -> bytes:
         content = zlib.compress("\n".join(ops).encode("ascii"))
         streams.append(content)
         page_no = len(objects) + 1
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] "
-                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {page_no + 1} 0 R >>")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {page_no + 1} 0 R >>"
+        )
         objects.append(None)  # type: ignore[arg-type]  # the content stream
         kids.append(f"{page_no} 0 R")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
@@ -111,13 +113,19 @@ def pdf(blocks: list[tuple[str, str]]) -> bytes:
         offsets.append(len(out))
         if body is None:
             data = next(stream_iter)
-            out += (f"{number} 0 obj\n<< /Length {len(data)} /Filter /FlateDecode >>\nstream\n"
-                    ).encode() + data + b"\nendstream\nendobj\n"
+            out += (
+                (
+                    f"{number} 0 obj\n<< /Length {len(data)} /Filter /FlateDecode >>\nstream\n"
+                ).encode()
+                + data
+                + b"\nendstream\nendobj\n"
+            )
         else:
             out += f"{number} 0 obj\n{body}\nendobj\n".encode()
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-            ).encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    ).encode()
     return bytes(out)

@@ -246,8 +246,17 @@ class _Builder:
     def add_page(self, path: str, title: str, body: str, **kw: Any) -> None:
         self.out.files[path.replace("?", "@", 1)] = page(self.chrome, title, body, **kw)
 
-    def article(self, path: str, title: str, body: str, crumbs: list, publisher: str,
-                date: str, index_no: str, attachment: tuple[str, str] | None = None) -> None:
+    def article(
+        self,
+        path: str,
+        title: str,
+        body: str,
+        crumbs: list,
+        publisher: str,
+        date: str,
+        index_no: str,
+        attachment: tuple[str, str] | None = None,
+    ) -> None:
         meta = ""
         if self.rng.random() < 0.7:
             meta = ('<table class="xxgk-meta"><tr><td>索引号：</td><td>' + index_no
@@ -259,14 +268,17 @@ class _Builder:
             att = (f'<div class="attachments"><p>附件：<a href="{attachment[0]}">'
                    f"{escape(attachment[1])}</a></p></div>")  # fmt: skip
         heading = f'<h1 class="title">{escape(title)}</h1>'
-        info = f'<div class="info">发布时间：{date}　来源：{escape(publisher)}　浏览次数：' \
-               f'<span id="hits">{self.rng.randint(10, 999)}</span></div>'
+        info = (
+            f'<div class="info">发布时间：{date}　来源：{escape(publisher)}　浏览次数：'
+            f'<span id="hits">{self.rng.randint(10, 999)}</span></div>'
+        )
         content = f'{meta}{heading}{info}<div class="content" id="zoom">{body}</div>{att}'
         self.add_page(path, f"{title}-{self.gov}", content + share_bar(self.chrome),
                       crumbs=crumbs)  # fmt: skip
 
-    def report(self, agency: str, short: str, level: str, year: int, cid: str,
-               crumbs: list) -> Entry:
+    def report(
+        self, agency: str, short: str, level: str, year: int, cid: str, crumbs: list
+    ) -> Entry:
         """One report (page or file) and its manifest row; returns its list entry."""
         rng = self.rng
         style = rng.choice(self.c.title_styles)
@@ -319,8 +331,15 @@ class _Builder:
         self.lookalikes.append(url)
         return Entry(title, title, url, date)
 
-    def column(self, name: str, entries: list[Entry], cid: str, crumbs: list,
-               side: list | None = None, delivery: str | None = None) -> str:
+    def column(
+        self,
+        name: str,
+        entries: list[Entry],
+        cid: str,
+        crumbs: list,
+        side: list | None = None,
+        delivery: str | None = None,
+    ) -> str:
         """Render a list column; returns the URL that links to it."""
         delivery = delivery or self.delivery()
         path = self.column_path(f"c{cid}", cid, delivery)
@@ -395,8 +414,9 @@ class _Builder:
     def column_lookalikes(self, cid: str, crumbs: list, year: int) -> list[Entry]:
         return [self.lookalike(k, self.gov, year, cid, crumbs) for k in self.c.column_lookalikes]
 
-    def tree(self, name: str, slug: str, bodies: list[str], level: str, crumbs: list,
-             last_year: int) -> tuple[str, str]:
+    def tree(
+        self, name: str, slug: str, bodies: list[str], level: str, crumbs: list, last_year: int
+    ) -> tuple[str, str]:
         """乡镇街道 / 部门 → one page per body → its 年报 column → reports."""
         rng = self.rng
         index = f"/zwgk/{slug}/index.html"

@@ -140,8 +140,10 @@ def applications_table(report: ReportText) -> str:
         else:
             cells = f"<td>{label}</td>"
         rows.append("<tr>" + head + cells + "".join(f"<td>{v}</td>" for v in values(key)) + "</tr>")
-    for label, span, key in (("（七）总计", 2, "total_processed"),
-                             ("四、结转下年度继续办理", 3, "carried_forward")):
+    for label, span, key in (
+        ("（七）总计", 2, "total_processed"),
+        ("四、结转下年度继续办理", 3, "carried_forward"),
+    ):
         tds = "".join(f"<td>{v}</td>" for v in values(key))
         rows.append(f'<tr><td colspan="{span}">{label}</td>{tds}</tr>')
     return '<table border="1" cellspacing="0">' + "".join(rows) + "</table>"
@@ -175,8 +177,7 @@ def prose(report: ReportText, rng: random.Random) -> dict[str, list[str]]:
         f"（二）依申请公开。全年共收到政府信息公开申请{received}件，均在法定期限内答复。",
         f"（三）政府信息管理。{we}严格落实公开前保密审查机制，动态调整主动公开基本目录。",
         "（四）平台建设。持续优化政府网站政府信息公开专栏，及时更新法定主动公开内容。",
-        "（五）监督保障。将政务公开工作纳入年度绩效考核，开展业务培训"
-        f"{rng.randint(1, 6)}次。",
+        f"（五）监督保障。将政务公开工作纳入年度绩效考核，开展业务培训{rng.randint(1, 6)}次。",
     ]
     problems = [
         "政府信息公开工作虽取得一定成效，但仍存在公开内容不够全面、解读形式较为单一等问题。"

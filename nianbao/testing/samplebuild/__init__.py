@@ -16,4 +16,3 @@ without a charset, scans): their manifest entries list the findings a parse must
 
 ``common`` holds what the portals share; one module per portal family builds its portal.
 """
-

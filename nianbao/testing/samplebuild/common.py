@@ -192,7 +192,9 @@ class Report:
     # How the page is ugly (see ``ugly``): the layout of its tables, cells printed otherwise
     # than ``values`` says (a misprint, 见附件, None for a blank), what it leaves out, its
     # bytes, and the findings (rules) a parse must report.
-    layout: str = "html"  # html (own tables) or a nianbao.testing.render layout: word split tabs lines
+    layout: str = (
+        "html"  # html (own tables) or a nianbao.testing.render layout: word split tabs lines
+    )
     printed: dict[str, float | int | str | None] = field(default_factory=dict)
     omit: tuple[str, ...] = ()  # sections (review_litigation) or the applicant column "total"
     blank_zeros: bool = False  # zero cells printed blank (null, not 0)
