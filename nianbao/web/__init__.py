@@ -20,7 +20,9 @@ def register_plugin() -> None:
 
     from nianbao.web import plugin
     from nianbao.web.feeds import patch_empty_feeds
+    from nianbao.web.markdown_cells import drop_markdown_cells
 
     patch_empty_feeds()  # before Datasette asks datasette-atom for its renderer
+    drop_markdown_cells(pm)  # its per-cell hook on every cell of every page, for no column
     if not pm.is_registered(plugin):
         pm.register(plugin, name="nianbao-web")
