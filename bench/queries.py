@@ -381,9 +381,9 @@ def workload(
 ) -> list[tuple[str, str, dict[str, str]]]:
     """(name, sql, params) of every canned query (with and without its filters), every chart
     query, the values a canned query's inputs offer, the facet queries Datasette runs on every
-    table with metadata facets, and each main table's first page and its row count where
-    ``counts`` (the publish-time counts Datasette is given) do not hold it (what its table
-    page runs)."""
+    table with metadata facets (and those one click away), and each main table's first page (in
+    its metadata sort) and its row count where ``counts`` (the publish-time counts Datasette is
+    given) do not hold it (what its table page runs)."""
     meta = load_metadata(db)
     queries = meta["databases"][db]["queries"]
     body, edited = (
@@ -421,7 +421,8 @@ def workload(
     tables = meta["databases"][db]["tables"]
     present = {r[0] for r in conn.execute("select name from sqlite_master")}
     for table, spec in tables.items():
-        for column in spec.get("facets", []) if table in present else []:
+        facets = [*spec.get("facets", []), *ONE_CLICK_FACETS.get(table, ())]
+        for column in facets if table in present else []:
             sql = (
                 f"select {column} as value, count(*) as count from (select * from {table})"
                 f" where {column} is not null group by {column} order by count desc, value limit 31"
@@ -429,13 +430,19 @@ def workload(
             work.append((f"facet {table}.{column}", sql, {}))
     counted = counts or {}
     for table in MAIN_TABLES:
+        spec = tables.get(table, {})
         key = "id" if table in ("reports", "report_summary") else "rowid"
-        work.append((f"page {table}", f"select * from {table} order by {key} limit 51", {}))
+        order = (
+            f"{spec['sort_desc']} desc" if "sort_desc" in spec else spec.get("sort", key)
+        )  # the table's sort in the metadata, else its key
+        work.append((f"page {table}", f"select * from {table} order by {order} limit 51", {}))
         if table not in counted:  # else the table page shows the count made at publish time
             work.append((f"count {table}", f"select count(*) from {table}", {}))
     return work
 
 
+# Facets the table page does not show by default, one click away in its column menu.
+ONE_CLICK_FACETS = {"reports": ("county", "template")}
 MAIN_TABLES = (
     "reports", "report_summary", "applications", "active_disclosure", "review_litigation",
     "findings", "pages", "report_sources", "coverage", "text_similarity", "bodies",

@@ -31,6 +31,15 @@ COVERAGE_COLUMNS = {
     "name": str, "level": str, "published": int, "within_span": int, "report_id": str,
     "note": str,
 }  # fmt: skip
+# The canned queries' filters (year, level, published; region and year), and the facets of the
+# table page: at a million reports a facet grouped from another index sorted a million rows
+# (level 366 ms, published 244 ms), from its own index it counts them in order.
+COVERAGE_INDEXES = (
+    ("year", "level", "published"),
+    ("province", "city", "county", "year"),
+    ("level",),
+    ("published",),
+)
 
 
 def unread_pages(db: sqlite_utils.Database) -> dict[tuple[str, str, int], str]:
@@ -110,6 +119,11 @@ def refresh_coverage(db: sqlite_utils.Database) -> int:
             foreign_keys=[("body_id", "bodies", "id"), ("report_id", "reports", "id")],
         )
         db["coverage"].insert_all(rows)
-        db["coverage"].create_index(["year", "level", "published"])
-        db["coverage"].create_index(["province", "city", "county", "year"])
+        create_coverage_indexes(db)
     return len(rows)
+
+
+def create_coverage_indexes(db: sqlite_utils.Database) -> None:
+    """The indexes of ``coverage`` (those it lacks): its filters and its facets."""
+    for columns in COVERAGE_INDEXES:
+        db["coverage"].create_index(columns, if_not_exists=True)

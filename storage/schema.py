@@ -28,6 +28,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from storage.analysis import ensure_analysis_tables
+from storage.coverage import create_coverage_indexes
 from storage.lookups import create_lookups
 from storage.search import enable_search
 from storage.summaries import BODY, BODY_COLUMNS, COLUMNS, refresh_bodies, refresh_region_figures
@@ -149,7 +150,8 @@ TABLES: dict[str, TableSpec] = {
         },
         pk="url",
         foreign_keys=[("site", "sites", "id"), ("report_id", "reports", "id")],
-        indexes=[("site",), ("classification",), ("report_id",), ("status",)],  # + facets
+        # site, classification, status: its facets; last_checked: the table's sort
+        indexes=[("site",), ("classification",), ("report_id",), ("status",), ("last_checked",)],
     ),
     "report_sources": TableSpec(
         "one row per URL or file a report was found at (its page, its attachments)",
@@ -476,6 +478,15 @@ def _ranking_indexes(db: sqlite_utils.Database) -> None:
     db.execute("drop index if exists idx_findings_report_id")
     for name in ("pages", "report_sources"):  # the status and kind facets
         _create_table(db, name, TABLES[name])
+
+
+@MIGRATIONS(name="0010_sort_and_facet_indexes")
+def _sort_and_facet_indexes(db: sqlite_utils.Database) -> None:
+    """``pages`` an index of its sort column (``last_checked``: the table page read 1.3
+    million rows to show 50); ``coverage`` indexes of its level and published facets."""
+    _create_table(db, "pages", TABLES["pages"])
+    if db["coverage"].exists():  # made by refresh_coverage, with these indexes
+        create_coverage_indexes(db)
 
 
 def create_schema(db: sqlite_utils.Database) -> None:

@@ -124,8 +124,8 @@ def test_faceted_table_with_labels(page: object, server: str) -> None:
     page.goto(server + "/nianbao/reports")
     year_facet = page.locator(".facet-info[data-column='year']")
     assert "2021" in year_facet.inner_text() and "2022" in year_facet.inner_text()
-    page.locator(".facet-info[data-column='county'] a", has_text="光山县").click()
-    page.wait_for_url("**county=*")
+    page.locator(".facet-info[data-column='province'] a", has_text="河南省").click()
+    page.wait_for_url("**province=*")
     assert page.locator("table.rows-and-columns tbody tr").count() == 1
     assert "光山县教育局" in page.locator("table.rows-and-columns").inner_text()
     page.goto(server + "/nianbao/applications?row=withheld_third_party&applicant=total")

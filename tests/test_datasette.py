@@ -327,7 +327,7 @@ def test_labels_appear_beside_keys(client: Any) -> None:
 
 
 def test_reports_facets_count_years_and_counties(client: Any) -> None:
-    data = get(client, "/nianbao/reports.json").json()
+    data = get(client, "/nianbao/reports.json?_facet=county&_facet=template").json()
     facets = {
         name: {str(v["value"]): v["count"] for v in f["results"]}
         for name, f in data["facet_results"].items()
@@ -336,6 +336,8 @@ def test_reports_facets_count_years_and_counties(client: Any) -> None:
     assert facets["county"] == {"乡宁县": 3, "光山县": 1}
     assert facets["level"] == {"county": 2, "township": 1, "department": 1}
     assert facets["template"] == {"2021": 4}
+    default = get(client, "/nianbao/reports.json").json()["facet_results"]
+    assert set(default) == {"year", "province", "level", "read_quality"}
 
 
 def test_report_summary_view_figures(client: Any) -> None:
@@ -522,12 +524,31 @@ def chart_query(chart: dict[str, Any], **params: str) -> str:
     return "/nianbao.json?" + urlencode({"sql": chart["query"], **args, "_shape": "objects"})
 
 
+def test_the_markdown_plugin_keeps_its_template_function_not_its_cell_hook(client: Any) -> None:
+    from datasette.plugins import pm
+
+    def plugins(hook: Any) -> set[str]:
+        return {getattr(impl.plugin, "__name__", "") for impl in hook.get_hookimpls()}
+
+    assert "datasette_render_markdown" not in plugins(pm.hook.render_cell)
+    assert "datasette_render_markdown" in plugins(pm.hook.extra_template_vars)
+    assert "datasette_render_markdown" in plugins(pm.hook.prepare_jinja2_environment)
+    (template_vars,) = [  # what a dashboard's Markdown chart renders with
+        impl.function()
+        for impl in pm.hook.extra_template_vars.get_hookimpls()
+        if impl.plugin.__name__ == "datasette_render_markdown"
+    ]
+    assert "<p><strong>复议</strong></p>" in template_vars["render_markdown"]("**复议**")
+
+
 def test_dashboard_page_and_chart_queries(client: Any) -> None:
     html = get(client, "/-/dashboards/nianbao").text
     assert "每年新收申请" in html and "vega-lite.min.js" in html
     charts = load_metadata()["plugins"]["datasette-dashboards"]["nianbao"]["charts"]
     for slug, chart in charts.items():
         assert get(client, chart_query(chart)).json()["rows"], slug
+    bodies = get(client, chart_query(charts["bodies"])).json()["rows"]
+    assert bodies == [{"n": 3}]  # 乡宁县 (two years), 管头镇, 光山县教育局
     per_year = get(client, chart_query(charts["applications-per-year"])).json()["rows"]
     assert [(r["year"], r["applications"]) for r in per_year] == [(2021, 10), (2022, 44)]
     shanxi = get(client, chart_query(charts["applications-per-year"], province="山西省"))

@@ -483,6 +483,7 @@ def test_open_db_applies_each_named_migration_once(tmp_path):
         "0004_reports_feed_level_body_indexes", "0005_listing_body_zero_indexes",
         "0006_cell_tables_rowid", "0007_reports_by_body",
         "0008_reports_read_quality", "0009_ranking_and_facet_indexes",
+        "0010_sort_and_facet_indexes",
     ]  # fmt: skip
     assert {"nightly_runs", "site_runs", "crawl_runs"} <= set(db.table_names())
     assert db["site_runs"].pks == ["run_id", "site_id"]
@@ -553,6 +554,33 @@ def test_migration_0009_copies_the_ranking_columns_and_indexes_them(tmp_path):
     indexes = {i.name for t in tables for i in db[t].indexes}
     assert set(INDEXES_0009) <= indexes
     assert "idx_findings_report_id" not in indexes
+
+
+def test_migration_0010_indexes_the_pages_sort_and_the_coverage_facets(tmp_path):
+    from storage.bodies import refresh_bodies
+    from storage.coverage import refresh_coverage
+    from tests.test_datasette import sample_reports
+
+    path = tmp_path / "nianbao.db"
+    db = storage.open_db(path)
+    for site, report in sample_reports():
+        storage.save_report(db, report, site=site)
+    refresh_bodies(db)
+    rows = refresh_coverage(db)
+    added = ("idx_pages_last_checked", "idx_coverage_level", "idx_coverage_published")
+    assert rows and {i.name for t in ("pages", "coverage") for i in db[t].indexes} >= set(added)
+    for index in added:  # back to the database as 0009 left it
+        db.execute(f"drop index {index}")
+    db.execute("delete from _sqlite_migrations where name like '0010%'")
+    db.close()
+
+    db = storage.open_db(path)
+    assert {i.name for t in ("pages", "coverage") for i in db[t].indexes} >= set(added)
+    assert db["coverage"].count == rows
+    plan = " ".join(
+        r[3] for r in db.execute("explain query plan select url from pages order by last_checked")
+    )
+    assert "idx_pages_last_checked" in plan and "TEMP B-TREE" not in plan
 
 
 def test_tables_take_their_columns_from_the_records_they_store():
