@@ -13,9 +13,8 @@ A query is rewritten the same way (:func:`fts_query`): a word is the phrase of i
 the index holds them (行政复议 → ``"行政 政复 复议"``: consecutive pairs, so the word as
 written; 省3县 → ``"省 3 县" *``); a word ending in one Chinese character ends in a prefix
 (复 → ``"复" *``: the pair or last character starting with it); words separated by spaces
-must all occur (AND). Datasette's search box uses the same
-rewrite (``nianbao/web`` registers it as ``escape_fts``), and results are ranked with bm25
-(title hits weigh more).
+must all occur (AND). Datasette's search box uses the same rewrite (``nianbao/web`` registers
+it as ``escape_fts``), and results are ranked with bm25 (title hits weigh more).
 """
 
 from __future__ import annotations
