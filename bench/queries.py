@@ -48,6 +48,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -441,6 +442,8 @@ def workload(
     return work
 
 
+# The search box of the reports table: a body name (few matches), a word in most reports.
+SEARCH_BOX_WORDS = ("省3县4教育局", "复议")
 # Facets the table page does not show by default, one click away in its column menu.
 ONE_CLICK_FACETS = {"reports": ("county", "template")}
 MAIN_TABLES = (
@@ -467,13 +470,15 @@ def time_query(
 
 
 def time_pages(path: Path) -> list[tuple[str, float, int]]:
-    """(URL, best of three ms, HTTP status) of each main table's page and each canned query's
-    page (default parameters) as ``nianbao serve`` answers them (its Datasette, in process):
-    every query a page view runs, counts and facets included."""
+    """(URL, best of three ms, HTTP status) of each main table's page, each canned query's
+    page (default parameters) and the reports search box (``SEARCH_BOX_WORDS``) as ``nianbao
+    serve`` answers them (its Datasette, in process): every query a page view runs, counts
+    and facets included."""
     db = path.stem
     ds = make_datasette(path)
     queries = load_metadata(db)["databases"][db]["queries"]
     urls = [f"/{db}/{t}" for t in MAIN_TABLES] + [f"/{db}/{q}" for q in queries]
+    urls += [f"/{db}/reports?_search={quote(word)}" for word in SEARCH_BOX_WORDS]
 
     async def run() -> list[tuple[str, float, int]]:
         await ds.invoke_startup()

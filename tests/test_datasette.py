@@ -352,6 +352,27 @@ def test_full_text_search_on_reports(client: Any) -> None:
     assert [r["agency"] for r in data] == ["光山县教育局"]
 
 
+def test_a_search_too_broad_for_the_page_answers_with_its_count_and_the_ways_that_work(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nianbao.web import searchbox
+
+    every = rows(client, "/nianbao/reports.json?_search=年度报告")  # in every title
+    assert len(every) == 4
+    monkeypatch.setattr(searchbox, "PAGE_MAX_MATCHES", 3)  # as 100,000 is at national size
+    page = asyncio.run(client.get("/nianbao/reports?_search=年度报告"))
+    assert page.status_code == 400
+    assert "is in 4 reports, more than 3" in page.text
+    assert 'href="/nianbao/search?q=%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A"' in page.text
+    for export in ("json", "csv"):  # each would read the same rows
+        answer = asyncio.run(client.get(f"/nianbao/reports.{export}?_search=年度报告"))
+        assert answer.status_code == 400 and "is in 4 reports" in answer.text
+    monkeypatch.setattr(searchbox, "PAGE_MAX_MATCHES", 4)
+    assert len(rows(client, "/nianbao/reports.json?_search=年度报告")) == 4
+    narrow = get(client, "/nianbao/reports?_search=行政复议").text  # 1 match: the page
+    assert "光山县教育局" in narrow
+
+
 # --- canned queries -----------------------------------------------------------------------
 
 
