@@ -7,9 +7,9 @@ Registered by ``nianbao.serving.make_datasette``. Hooks:
 - ``extra_css_urls`` / ``extra_js_urls`` / ``extra_template_vars``: Chinese column labels,
   sticky header, frozen first column, right-aligned numbers, collapsed column descriptions;
   the printed layout of a report on its row page (``templates/row.html``).
-- ``filters_from_request``: a search box page matching too many reports to count and facet
-  within the time limit answers at once with the count and a link to the search query
-  (``searchbox``).
+- ``filters_from_request``: a table search matching too many reports to count and facet
+  within the time limit answers at once (HTML, JSON or CSV) with the count and a link to the
+  search query (``searchbox``).
 - ``render_cell``: a report id in any view or query links to the report's page.
 - ``register_output_renderer``: ``.xlsx`` with ids kept, Chinese sheet names, a 说明 sheet.
 - ``asgi_wrapper``: every ``.csv`` is a download with a UTF-8 byte-order mark and neutralised
@@ -158,7 +158,7 @@ def report_url(datasette: Any, database: str, report_id: str) -> str:
 
 @hookimpl
 def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
-    """No filter of its own: declines an HTML search too broad for a table page."""
+    """No filter of its own: declines a search too broad for a table page (any format)."""
 
     async def inner() -> None:
         await broad_search(request, database, table, datasette)

@@ -26,8 +26,6 @@ from storage.search import fts_query
 # Matches above which a table page would read too many wide rows (about 12 µs a match over
 # the count, the rows and four facets: 100,000 matches ≈ 1.2 s).
 PAGE_MAX_MATCHES = 100_000
-
-
 TITLE = "Too many matches for this page 匹配的年报太多"
 
 
